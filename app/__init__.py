@@ -1,0 +1,35 @@
+"""The Flask side: create_app() wires settings, resources, blueprints and the one error handler."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from app.config import Settings, get_settings
+from app.extensions import Resources, close_db
+from app.logging_setup import configure_logging
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the web application; tests pass their own Settings."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    app = Flask(__name__, static_folder=None)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        SESSION_COOKIE_NAME="imapcopier_session",
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["imapcopier"] = Resources.from_settings(settings)
+    app.teardown_appcontext(close_db)
+
+    from app.api import register_blueprints
+
+    register_blueprints(app)
+    logging.getLogger(__name__).debug("app.created")
+    return app

@@ -1,0 +1,101 @@
+"""Builds the OpenAPI 3.1 document from the operations recorded by `spec.operation`."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from app.api.spec import OPERATIONS, Operation
+
+REF = "#/components/schemas/{model}"
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+        }
+    },
+}
+
+
+def _schema(tp: Any, components: dict[str, Any], mode: str) -> dict[str, Any]:
+    schema = TypeAdapter(tp).json_schema(ref_template=REF, mode=mode)  # type: ignore[arg-type]
+    components.update(schema.pop("$defs", {}))
+    return schema
+
+
+def _parameters(op: Operation, path: str, components: dict[str, Any]) -> list[dict[str, Any]]:
+    params: list[dict[str, Any]] = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+        for name in re.findall(r"{(\w+)}", path)
+    ]
+    if op.query is not None:
+        schema = _schema(op.query, components, "validation")
+        required = set(schema.get("required", []))
+        for name, prop in schema.get("properties", {}).items():
+            params.append({"name": name, "in": "query", "required": name in required, "schema": prop})
+    return params
+
+
+def _operation(op: Operation, path: str, components: dict[str, Any]) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "operationId": op.name.replace(".", "_"),
+        "summary": op.summary,
+        "tags": [op.tag],
+        "parameters": _parameters(op, path, components),
+        "responses": {},
+    }
+    if op.public:
+        doc["security"] = []
+    if op.body is not None:
+        doc["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _schema(op.body, components, "validation")}},
+        }
+    elif op.content_type != "application/json":
+        doc["requestBody"] = {"required": True, "content": {op.content_type: {"schema": {"type": "string"}}}}
+    if op.status == 204:
+        doc["responses"]["204"] = {"description": "No content"}
+    else:
+        content = {"schema": _schema(op.response, components, "serialization")} if op.response else {}
+        doc["responses"][str(op.status)] = {
+            "description": "OK",
+            "content": {"application/json": content} if content else {"application/json": {}},
+        }
+    for status in sorted({400, 401, 403, 404, 422, *op.errors} - ({401, 403} if op.public else set())):
+        doc["responses"][str(status)] = {
+            "description": "Error",
+            "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}},
+        }
+    return doc
+
+
+def build_document(prefixes: dict[str, str]) -> dict[str, Any]:
+    """prefixes: blueprint name -> URL prefix, as registered on the app."""
+    components: dict[str, Any] = {"Error": ERROR_SCHEMA}
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", prefixes.get(op.tag, "") + op.rule)
+        paths.setdefault(path, {})[op.method.lower()] = _operation(op, path, components)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "IMAP Copier API", "version": "1.0.0"},
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": "imapcopier_session"},
+                "token": {"type": "http", "scheme": "bearer"},
+            },
+        },
+        "security": [{"session": []}, {"token": []}],
+    }

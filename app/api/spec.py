@@ -1,0 +1,112 @@
+"""One decorator per API operation: parse + validate the request, serialize the response, and record
+the operation for the OpenAPI document. Views stay thin: parse -> service -> commit -> serialize."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from app.errors import BadRequest, Invalid
+
+
+@dataclass(frozen=True)
+class Operation:
+    rule: str
+    method: str
+    name: str
+    summary: str
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: Any
+    status: int
+    public: bool
+    tag: str
+    content_type: str = "application/json"
+    errors: tuple[int, ...] = field(default=())
+
+
+OPERATIONS: list[Operation] = []
+PUBLIC_ENDPOINTS: set[str] = set()
+
+
+def validation_error(exc: ValidationError) -> Invalid:
+    """Turn pydantic's error list into our 422 with one message per field."""
+    fields: dict[str, str] = {}
+    for err in exc.errors():
+        name = ".".join(str(part) for part in err["loc"]) or "body"
+        fields.setdefault(name, err["msg"])
+    first = next(iter(fields.items()))
+    return Invalid(f"invalid {first[0]}: {first[1]}", fields)
+
+
+def parse(model: type[BaseModel], data: Any) -> BaseModel:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc) from exc
+
+
+def _json_body() -> Any:
+    if not request.is_json:
+        raise BadRequest("expected a JSON body (Content-Type: application/json)", {"body": "not JSON"})
+    data = request.get_json(silent=True)
+    if data is None:
+        raise BadRequest("the request body is not valid JSON", {"body": "malformed JSON"})
+    return data
+
+
+def serialize(response: Any, result: Any) -> Any:
+    if response is None:
+        return result
+    return TypeAdapter(response).dump_python(result, mode="json")
+
+
+def operation(
+    bp: Blueprint,
+    rule: str,
+    method: str = "GET",
+    *,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: Any = None,
+    status: int = 200,
+    public: bool = False,
+    content_type: str = "application/json",
+    errors: tuple[int, ...] = (),
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register `fn` as `method rule` on `bp`. `fn` gets path args, plus `body`/`query` when declared."""
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def view(**path: Any) -> Any:
+            kwargs = dict(path)
+            if body is not None:
+                kwargs["body"] = parse(body, _json_body())
+            if query is not None:
+                kwargs["query"] = parse(query, request.args.to_dict())
+            result = fn(**kwargs)
+            if isinstance(result, Response):
+                return result
+            if status == 204:
+                return Response(status=204)
+            return jsonify(serialize(response, result)), status
+
+        bp.add_url_rule(rule, endpoint=fn.__name__, view_func=view, methods=[method])
+        name = f"{bp.name}.{fn.__name__}"
+        if public:
+            PUBLIC_ENDPOINTS.add(name)
+        summary = (fn.__doc__ or fn.__name__).strip().splitlines()[0]
+        OPERATIONS.append(
+            Operation(rule, method, name, summary, body, query, response, status, public, bp.name,
+                      content_type, errors)
+        )
+        return view
+
+    return decorate
+
+

@@ -1,0 +1,28 @@
+"""Fernet encryption of stored IMAP passwords; nothing else in the product sees plaintext at rest."""
+
+from __future__ import annotations
+
+from cryptography.fernet import Fernet, InvalidToken
+
+
+class CredentialsKeyError(RuntimeError):
+    """Raised when a stored password cannot be decrypted with the configured CREDENTIALS_KEY."""
+
+
+class SecretBox:
+    """Encrypts and decrypts secrets with the installation's key (CREDENTIALS_KEY)."""
+
+    def __init__(self, key: str) -> None:
+        try:
+            self._fernet = Fernet(key.encode())
+        except ValueError as exc:
+            raise CredentialsKeyError("CREDENTIALS_KEY is not a valid Fernet key") from exc
+
+    def encrypt(self, plaintext: str) -> bytes:
+        return self._fernet.encrypt(plaintext.encode())
+
+    def decrypt(self, ciphertext: bytes) -> str:
+        try:
+            return self._fernet.decrypt(ciphertext).decode()
+        except InvalidToken as exc:
+            raise CredentialsKeyError("stored password cannot be decrypted: wrong CREDENTIALS_KEY?") from exc

@@ -1,0 +1,52 @@
+"""Statuses and modes, stored as plain strings (with CHECK constraints in the schema)."""
+
+from enum import StrEnum
+
+
+class TlsMode(StrEnum):
+    SSL = "ssl"
+    STARTTLS = "starttls"
+    PLAIN = "plain"
+
+
+class TaskStatus(StrEnum):
+    IDLE = "idle"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class TestStatus(StrEnum):
+    UNTESTED = "untested"
+    OK = "ok"
+    FAIL = "fail"
+
+
+class Trigger(StrEnum):
+    MANUAL = "manual"
+    SCHEDULED = "scheduled"
+
+
+class RunStatus(StrEnum):
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    ABANDONED = "abandoned"  # the workers vanished (heartbeat stopped): infrastructure, not mail errors
+
+
+class AccountRunStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    OK = "ok"
+    PARTIAL = "partial"  # finished, some messages refused
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    ABANDONED = "abandoned"
+
+
+def check_in(column: str, enum: type[StrEnum]) -> str:
+    """SQL for a CHECK constraint that limits `column` to the enum's values."""
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return f"{column} IN ({values})"

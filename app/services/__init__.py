@@ -1,0 +1,1 @@
+"""Use cases. They take a Session, never commit, and raise AppError subclasses."""

@@ -1,0 +1,56 @@
+"""Administrators, passwords and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.db import utcnow
+from app.models import ApiToken, User
+
+TOKEN_PREFIX = "ic_"
+# A hash to compare against when the user does not exist, so timing does not reveal usernames.
+_DUMMY_HASH = generate_password_hash("not-a-password")
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def set_admin(session: Session, username: str, password: str) -> User:
+    """Create the administrator, or reset its password when it exists."""
+    if len(password) < 8:
+        raise ValueError("the admin password must have at least 8 characters")
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        user = User(username=username, password_hash="")
+        session.add(user)
+    user.password_hash = generate_password_hash(password)
+    return user
+
+
+def create_token(session: Session, user: User, name: str) -> str:
+    """Create an API token for scripts; returns the plaintext, which is shown once and never stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, name=name, token_sha256=_sha256(token), created_at=utcnow()))
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_sha256 == _sha256(token)))
+    if row is None:
+        return None
+    row.last_used_at = utcnow()
+    return session.get(User, row.user_id)
+
+
+def _sha256(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Everything `make run` and `make test` need on a fresh Debian machine, idempotent:
+# system packages, the virtualenv, the front-end build, local services and a local .env.
+#   scripts/bootstrap.sh            all of it
+#   SKIP_FRONTEND=1 scripts/bootstrap.sh
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+bash scripts/install-system.sh
+
+# Python: a project-local virtualenv; reinstall only when pyproject.toml changed.
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
+if [ ! -f "$stamp" ]; then
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -e '.[dev]'
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
+
+# Front end: npm ci when the lock file changed, then build (served by the web process at /).
+if [ -f frontend/package.json ] && [ -z "${SKIP_FRONTEND:-}" ]; then
+  fstamp=frontend/node_modules/.installed-$(sha1sum frontend/package-lock.json | cut -c1-12)
+  if [ ! -f "$fstamp" ]; then
+    (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$fstamp"
+  fi
+  if [ ! -f frontend/dist/index.html ] || [ -n "$(find frontend/src frontend/index.html frontend/package.json -newer frontend/dist/index.html 2>/dev/null | head -1)" ]; then
+    (cd frontend && npm run -s build)
+  fi
+fi
+
+# .env: generated secrets on first run (git-ignored, mode 600); local services when none configured.
+touch .env
+chmod 600 .env
+env_has() { grep -q "^$1=" .env; }
+if ! env_has SECRET_KEY && [ -z "${SECRET_KEY:-}" ]; then
+  echo "SECRET_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))')" >> .env
+fi
+if ! env_has CREDENTIALS_KEY && [ -z "${CREDENTIALS_KEY:-}" ]; then
+  echo "CREDENTIALS_KEY=$(.venv/bin/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" >> .env
+fi
+if [ -z "${DATABASE_URL:-}" ] || [ -z "${REDIS_URL:-}" ]; then
+  urls=$(bash scripts/services.sh up)
+  if [ -z "${DATABASE_URL:-}" ]; then
+    grep -v '^DATABASE_URL=' .env > .env.tmp || true; mv .env.tmp .env; chmod 600 .env
+    echo "$urls" | grep '^DATABASE_URL=' >> .env
+  fi
+  if [ -z "${REDIS_URL:-}" ] && ! env_has REDIS_URL; then
+    echo "$urls" | grep '^REDIS_URL=' >> .env
+  fi
+fi
