@@ -43,13 +43,20 @@ fi
 if ! env_has CREDENTIALS_KEY && [ -z "${CREDENTIALS_KEY:-}" ]; then
   echo "CREDENTIALS_KEY=$(.venv/bin/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" >> .env
 fi
-if [ -z "${DATABASE_URL:-}" ] || [ -z "${REDIS_URL:-}" ]; then
+# A DATABASE_URL / REDIS_URL from the environment or .env wins; the local services (scripts/services.sh)
+# are started and written into .env only when none is configured or .env already points at them.
+env_get() { grep "^$1=" .env | tail -n 1 | cut -d= -f2- || true; }
+db_url=${DATABASE_URL:-$(env_get DATABASE_URL)}
+redis_url=${REDIS_URL:-$(env_get REDIS_URL)}
+local_pg=${IMAPCOPIER_PG_PORT:-54329}
+local_redis=${IMAPCOPIER_REDIS_PORT:-63790}
+if [ -z "$db_url" ] || [[ "$db_url" == *"@127.0.0.1:$local_pg/"* ]] || [ -z "$redis_url" ] || [[ "$redis_url" == *"127.0.0.1:$local_redis"* ]]; then
   urls=$(bash scripts/services.sh up)
-  if [ -z "${DATABASE_URL:-}" ]; then
+  if [ -z "$db_url" ] || [[ "$db_url" == *"@127.0.0.1:$local_pg/"* ]]; then
     grep -v '^DATABASE_URL=' .env > .env.tmp || true; mv .env.tmp .env; chmod 600 .env
     echo "$urls" | grep '^DATABASE_URL=' >> .env
   fi
-  if [ -z "${REDIS_URL:-}" ] && ! env_has REDIS_URL; then
+  if [ -z "$redis_url" ]; then
     echo "$urls" | grep '^REDIS_URL=' >> .env
   fi
 fi

@@ -8,10 +8,20 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DATA="$ROOT/.data"
+# PostgreSQL runs as the `postgres` user (it refuses root): when that user cannot reach the project
+# folder (a clone under a private home, say), keep the cluster in a per-project folder under /var/tmp.
+PG_HOME="$DATA"
+if [ "$(id -u)" -eq 0 ]; then
+  mkdir -p "$DATA"
+  if ! runuser -u postgres -- test -x "$DATA" 2>/dev/null; then
+    PG_HOME="/var/tmp/imapcopier-$(echo "$ROOT" | sha1sum | cut -c1-10)"
+    mkdir -p "$PG_HOME"
+  fi
+fi
 PG_PORT=${IMAPCOPIER_PG_PORT:-54329}
 REDIS_PORT=${IMAPCOPIER_REDIS_PORT:-63790}
-PGDATA="$DATA/pg"
-PG_SOCK="$DATA/pg-socket"
+PGDATA="$PG_HOME/pg"
+PG_SOCK="$PG_HOME/pg-socket"
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 PW_FILE="$DATA/pg-password"
 
