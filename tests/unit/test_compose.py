@@ -1,0 +1,48 @@
+"""docker-compose.yml validates (no engine here: `docker-compose config` checks the file only)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+from app.config import REPO_ROOT
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, object]:
+    if shutil.which("docker-compose") is None:
+        pytest.fail("docker-compose is missing: scripts/install-system.sh installs it")
+    out = subprocess.run(
+        ["docker-compose", "-f", "docker-compose.yml", "--env-file", "docker/example.env", "config"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    parsed: dict[str, object] = yaml.safe_load(out)
+    return parsed
+
+
+def test_fleet_services(compose: dict[str, object]) -> None:
+    services = compose["services"]
+    assert isinstance(services, dict)
+    assert {"postgres", "redis", "migrate", "web", "worker", "beat", "flower"} <= set(services)
+
+
+def test_worker_is_scalable(compose: dict[str, object]) -> None:
+    worker = compose["services"]["worker"]  # type: ignore[index]
+    assert "container_name" not in worker and "ports" not in worker
+
+
+def test_secrets_come_from_env_file(compose: dict[str, object]) -> None:
+    web = compose["services"]["web"]  # type: ignore[index]
+    assert web["environment"]["CREDENTIALS_KEY"] == "change-me-to-a-fernet-key"
+    assert "healthcheck" in web and "healthcheck" in compose["services"]["postgres"]  # type: ignore[index]
+
+
+def test_redis_persists(compose: dict[str, object]) -> None:
+    redis = compose["services"]["redis"]  # type: ignore[index]
+    assert "--appendonly" in redis["command"]
