@@ -1,0 +1,161 @@
+"""The Dovecot test bed behaves as the engine and its tests expect."""
+
+from __future__ import annotations
+
+import ssl
+
+import pytest
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError, LoginError
+
+from workers.devservers import (
+    DST_MAX_MAIL_SIZE,
+    SMALL_MAX_MAIL_SIZE,
+    SMALL_USER_PREFIX,
+    DovecotPair,
+    ImapServer,
+)
+
+pytestmark = pytest.mark.imap
+
+ENGINE_CAPS = {
+    b"IMAP4REV1",
+    b"UIDPLUS",
+    b"CONDSTORE",
+    b"QRESYNC",
+    b"SPECIAL-USE",
+    b"NAMESPACE",
+    b"LITERAL+",
+    b"MULTIAPPEND",
+}
+
+
+def _message(size: int) -> bytes:
+    head = b"From: a@example.com\r\nSubject: big\r\nMessage-ID: <big@example.com>\r\n\r\n"
+    return head + b"x" * (size - len(head))
+
+
+@pytest.mark.parametrize("which", ["src", "dst"])
+@pytest.mark.parametrize("mode", ["plain", "starttls", "ssl"])
+def test_login_on_every_port(imap_pair: DovecotPair, which: str, mode: str, imap_user: str) -> None:
+    server = imap_pair.server(which)  # type: ignore[arg-type]
+    client = server.connect(imap_user, mode)  # type: ignore[arg-type]
+    try:
+        assert client.select_folder("INBOX")[b"EXISTS"] == 0
+    finally:
+        client.logout()
+
+
+@pytest.mark.parametrize("which", ["src", "dst"])
+def test_wrong_password_fails(imap_pair: DovecotPair, which: str, imap_user: str) -> None:
+    server = imap_pair.server(which)  # type: ignore[arg-type]
+    client = IMAPClient(server.host, server.port_plain, ssl=False, timeout=10)
+    with pytest.raises(LoginError):
+        client.login(imap_user, "not-" + server.password)
+    client.shutdown()
+
+
+def test_system_ca_store_rejects_the_test_certificate(src_server: ImapServer) -> None:
+    with pytest.raises(ssl.SSLCertVerificationError):
+        IMAPClient(src_server.host, src_server.port_ssl, ssl=True, ssl_context=ssl.create_default_context())
+
+
+@pytest.mark.parametrize("which", ["src", "dst"])
+def test_capabilities_cover_the_engine(imap_pair: DovecotPair, which: str, imap_user: str) -> None:
+    client = imap_pair.server(which).connect(imap_user)  # type: ignore[arg-type]
+    try:
+        assert set(client.capabilities()) >= ENGINE_CAPS
+    finally:
+        client.logout()
+
+
+def test_namespaces_as_configured(src_server: ImapServer, dst_server: ImapServer, imap_user: str) -> None:
+    for server, expected in ((src_server, ("", "/")), (dst_server, ("INBOX.", "."))):
+        client = server.connect(imap_user)
+        try:
+            assert tuple(client.namespace().personal[0]) == expected
+            assert (server.prefix, server.separator) == expected
+        finally:
+            client.logout()
+
+
+def test_destination_has_special_use_folders(dst_server: ImapServer, imap_user: str) -> None:
+    client = dst_server.connect(imap_user)
+    try:
+        found = {name: flags for flags, _, name in client.list_folders()}
+    finally:
+        client.logout()
+    for logical, use in dst_server.special_use.items():
+        assert use.encode() in found[dst_server.mailbox_name(logical)]
+
+
+def test_source_special_use_folders_when_created(src_server: ImapServer, imap_user: str) -> None:
+    client = src_server.connect(imap_user)
+    try:
+        client.create_folder("Sent Items")
+        flags = {name: f for f, _, name in client.list_folders()}["Sent Items"]
+    finally:
+        client.logout()
+    assert b"\\Sent" in flags
+
+
+def test_destination_refuses_over_limit_message(dst_server: ImapServer, imap_user: str) -> None:
+    client = dst_server.connect(imap_user)
+    try:
+        assert f"APPENDLIMIT={DST_MAX_MAIL_SIZE}".encode() in client.capabilities()
+        with pytest.raises(IMAPClientError, match=r"LIMIT|size"):
+            client.append("INBOX", _message(DST_MAX_MAIL_SIZE + 1024))
+        client.append("INBOX", _message(2 * SMALL_MAX_MAIL_SIZE))
+        assert client.select_folder("INBOX")[b"EXISTS"] == 1
+    finally:
+        client.logout()
+
+
+def test_small_users_have_a_one_megabyte_limit(dst_server: ImapServer) -> None:
+    username = f"{SMALL_USER_PREFIX}-limit-test"
+    dst_server.reset_user(username)
+    client = dst_server.connect(username)
+    try:
+        with pytest.raises(IMAPClientError, match=r"LIMIT|size"):
+            client.append("INBOX", _message(SMALL_MAX_MAIL_SIZE + 1024))
+        client.append("INBOX", _message(SMALL_MAX_MAIL_SIZE // 2))
+    finally:
+        client.logout()
+        dst_server.reset_user(username)
+
+
+def test_start_is_idempotent_and_restart_keeps_mail(imap_pair: DovecotPair, imap_user: str) -> None:
+    src = imap_pair.server("src")
+    client = src.connect(imap_user)
+    client.append("INBOX", _message(1000))
+    client.logout()
+    pids = (imap_pair.root / "src/run/master.pid").read_text()
+    assert imap_pair.start() == imap_pair.servers()
+    assert (imap_pair.root / "src/run/master.pid").read_text() == pids
+    imap_pair.restart("src")
+    assert (imap_pair.root / "src/run/master.pid").read_text() != pids
+    assert imap_pair.status() == {"src": True, "dst": True}
+    client = src.connect(imap_user)
+    try:
+        assert client.select_folder("INBOX")[b"EXISTS"] == 1
+    finally:
+        client.logout()
+
+
+def test_reset_user_empties_the_mailbox(src_server: ImapServer, imap_user: str) -> None:
+    client = src_server.connect(imap_user)
+    client.append("INBOX", _message(1000))
+    client.logout()
+    src_server.reset_user(imap_user)
+    client = src_server.connect(imap_user)
+    try:
+        assert client.select_folder("INBOX")[b"EXISTS"] == 0
+    finally:
+        client.logout()
+
+
+def test_folder_name_translation(src_server: ImapServer, dst_server: ImapServer) -> None:
+    assert src_server.mailbox_name("Projects/2024") == "Projects/2024"
+    assert dst_server.mailbox_name("Projects/2024") == "INBOX.Projects.2024"
+    assert dst_server.mailbox_name("INBOX") == "INBOX"
+    assert dst_server.logical_name("INBOX.Projects.2024") == "Projects/2024"

@@ -1,0 +1,373 @@
+"""Two local Dovecot IMAP servers (source + destination) on 127.0.0.1 for tests, demo and bench.
+
+The source looks like Exchange (separator `/`, no prefix, "Sent Items", ...); the
+destination like a classic Courier/Dovecot host (separator `.`, prefix `INBOX.`,
+"Sent", "Trash", ...) with a message size limit, so that folder translation,
+special-use mapping and refused messages are all exercised.
+
+Usage: `python -m workers.devservers start|stop|status|restart [--profile test] [--dir D]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import logging
+import os
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from imapclient import IMAPClient
+
+from workers.devservers_config import (
+    DST_MAX_MAIL_SIZE,
+    DST_SPECIAL,
+    MAIL_USER,
+    PASSWORD,
+    SMALL_MAX_MAIL_SIZE,
+    SMALL_USER_PREFIX,
+    SRC_SPECIAL,
+    InstanceLayout,
+    render,
+)
+from workers.devservers_tls import ensure_tls
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "DST_MAX_MAIL_SIZE",
+    "PASSWORD",
+    "PROFILES",
+    "SMALL_MAX_MAIL_SIZE",
+    "SMALL_USER_PREFIX",
+    "DovecotPair",
+    "ImapServer",
+]
+
+DOVECOT = "/usr/sbin/dovecot"
+HOST = "127.0.0.1"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+ENV_DIR = "IMAPCOPIER_IMAP_DIR"
+# (src plain, src tls, dst plain, dst tls) per profile.
+PROFILES: dict[str, tuple[int, int, int, int]] = {
+    "test": (14143, 14993, 15143, 15993),
+    "demo": (24143, 24993, 25143, 25993),
+    "bench": (34143, 34993, 35143, 35993),
+}
+_START_TIMEOUT = 15.0
+_STOP_TIMEOUT = 15.0
+_SYSTEM_DH = Path("/usr/share/dovecot/dh.pem")
+
+Which = Literal["src", "dst"]
+TlsMode = Literal["plain", "starttls", "ssl"]
+
+
+@dataclass(frozen=True)
+class ImapServer:
+    """One running Dovecot instance, as a client sees it."""
+
+    name: str
+    host: str
+    port_plain: int
+    port_ssl: int
+    ca_file: Path
+    password: str
+    separator: str
+    prefix: str
+    home_root: Path
+    special_use: Mapping[str, str] = field(default_factory=dict)
+    max_mail_size: int | None = None
+
+    def mailbox_name(self, logical: str) -> str:
+        """Server folder name for a logical `/`-separated name (INBOX stays INBOX)."""
+        if logical.upper() == "INBOX":
+            return "INBOX"
+        return self.prefix + logical.replace("/", self.separator)
+
+    def logical_name(self, mailbox: str) -> str:
+        """Inverse of mailbox_name: strip the prefix and use `/` as separator."""
+        if mailbox.upper() == "INBOX":
+            return "INBOX"
+        if self.prefix and mailbox.startswith(self.prefix):
+            mailbox = mailbox[len(self.prefix) :]
+        return mailbox.replace(self.separator, "/")
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """A client context that trusts only this test bed's CA."""
+        return ssl.create_default_context(cafile=str(self.ca_file))
+
+    def connect(self, username: str, mode: TlsMode = "plain", timeout: float = 30.0) -> IMAPClient:
+        """Log in as `username` with the shared test password and return the client."""
+        if mode == "ssl":
+            client = IMAPClient(
+                self.host, self.port_ssl, ssl=True, ssl_context=self.ssl_context(), timeout=timeout
+            )
+        else:
+            client = IMAPClient(self.host, self.port_plain, ssl=False, timeout=timeout)
+            if mode == "starttls":
+                client.starttls(self.ssl_context())
+        client.login(username, self.password)
+        return client
+
+    def reset_user(self, username: str) -> None:
+        """Delete all of that user's mail (their home directory)."""
+        if not username or "/" in username or username.startswith("."):
+            raise ValueError(f"unsafe username {username!r}")
+        shutil.rmtree(self.home_root / username, ignore_errors=True)
+
+
+def ensure_mail_user() -> None:
+    """Create the unprivileged system user that owns the mail (Dovecot refuses root)."""
+    if _uid(MAIL_USER) is not None:
+        return
+    subprocess.run(
+        ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", MAIL_USER],
+        check=True,
+        capture_output=True,
+    )
+    logger.info("devservers.user_created user=%s", MAIL_USER)
+
+
+def _uid(user: str) -> int | None:
+    import pwd
+
+    try:
+        return pwd.getpwnam(user).pw_uid
+    except KeyError:
+        return None
+
+
+def _port_open(port: int) -> bool:
+    try:
+        with socket.create_connection((HOST, port), timeout=0.5) as sock:
+            sock.settimeout(2.0)
+            ready = sock.recv(64).startswith(b"* OK")
+            sock.sendall(b"p LOGOUT\r\n")  # a clean goodbye keeps the server log free of resets
+            return ready
+    except OSError:
+        return False
+
+
+def _read_pid(layout: InstanceLayout) -> int | None:
+    try:
+        pid = int(layout.pid_path.read_text().strip())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return None
+    # Only our own master for this config counts: never signal a foreign process.
+    return pid if str(layout.config_path).encode() in cmdline else None
+
+
+def _alive(pid: int) -> bool:
+    """True while the process runs; a zombie counts as gone (PID 1 here may reap slowly)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _default_dir(profile: str) -> Path:
+    parent = os.environ.get(ENV_DIR)
+    return (Path(parent) if parent else REPO_ROOT / ".data") / f"imap-{profile}"
+
+
+class DovecotPair:
+    """Starts, stops and describes the source + destination Dovecot instances of one profile."""
+
+    def __init__(self, profile: str = "test", base_dir: Path | None = None) -> None:
+        if profile not in PROFILES:
+            raise ValueError(f"unknown profile {profile!r}; choose from {sorted(PROFILES)}")
+        self.profile = profile
+        self.root = (base_dir or _default_dir(profile)).resolve()
+        src_plain, src_ssl, dst_plain, dst_ssl = PROFILES[profile]
+        self.layouts: dict[Which, InstanceLayout] = {
+            "src": InstanceLayout("src", self.root / "src", src_plain, src_ssl, "/", ""),
+            "dst": InstanceLayout("dst", self.root / "dst", dst_plain, dst_ssl, ".", "INBOX."),
+        }
+
+    @property
+    def ca_file(self) -> Path:
+        return self.root / "tls" / "ca.pem"
+
+    def servers(self) -> tuple[ImapServer, ImapServer]:
+        """Describe both instances (whether running or not)."""
+        return self.server("src"), self.server("dst")
+
+    def server(self, which: Which) -> ImapServer:
+        layout = self.layouts[which]
+        is_dst = which == "dst"
+        return ImapServer(
+            name=which,
+            host=HOST,
+            port_plain=layout.port_plain,
+            port_ssl=layout.port_ssl,
+            ca_file=self.ca_file,
+            password=PASSWORD,
+            separator=layout.separator,
+            prefix=layout.prefix,
+            home_root=layout.home_root,
+            special_use=dict(DST_SPECIAL if is_dst else SRC_SPECIAL),
+            max_mail_size=DST_MAX_MAIL_SIZE if is_dst else None,
+        )
+
+    def start(self) -> tuple[ImapServer, ImapServer]:
+        """Start both instances, reusing any already running; wait until both answer."""
+        with self._lock():
+            ensure_mail_user()
+            ensure_tls(self.root / "tls")
+            for which in self.layouts:
+                self._start_one(which)
+        return self.servers()
+
+    def stop(self) -> None:
+        """Stop both instances (by the PID in their pid files) and wait for them to exit."""
+        with self._lock():
+            self._stop_many(list(self.layouts))
+
+    def restart(self, which: Which) -> None:
+        """Stop and start one instance, e.g. to drop connections mid-copy in fault tests."""
+        with self._lock():
+            self._stop_one(which)
+            self._start_one(which)
+
+    def status(self) -> dict[str, bool]:
+        return {which: self._running(layout) for which, layout in self.layouts.items()}
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        # Serialises parallel pytest workers / CLI calls on the same profile dir.
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _running(self, layout: InstanceLayout) -> bool:
+        return _read_pid(layout) is not None and _port_open(layout.port_plain)
+
+    def _dh_path(self) -> Path:
+        if _SYSTEM_DH.exists():
+            return _SYSTEM_DH
+        path = self.root / "tls" / "dh.pem"
+        if not path.exists():
+            subprocess.run(
+                ["openssl", "dhparam", "-dsaparam", "-out", str(path), "2048"],
+                check=True,
+                capture_output=True,
+            )
+        return path
+
+    def _prepare(self, layout: InstanceLayout) -> bool:
+        """Write the config and directories; return True when the config text changed."""
+        for path in (layout.root, layout.state_dir, layout.home_root):
+            path.mkdir(parents=True, exist_ok=True)
+        shutil.chown(layout.home_root, MAIL_USER, MAIL_USER)
+        text = render(layout, self.root / "tls", self._dh_path())
+        old = layout.config_path.read_text() if layout.config_path.exists() else None
+        if old != text:
+            layout.config_path.write_text(text)
+        return old != text
+
+    def _start_one(self, which: Which) -> None:
+        layout = self.layouts[which]
+        changed = self._prepare(layout)
+        if self._running(layout):
+            if not changed:
+                return
+            self._stop_one(which)
+        if _read_pid(layout) is not None:
+            self._stop_one(which)  # master alive but not answering: start afresh
+        (layout.base_dir / "anvil-auth-penalty").unlink(missing_ok=True)
+        with tempfile.TemporaryFile() as err:
+            # Dovecot daemonizes; a file (not a pipe) for stderr so we never wait on the daemon.
+            proc = subprocess.run(
+                [DOVECOT, "-c", str(layout.config_path)], stdin=subprocess.DEVNULL, stdout=err, stderr=err
+            )
+            err.seek(0)
+            output = err.read().decode(errors="replace")
+        if proc.returncode != 0:
+            raise RuntimeError(f"dovecot {which} failed to start: {output.strip()}")
+        self._wait(layout, up=True)
+        logger.info("devservers.started which=%s port=%s", which, layout.port_plain)
+
+    def _stop_one(self, which: Which) -> None:
+        self._stop_many([which])
+
+    def _stop_many(self, which: list[Which]) -> None:
+        """SIGTERM every master first, then wait: both shut down in parallel (~1 s)."""
+        pids = {w: pid for w in which if (pid := _read_pid(self.layouts[w])) is not None}
+        for pid in pids.values():
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + _STOP_TIMEOUT
+        while any(_alive(pid) for pid in pids.values()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        for w, pid in pids.items():
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+            self._wait(self.layouts[w], up=False)
+            logger.info("devservers.stopped which=%s pid=%s", w, pid)
+
+    def _wait(self, layout: InstanceLayout, up: bool) -> None:
+        deadline = time.monotonic() + _START_TIMEOUT
+        while time.monotonic() < deadline:
+            if _port_open(layout.port_plain) == up:
+                return
+            time.sleep(0.02)
+        raise RuntimeError(
+            f"dovecot {layout.name} on port {layout.port_plain} did not {'start' if up else 'stop'}; "
+            f"see {layout.log_path}"
+        )
+
+
+def _describe(pair: DovecotPair) -> str:
+    lines = [f"profile {pair.profile} in {pair.root}", f"CA file: {pair.ca_file}"]
+    status = pair.status()
+    for server in pair.servers():
+        state = "running" if status[server.name] else "stopped"
+        lines.append(
+            f"{server.name}: {state} {server.host} plain/STARTTLS {server.port_plain}, "
+            f"TLS {server.port_ssl}, separator {server.separator!r}, prefix {server.prefix!r}"
+        )
+    lines.append(f"password: {PASSWORD} (any username)")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m workers.devservers", description=__doc__)
+    parser.add_argument("command", choices=["start", "stop", "status", "restart"])
+    parser.add_argument("which", nargs="?", choices=["src", "dst"], help="restart only this one")
+    parser.add_argument("--profile", default="test", choices=sorted(PROFILES))
+    parser.add_argument("--dir", type=Path, default=None, help=f"profile directory (default ${ENV_DIR})")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    pair = DovecotPair(args.profile, args.dir)
+    if args.command == "start":
+        pair.start()
+    elif args.command == "stop":
+        pair.stop()
+    elif args.command == "restart":
+        targets: list[Which] = [args.which] if args.which else ["src", "dst"]
+        for which in targets:
+            pair.restart(which)
+    print(_describe(pair))
+    if args.command == "status":
+        return 0 if all(pair.status().values()) else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
