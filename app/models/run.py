@@ -29,6 +29,8 @@ class Run(Base):
     trigger: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default=RunStatus.RUNNING)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # For scheduled runs, when the schedule said it was due: started_at - scheduled_for is the lag.
+    scheduled_for: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancel_requested: Mapped[bool] = mapped_column(default=False)
