@@ -48,4 +48,4 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide settings, read once (tests build their own Settings instead)."""
-    return Settings()  # type: ignore[call-arg]
+    return Settings()

@@ -19,7 +19,7 @@ class Resources:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
-    redis: redis.Redis
+    redis: redis.Redis[bytes]
     box: SecretBox
 
     @classmethod

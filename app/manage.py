@@ -1,10 +1,10 @@
 """Administrative commands (also reachable as `imapcopier create-admin` / `create-token`).
 
-    python -m app.manage migrate             alembic upgrade head
-    python -m app.manage ensure-admin        create the admin from IMAPCOPIER_ADMIN_PASSWORD, if set
-    python -m app.manage create-admin [--username NAME]   prompts for the password (or reads it from
-                                             IMAPCOPIER_ADMIN_PASSWORD when not on a terminal)
-    python -m app.manage create-token [--username NAME] [--name LABEL]
+python -m app.manage migrate             alembic upgrade head
+python -m app.manage ensure-admin        create the admin from IMAPCOPIER_ADMIN_PASSWORD, if set
+python -m app.manage create-admin [--username NAME]   prompts for the password (or reads it from
+                                         IMAPCOPIER_ADMIN_PASSWORD when not on a terminal)
+python -m app.manage create-token [--username NAME] [--name LABEL]
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import REPO_ROOT, get_settings
 from app.db import make_engine, make_sessionmaker
@@ -32,7 +33,7 @@ def migrate() -> None:
     command.upgrade(config, "head")
 
 
-def _sessions():  # type: ignore[no-untyped-def]
+def _sessions() -> sessionmaker[Session]:
     return make_sessionmaker(make_engine(get_settings().database_url, pool_size=1))
 
 
@@ -81,6 +82,11 @@ def create_token(username: str, name: str) -> int:
     return 0
 
 
+def _migrate_command(_args: argparse.Namespace) -> int:
+    migrate()
+    return 0
+
+
 def add_admin_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("create-admin", help="create the admin user or reset its password")
     p.add_argument("--username", default=None, help="default: IMAPCOPIER_ADMIN_USERNAME or 'admin'")
@@ -94,7 +100,7 @@ def add_admin_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.manage")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("migrate").set_defaults(func=lambda a: migrate() or 0)
+    sub.add_parser("migrate").set_defaults(func=_migrate_command)
     sub.add_parser("ensure-admin").set_defaults(func=lambda a: ensure_admin())
     add_admin_commands(sub)
     args = parser.parse_args(argv)

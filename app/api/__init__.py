@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
 from app.errors import AppError
@@ -20,6 +20,7 @@ BLUEPRINTS: dict[str, str] = {
     "runs": "/api",
     "events": "/api",
     "health": "",
+    "metrics": "",
     "spa": "",
 }
 
@@ -43,18 +44,18 @@ def register_blueprints(app: Flask) -> None:
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(AppError)
-    def app_error(exc: AppError) -> tuple[object, int]:
+    def app_error(exc: AppError) -> tuple[Response, int]:
         return jsonify(exc.to_dict()), exc.status
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> tuple[object, int]:
+    def http_error(exc: HTTPException) -> tuple[Response, int]:
         status = exc.code or 500
         code = (exc.name or "error").lower().replace(" ", "_")
         body = {"error": {"code": code, "message": exc.description or exc.name, "fields": {}}}
         return jsonify(body), status
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception) -> tuple[object, int]:
+    def unexpected(exc: Exception) -> tuple[Response, int]:
         logger.exception("api.unhandled_error")
         body = {"error": {"code": "internal", "message": "internal error; see the server log", "fields": {}}}
         return jsonify(body), 500

@@ -80,8 +80,9 @@ def me() -> SessionOut:
 
 
 def guard() -> None:
-    """Authenticate every /api request (session cookie or bearer token); enforce CSRF on sessions."""
-    if not request.path.startswith("/api/") or request.endpoint in PUBLIC_ENDPOINTS:
+    """Authenticate /api requests and /metrics (session or bearer token); enforce CSRF on sessions."""
+    protected = request.path.startswith("/api/") or request.path == "/metrics"
+    if not protected or request.endpoint in PUBLIC_ENDPOINTS:
         return
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):

@@ -8,7 +8,7 @@ import redis
 class LoginThrottle:
     """Counts failed logins per (client address, username) in a window; refuses past the limit."""
 
-    def __init__(self, client: redis.Redis, limit: int, window_seconds: int) -> None:
+    def __init__(self, client: redis.Redis[bytes], limit: int, window_seconds: int) -> None:
         self._redis = client
         self._limit = limit
         self._window = window_seconds

@@ -35,4 +35,5 @@ def test_due_at_or_after_next_run() -> None:
 
 
 def test_presets() -> None:
-    assert ALLOWED_INTERVALS == {0, 3600, 10800, 21600, 43200, 86400}
+    expected = {0, 3600, 10800, 21600, 43200, 86400}
+    assert expected == ALLOWED_INTERVALS
