@@ -1,0 +1,171 @@
+"""The bookkeeping of one `copy_account` call: sessions, reconnection with backoff, results, errors."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+
+from workers.engine.errors import ConnectFailed, CopyError, FolderUnavailable, Throttled, TransientImapError
+from workers.engine.events import EngineEvent, ErrorEvent, FolderDone, FolderStarted
+from workers.engine.folder_copy import FolderCopy, FolderTally
+from workers.engine.imap import ImapEndpoint
+from workers.engine.options import CopyOptions
+from workers.engine.plan import FolderMapping
+from workers.engine.results import AccountResult, AccountStatus, ErrorRecord, FolderResult, FolderStatusName
+from workers.engine.session import FolderStatus, ImapSession, open_sessions
+from workers.engine.state import FolderState, SyncState
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class AccountRun:
+    src_endpoint: ImapEndpoint
+    dst_endpoint: ImapEndpoint
+    options: CopyOptions
+    state: SyncState
+    emit: Callable[[EngineEvent], None]
+    should_stop: Callable[[], bool]
+    folders: list[FolderResult] = field(default_factory=list)
+    errors: list[ErrorRecord] = field(default_factory=list)
+    error_count: int = 0
+    _sessions: tuple[ImapSession, ImapSession] | None = None
+
+    @property
+    def src(self) -> ImapSession:
+        assert self._sessions is not None, "connect() first"
+        return self._sessions[0]
+
+    @property
+    def dst(self) -> ImapSession:
+        assert self._sessions is not None, "connect() first"
+        return self._sessions[1]
+
+    def connect(self) -> None:
+        self._sessions = open_sessions(self.src_endpoint, self.dst_endpoint)
+
+    def close(self) -> None:
+        if self._sessions is not None:
+            for session in self._sessions:
+                session.close()
+            self._sessions = None
+
+    def _reconnect(self) -> None:
+        self.close()
+        try:
+            self.connect()
+        except ConnectFailed as exc:
+            # The server may be restarting: keep this retryable until the attempts run out.
+            raise TransientImapError(exc.message) from exc
+
+    def report(self, error: CopyError, folder: str | None, uid: int | None) -> None:
+        """Count an error, keep the first `max_error_records`, and publish it."""
+        self.error_count += 1
+        record = ErrorRecord(code=error.code, reason=error.message, folder=folder, uid=uid)
+        if len(self.errors) < self.options.max_error_records:
+            self.errors.append(record)
+        logger.warning(
+            "copy.error code=%s folder=%s uid=%s reason=%s", error.code, folder, uid, error.message
+        )
+        self.emit(ErrorEvent(record))
+
+    def skip_folder(self, mapping: FolderMapping) -> None:
+        result = FolderResult(folder=mapping.src, dst_folder=mapping.dst, status="failed")
+        self.folders.append(result)
+        self.emit(FolderDone(result))
+
+    def copy_folder(
+        self, mapping: FolderMapping, saved: FolderState | None, status: FolderStatus | None
+    ) -> FolderStatusName:
+        """One folder, reconnecting after a dropped connection; a folder-level refusal is recorded.
+
+        Raises:
+            TransientImapError when the connection keeps dropping; AuthFailed/TlsFailed on reconnect.
+        """
+        self.emit(FolderStarted(mapping.src, mapping.dst))
+        started = time.monotonic()
+        tally = FolderTally()
+        try:
+            outcome = self._with_retries(mapping, saved, status, tally)
+        except FolderUnavailable as exc:
+            self.report(exc, mapping.src, None)
+            outcome = "failed"
+        except TransientImapError as exc:
+            self._record(mapping, "failed", tally, started)
+            raise TransientImapError(
+                f"gave up on {mapping.src} after {self.options.retries} reconnections: {exc.message}"
+            ) from exc
+        self._record(mapping, outcome, tally, started)
+        return outcome
+
+    def _with_retries(
+        self,
+        mapping: FolderMapping,
+        saved: FolderState | None,
+        status: FolderStatus | None,
+        tally: FolderTally,
+    ) -> FolderStatusName:
+        retrying = Retrying(
+            retry=retry_if_exception_type(TransientImapError),
+            stop=stop_after_attempt(self.options.retries + 1),
+            wait=self._wait,
+            before_sleep=lambda rs: logger.warning(
+                "copy.reconnecting folder=%s attempt=%d error=%s", mapping.src, rs.attempt_number, rs.outcome
+            ),
+            reraise=True,
+        )
+        for attempt in retrying:
+            with attempt:
+                if attempt.retry_state.attempt_number > 1:
+                    self._reconnect()
+                    saved, status = self.state.load_folders().get(mapping.src), None
+                copy = FolderCopy(
+                    self.src, self.dst, mapping, self.state, self.options, self.emit, self.should_stop,
+                    self.report, tally,
+                )  # fmt: skip
+                return copy.run(saved, status)
+        raise AssertionError("unreachable: tenacity reraises the last error")
+
+    def _wait(self, retry_state: RetryCallState) -> float:
+        error = retry_state.outcome.exception() if retry_state.outcome else None
+        backoff = self.options.retry_wait * 2 ** (retry_state.attempt_number - 1)
+        if isinstance(error, Throttled):
+            backoff = max(backoff, error.retry_after)
+        return float(min(backoff, self.options.retry_wait_max))
+
+    def _record(
+        self, mapping: FolderMapping, status: FolderStatusName, tally: FolderTally, started: float
+    ) -> None:
+        result = FolderResult(
+            folder=mapping.src,
+            dst_folder=mapping.dst,
+            status=status,
+            copied=tally.copied,
+            skipped=tally.skipped,
+            errors=tally.errors,
+            bytes=tally.bytes,
+            flags_updated=tally.flags_updated,
+            seconds=round(time.monotonic() - started, 3),
+        )
+        self.folders.append(result)
+        self.emit(FolderDone(result))
+
+    def result(self, status: AccountStatus, started: float, fatal: CopyError | None = None) -> AccountResult:
+        folders = tuple(self.folders)
+        return AccountResult(
+            status=status,
+            copied=sum(f.copied for f in folders),
+            skipped=sum(f.skipped for f in folders),
+            errors=self.error_count,
+            bytes=sum(f.bytes for f in folders),
+            flags_updated=sum(f.flags_updated for f in folders),
+            seconds=round(time.monotonic() - started, 3),
+            folders=folders,
+            error_list=tuple(self.errors),
+            error_code=fatal.code if fatal else None,
+            message=fatal.message if fatal else None,
+        )

@@ -1,0 +1,132 @@
+"""The engine's entry points: `copy_account`, `plan_account` (dry run) and `compare_account`.
+
+`copy_account` never raises for IMAP or data problems: they end up in the returned
+`AccountResult` (status "failed" for connection/login/TLS trouble or a connection lost for good,
+"partial" when some messages or folders failed, "cancelled" when `should_stop` said so).
+Exceptions raised by `on_event` itself are the caller's and propagate.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from workers.engine.account_run import AccountRun
+from workers.engine.compare import compare_folder
+from workers.engine.errors import CopyError
+from workers.engine.events import EngineEvent, PlanEvent, ignore_event
+from workers.engine.folders import account_plan, create_missing, discover
+from workers.engine.imap import ImapEndpoint
+from workers.engine.options import CopyOptions
+from workers.engine.results import AccountComparison, AccountPlan, AccountResult
+from workers.engine.session import open_sessions
+from workers.engine.state import MemoryState, SyncState
+
+logger = logging.getLogger(__name__)
+
+
+def _never() -> bool:
+    return False
+
+
+def copy_account(
+    src: ImapEndpoint,
+    dst: ImapEndpoint,
+    options: CopyOptions | None = None,
+    state: SyncState | None = None,
+    on_event: Callable[[EngineEvent], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> AccountResult:
+    """Copy every (mapped, not excluded) folder of one account; a delta pass when `state` has history."""
+    run = AccountRun(
+        src,
+        dst,
+        options or CopyOptions(),
+        state if state is not None else MemoryState(),
+        on_event or ignore_event,
+        should_stop or _never,
+    )
+    started = time.monotonic()
+    try:
+        run.connect()
+    except CopyError as exc:
+        run.report(exc, None, None)
+        return run.result("failed", started, exc)
+    try:
+        return _copy_folders(run, started)
+    finally:
+        run.close()
+
+
+def _copy_folders(run: AccountRun, started: float) -> AccountResult:
+    try:
+        discovery = discover(run.src, run.dst, run.options.rules)
+        saved = run.state.load_folders()
+        run.emit(PlanEvent(discovery.items(saved), discovery.plan.excluded))
+        unavailable = create_missing(run.dst, discovery.plan, run.report)
+        for mapping in discovery.plan.mappings:
+            if run.should_stop():
+                return run.result("cancelled", started)
+            if mapping.dst in unavailable:
+                run.skip_folder(mapping)
+                continue
+            if (
+                run.copy_folder(mapping, saved.get(mapping.src), discovery.statuses.get(mapping.src))
+                == "cancelled"
+            ):
+                return run.result("cancelled", started)
+    except CopyError as exc:
+        # Only account-wide trouble gets here: a connection lost for good, or login refused on reconnect.
+        run.report(exc, None, None)
+        return run.result("failed", started, exc)
+    return run.result("partial" if run.error_count else "ok", started)
+
+
+def plan_account(
+    src: ImapEndpoint,
+    dst: ImapEndpoint,
+    options: CopyOptions | None = None,
+    state: SyncState | None = None,
+) -> AccountPlan:
+    """Dry run: the folder plan with message counts and sizes. Nothing is written anywhere.
+
+    Raises:
+        CopyError subclasses (AuthFailed, TlsFailed, ConnectFailed, TransientImapError...).
+    """
+    rules = (options or CopyOptions()).rules
+    source, destination = open_sessions(src, dst)
+    try:
+        discovery = discover(source, destination, rules, with_size=True)
+        saved = state.load_folders() if state is not None else {}
+        return account_plan(discovery, source, destination, saved)
+    finally:
+        source.close()
+        destination.close()
+
+
+def compare_account(
+    src: ImapEndpoint, dst: ImapEndpoint, options: CopyOptions | None = None
+) -> AccountComparison:
+    """Per mapped folder: messages missing on the destination, duplicated there, and flag differences.
+
+    Raises:
+        CopyError subclasses when a server cannot be reached or a folder cannot be read.
+    """
+    rules = (options or CopyOptions()).rules
+    source, destination = open_sessions(src, dst)
+    try:
+        discovery = discover(source, destination, rules)
+        folders = tuple(compare_folder(source, destination, m) for m in discovery.plan.mappings)
+    finally:
+        source.close()
+        destination.close()
+    missing = sum(f.missing for f in folders)
+    duplicated = sum(f.duplicated for f in folders)
+    return AccountComparison(
+        folders=folders,
+        missing=missing,
+        duplicated=duplicated,
+        flag_differences=sum(f.flag_differences for f in folders),
+        complete=missing == 0 and duplicated == 0,
+    )

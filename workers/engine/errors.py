@@ -1,0 +1,69 @@
+"""Engine error types: what went wrong, in words a mail admin can act on.
+
+Each class has a stable `code` (stored on runs, shown in the UI, used by scripts) and a short
+message without traceback text. `imap.py` converts imaplib/socket/ssl errors into these with
+`raise ... from exc`; callers decide on retry from the class alone, never from the text.
+"""
+
+from __future__ import annotations
+
+
+class CopyError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+    code = "copy_error"
+    retryable = False
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class AuthFailed(CopyError):
+    """The server refused the username or password."""
+
+    code = "auth_failed"
+
+
+class TlsFailed(CopyError):
+    """TLS could not be set up: bad certificate, no STARTTLS, protocol mismatch."""
+
+    code = "tls_failed"
+
+
+class ConnectFailed(CopyError):
+    """The server could not be reached: DNS, refused, timed out while connecting."""
+
+    code = "connect_failed"
+
+
+class FolderUnavailable(CopyError):
+    """A folder could not be selected, listed or created."""
+
+    code = "folder_unavailable"
+
+
+class MessageRefused(CopyError):
+    """The destination permanently refused one message (size limit, invalid content...)."""
+
+    code = "message_refused"
+
+
+class TransientImapError(CopyError):
+    """The session broke mid-way (dropped connection, BYE, timeout): retry on a new connection."""
+
+    code = "connection_lost"
+    retryable = True
+
+
+class Throttled(TransientImapError):
+    """The server asked us to slow down; retry after `retry_after` seconds."""
+
+    code = "throttled"
+
+    def __init__(self, message: str, retry_after: float = 30.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -1,0 +1,77 @@
+"""Progress events passed to `on_event`: the jobs publish them, the CLI draws a progress line.
+
+Each event is a frozen dataclass with a `kind`; `to_dict()` gives the JSON-ready form.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from workers.engine.results import ErrorRecord, FolderPlanItem, FolderResult
+
+
+@dataclass(frozen=True)
+class _Event:
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            if hasattr(value, "model_dump"):
+                value = value.model_dump()
+            elif isinstance(value, tuple):
+                value = [v.model_dump() if hasattr(v, "model_dump") else v for v in value]
+            data[item.name] = value
+        return data
+
+
+@dataclass(frozen=True)
+class PlanEvent(_Event):
+    """The folder plan, once per run before copying."""
+
+    folders: tuple[FolderPlanItem, ...]
+    excluded: tuple[str, ...]
+    kind: Literal["plan"] = "plan"
+
+
+@dataclass(frozen=True)
+class FolderStarted(_Event):
+    folder: str
+    dst_folder: str
+    kind: Literal["folder_started"] = "folder_started"
+
+
+@dataclass(frozen=True)
+class Progress(_Event):
+    """After each batch: running totals for the folder (`total`: new messages this pass)."""
+
+    folder: str
+    copied: int
+    skipped: int
+    errors: int
+    bytes: int
+    done: int
+    total: int
+    kind: Literal["progress"] = "progress"
+
+
+@dataclass(frozen=True)
+class FolderDone(_Event):
+    result: FolderResult
+    kind: Literal["folder_done"] = "folder_done"
+
+
+@dataclass(frozen=True)
+class ErrorEvent(_Event):
+    error: ErrorRecord
+    kind: Literal["error"] = "error"
+
+
+EngineEvent = PlanEvent | FolderStarted | Progress | FolderDone | ErrorEvent
+EventSink = Callable[[EngineEvent], None]
+
+
+def ignore_event(event: EngineEvent) -> None:
+    """The default sink."""

@@ -1,0 +1,191 @@
+"""Copying one folder: delta detection, flag sync, dedup, batches, checkpoints.
+
+The invariants (see state.py): every source UID <= last_uid is on the destination; every message
+appended before a checkpoint is either in the message map or above the checkpointed destination
+UIDNEXT, where the next pass looks for it by identity before appending anything.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from workers.engine.appender import append_batch
+from workers.engine.dedup import scan_destination
+from workers.engine.errors import CopyError, MessageRefused
+from workers.engine.events import EventSink, Progress
+from workers.engine.fetcher import MessageMeta, batches, fetch_bodies, iter_meta
+from workers.engine.flag_sync import sync_flags
+from workers.engine.identity import IdentityIndex
+from workers.engine.options import CopyOptions
+from workers.engine.plan import FolderMapping
+from workers.engine.results import FolderStatusName
+from workers.engine.session import FolderStatus, ImapSession
+from workers.engine.state import FolderState, MessageRecord, SyncState
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class FolderTally:
+    """Running counts of one folder; kept across reconnections so a retry does not reset them."""
+
+    copied: int = 0
+    skipped: int = 0
+    errors: int = 0
+    bytes: int = 0
+    flags_updated: int = 0
+    done: int = 0
+    total: int = 0
+
+
+@dataclass
+class FolderCopy:
+    src: ImapSession
+    dst: ImapSession
+    mapping: FolderMapping
+    state: SyncState
+    options: CopyOptions
+    emit: EventSink
+    should_stop: Callable[[], bool]
+    report: Callable[[CopyError, str, int | None], None]
+    tally: FolderTally = field(default_factory=FolderTally)
+    blocked_at: int | None = None
+    dst_uids_unknown: bool = False
+
+    def run(self, saved: FolderState | None, status: FolderStatus | None = None) -> FolderStatusName:
+        """Copy what is new; "unchanged" when the source STATUS shows nothing to do.
+
+        `status` is the source folder's STATUS when the caller already has a fresh one.
+        """
+        self.blocked_at = None
+        self.dst_uids_unknown = False
+        status = status or self.src.status(self.mapping.src)
+        saved = self._still_valid(saved, status.uidvalidity)
+        if saved is not None and self._unchanged(saved, status):
+            return "unchanged"
+        dst_status = self.dst.status(self.mapping.dst)
+        if saved is not None and saved.dst_uidvalidity != dst_status.uidvalidity:
+            logger.warning("copy.folder_reset folder=%s reason=dst_uidvalidity", self.mapping.src)
+            self.state.reset_folder(self.mapping.src)
+            saved = None
+        if saved is None:
+            # Empty destination folder: nothing to scan. Otherwise compare the whole folder once.
+            scan_from = dst_status.uidnext if dst_status.messages == 0 else 1
+            base = FolderState(self.mapping.src, self.mapping.dst, status.uidvalidity, 0)
+        else:
+            scan_from = saved.dst_uidnext or 1
+            base = saved
+        base = base.replace(uidnext=None, dst_uidvalidity=dst_status.uidvalidity, dst_uidnext=scan_from)
+        self.src.select(self.mapping.src, readonly=True)
+        if saved is not None and self.options.sync_flags:
+            records = sync_flags(self.src, self.dst, saved, self.state)
+            if records:
+                self.state.checkpoint(base, records)
+                self.tally.flags_updated += len(records)
+        base = base.replace(highest_modseq=status.highest_modseq)
+        return self._copy_new(base, status, dst_status.uidnext, saved is not None)
+
+    def _still_valid(self, saved: FolderState | None, uidvalidity: int) -> FolderState | None:
+        if saved is None:
+            return None
+        if saved.uidvalidity != uidvalidity or saved.dst_folder != self.mapping.dst:
+            reason = "uidvalidity" if saved.uidvalidity != uidvalidity else "mapping"
+            logger.warning("copy.folder_reset folder=%s reason=%s", self.mapping.src, reason)
+            self.state.reset_folder(self.mapping.src)
+            return None
+        return saved
+
+    def _unchanged(self, saved: FolderState, status: FolderStatus) -> bool:
+        if saved.uidnext is None or saved.uidnext != status.uidnext:
+            return False
+        if not self.options.sync_flags:
+            return True
+        return saved.highest_modseq is not None and saved.highest_modseq == status.highest_modseq
+
+    def _copy_new(
+        self, base: FolderState, status: FolderStatus, dst_uidnext: int, has_map: bool
+    ) -> FolderStatusName:
+        above = self.state.messages_above(base.folder, base.last_uid)
+        new_uids = [uid for uid in self.src.uids_from(base.last_uid + 1) if uid not in above]
+        self.tally.total = self.tally.done + len(new_uids)  # a retry continues where it stopped
+        index = IdentityIndex()
+        scan_from = base.dst_uidnext or 1
+        if new_uids and dst_uidnext > scan_from:
+            known = self._mapped_dst_uids() if has_map else set()
+            index = scan_destination(self.dst, base.dst_folder, scan_from, known)
+        highest_dst_uid = dst_uidnext - 1
+        state = base
+        metas = iter_meta(self.src, new_uids, with_identity=len(index) > 0)
+        for batch in batches(metas, self.options.batch_bytes, self.options.batch_messages):
+            if self.should_stop():
+                return "cancelled"
+            records, highest = self._copy_batch(batch, index)
+            highest_dst_uid = max(highest_dst_uid, highest)
+            if self.blocked_at is None:
+                state = state.replace(last_uid=batch[-1].uid)
+            self.state.checkpoint(state, records)
+            self.tally.done += len(batch)
+            self.emit(Progress(base.folder, *self._counts()))
+        return self._finish(state, status, new_uids, highest_dst_uid + 1)
+
+    def _mapped_dst_uids(self) -> set[int]:
+        records = self.state.messages_above(self.mapping.src, 0).values()
+        return {r.dst_uid for r in records if r.dst_uid is not None}
+
+    def _counts(self) -> tuple[int, int, int, int, int, int]:
+        t = self.tally
+        return t.copied, t.skipped, t.errors, t.bytes, t.done, t.total
+
+    def _copy_batch(self, batch: list[MessageMeta], index: IdentityIndex) -> tuple[list[MessageRecord], int]:
+        records: list[MessageRecord] = []
+        outgoing: list[MessageMeta] = []
+        limit = self.dst.info.append_limit
+        for meta in batch:
+            dst_uid = index.take(meta.identity) if meta.identity is not None else None
+            if dst_uid is not None:
+                self.tally.skipped += 1
+                records.append(MessageRecord(meta.uid, dst_uid, meta.flags))
+            elif limit is not None and meta.size > limit:
+                reason = f"message of {meta.size} bytes is over the destination's limit of {limit} bytes"
+                self._failed(meta.uid, MessageRefused(reason))
+            else:
+                outgoing.append(meta)
+        if not outgoing:
+            return records, 0
+        messages = fetch_bodies(self.src, outgoing)
+        highest = 0
+        for message, outcome in zip(
+            messages, append_batch(self.dst, self.mapping.dst, messages), strict=True
+        ):
+            if outcome.error is not None:
+                self._failed(message.src_uid, outcome.error)
+                continue
+            self.tally.copied += 1
+            self.tally.bytes += len(message.body)
+            records.append(MessageRecord(message.src_uid, outcome.dst_uid, message.flags))
+            if outcome.dst_uid is None:
+                self.dst_uids_unknown = True
+            highest = max(highest, outcome.dst_uid or 0)
+        return records, highest
+
+    def _failed(self, uid: int, error: CopyError) -> None:
+        self.tally.errors += 1
+        if self.blocked_at is None or uid < self.blocked_at:
+            self.blocked_at = uid
+        self.report(error, self.mapping.src, uid)
+
+    def _finish(
+        self, state: FolderState, status: FolderStatus, new_uids: list[int], dst_uidnext: int
+    ) -> FolderStatusName:
+        """Final checkpoint. Destination messages below the new dst_uidnext are all accounted for:
+        mapped, or seen by this pass's scan (leftovers there are not ours)."""
+        clean = self.blocked_at is None
+        if clean and new_uids:
+            state = state.replace(last_uid=max(state.last_uid, new_uids[-1]))
+        if self.dst_uids_unknown:
+            dst_uidnext = self.dst.status(self.mapping.dst).uidnext
+        state = state.replace(uidnext=status.uidnext if clean else None, dst_uidnext=dst_uidnext)
+        self.state.checkpoint(state)
+        return "ok" if clean and self.tally.errors == 0 else "partial"

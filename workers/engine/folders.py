@@ -1,0 +1,81 @@
+"""Folder discovery on live sessions: list both sides, map, read counts, create what is missing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from workers.engine.errors import CopyError, FolderUnavailable
+from workers.engine.plan import FolderMapping, FolderPlan, MappingRules, folders_to_create, plan_folders
+from workers.engine.results import AccountPlan, FolderPlanItem
+from workers.engine.session import FolderStatus, ImapSession
+from workers.engine.state import FolderState
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Discovery:
+    plan: FolderPlan
+    statuses: dict[str, FolderStatus]
+
+    def items(self, saved: dict[str, FolderState] | None = None) -> tuple[FolderPlanItem, ...]:
+        return tuple(self._item(m, (saved or {}).get(m.src)) for m in self.plan.mappings)
+
+    def _item(self, mapping: FolderMapping, saved: FolderState | None) -> FolderPlanItem:
+        status = self.statuses.get(mapping.src)
+        return FolderPlanItem(
+            src=mapping.src,
+            dst=mapping.dst,
+            reason=mapping.reason,
+            dst_exists=mapping.dst_exists,
+            messages=status.messages if status else 0,
+            size=status.size if status else None,
+            pending=_pending(status, saved),
+        )
+
+
+def _pending(status: FolderStatus | None, saved: FolderState | None) -> int | None:
+    """Messages a copy would look at: all on a first pass, 0 when the folder is known unchanged."""
+    if status is None:
+        return None
+    if saved is None or saved.uidvalidity != status.uidvalidity:
+        return status.messages
+    if saved.uidnext == status.uidnext:
+        return 0
+    return None  # something changed: only a copy (or compare) can tell how much
+
+
+def discover(src: ImapSession, dst: ImapSession, rules: MappingRules, with_size: bool = False) -> Discovery:
+    """Map the folders and read each source folder's STATUS (one round trip per folder)."""
+    plan = plan_folders(src.layout(), dst.layout(), rules)
+    statuses = {m.src: src.status(m.src, with_size=with_size) for m in plan.mappings}
+    return Discovery(plan, statuses)
+
+
+def create_missing(
+    dst: ImapSession, plan: FolderPlan, report: Callable[[CopyError, str, int | None], None]
+) -> set[str]:
+    """Create (and subscribe) missing destination folders; the ones that could not be created."""
+    failed: set[str] = set()
+    for name in folders_to_create(plan, dst.info.separator):
+        try:
+            dst.create_folder(name)
+            logger.info("copy.folder_created folder=%s", name)
+        except FolderUnavailable as exc:
+            failed.add(name)
+            report(exc, name, None)
+    return failed
+
+
+def account_plan(
+    discovery: Discovery, src: ImapSession, dst: ImapSession, saved: dict[str, FolderState]
+) -> AccountPlan:
+    return AccountPlan(
+        folders=discovery.items(saved),
+        excluded=discovery.plan.excluded,
+        src_separator=src.info.separator,
+        dst_separator=dst.info.separator,
+        dst_prefix=dst.info.prefix,
+    )

@@ -1,0 +1,181 @@
+"""Connecting to an IMAP server, and turning imaplib/socket/ssl failures into engine errors.
+
+Everything that can raise from the network goes through `connect()` or `imap_errors()`, so callers
+only ever see `workers.engine.errors` types.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import imaplib
+import logging
+import re
+import socket
+import ssl
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from imapclient import IMAPClient
+from imapclient.exceptions import LoginError
+
+from workers.engine.errors import (
+    AuthFailed,
+    ConnectFailed,
+    CopyError,
+    FolderUnavailable,
+    Throttled,
+    TlsFailed,
+    TransientImapError,
+)
+
+logger = logging.getLogger(__name__)
+
+TlsMode = Literal["ssl", "starttls", "plain"]
+# Response codes that mean "slow down / come back later" (RFC 5530 UNAVAILABLE, Exchange THROTTLED...).
+_THROTTLE_CODES = re.compile(rb"\[(UNAVAILABLE|THROTTLED|OVERQUOTA-RATE|INUSE)\]|too many", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ImapEndpoint:
+    """Where and how to log in. The password never appears in repr() or logs."""
+
+    host: str
+    port: int
+    tls_mode: TlsMode
+    username: str
+    password: str = field(repr=False)
+    verify_tls: bool = True
+    timeout: float = 30.0
+    ca_file: str | None = None
+
+    def describe(self) -> str:
+        return f"{self.username}@{self.host}:{self.port}"
+
+
+def ssl_context(endpoint: ImapEndpoint) -> ssl.SSLContext | None:
+    """Verifying context (system store, or `ca_file`), or a non-verifying one when opted out."""
+    if endpoint.tls_mode == "plain":
+        return None  # loading the CA store costs milliseconds per connection
+    context = ssl.create_default_context(cafile=endpoint.ca_file)
+    if not endpoint.verify_tls:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def _tls_message(exc: ssl.SSLError) -> str:
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"TLS certificate not trusted: {exc.verify_message}"
+    return f"TLS handshake failed: {exc.reason or exc.__class__.__name__}"
+
+
+def _open(endpoint: ImapEndpoint) -> IMAPClient:
+    where = endpoint.describe()
+    context = ssl_context(endpoint)
+    try:
+        client = IMAPClient(
+            endpoint.host,
+            port=endpoint.port,
+            ssl=endpoint.tls_mode == "ssl",
+            ssl_context=context,
+            timeout=endpoint.timeout,
+        )
+    except ssl.SSLError as exc:
+        raise TlsFailed(f"{_tls_message(exc)} ({endpoint.host}:{endpoint.port})") from exc
+    except socket.gaierror as exc:
+        raise ConnectFailed(f"cannot resolve host {endpoint.host}") from exc
+    except ConnectionRefusedError as exc:
+        raise ConnectFailed(f"connection refused by {endpoint.host}:{endpoint.port}") from exc
+    except TimeoutError as exc:
+        raise ConnectFailed(f"timed out connecting to {endpoint.host}:{endpoint.port}") from exc
+    except (OSError, imaplib.IMAP4.error) as exc:
+        raise ConnectFailed(f"cannot connect to {endpoint.host}:{endpoint.port}: {exc}") from exc
+    client.normalise_times = False  # keep INTERNALDATE's own zone offset when copying it
+    if endpoint.tls_mode == "starttls":
+        _starttls(client, context, where)
+    return client
+
+
+def _starttls(client: IMAPClient, context: ssl.SSLContext | None, where: str) -> None:
+    try:
+        if not client.has_capability("STARTTLS"):
+            raise TlsFailed(f"{where} does not offer STARTTLS; use implicit TLS or plain explicitly")
+        client.starttls(context)
+    except ssl.SSLError as exc:
+        raise TlsFailed(f"{_tls_message(exc)} ({where})") from exc
+    except (OSError, imaplib.IMAP4.error) as exc:
+        raise TlsFailed(f"STARTTLS failed on {where}: {exc}") from exc
+
+
+def connect(endpoint: ImapEndpoint) -> IMAPClient:
+    """Open, secure and log in.
+
+    Raises:
+        ConnectFailed, TlsFailed, AuthFailed.
+    """
+    client = _open(endpoint)
+    try:
+        client.login(endpoint.username, endpoint.password)
+    except LoginError as exc:
+        _close_quietly(client)
+        raise AuthFailed(f"login refused for {endpoint.username} on {endpoint.host}") from exc
+    except (OSError, imaplib.IMAP4.error) as exc:
+        _close_quietly(client)
+        raise ConnectFailed(f"connection to {endpoint.describe()} lost during login: {exc}") from exc
+    logger.debug("imap.connected endpoint=%s", endpoint.describe())
+    return client
+
+
+def _close_quietly(client: IMAPClient) -> None:
+    # Closing a connection that is already broken may fail again; there is nothing left to save.
+    with contextlib.suppress(OSError, imaplib.IMAP4.error):
+        client.shutdown()
+
+
+def close(client: IMAPClient) -> None:
+    """LOGOUT, or drop the socket when the session is already broken."""
+    try:
+        client.logout()
+    except (OSError, imaplib.IMAP4.error):
+        _close_quietly(client)
+
+
+def test_login(endpoint: ImapEndpoint) -> frozenset[str]:
+    """Connect and log in once (the account "test" button); the server's capabilities on success.
+
+    Raises:
+        ConnectFailed, TlsFailed, AuthFailed.
+    """
+    client = connect(endpoint)
+    try:
+        with imap_errors("reading capabilities"):
+            return frozenset(c.decode("ascii", "replace").upper() for c in client.capabilities())
+    finally:
+        close(client)
+
+
+@contextlib.contextmanager
+def imap_errors(action: str, permanent: type[CopyError] = FolderUnavailable) -> Iterator[None]:
+    """Translate failures while `action` runs: broken sessions are transient, refusals permanent."""
+    try:
+        yield
+    except CopyError:
+        raise
+    except (imaplib.IMAP4.abort, ssl.SSLError, OSError, EOFError) as exc:
+        # IMAP4.abort covers BYE and EOF; OSError covers resets and socket timeouts mid-session.
+        raise TransientImapError(f"connection lost while {action}: {_short(exc)}") from exc
+    except imaplib.IMAP4.error as exc:
+        text = str(exc).encode("utf-8", "replace")
+        if _THROTTLE_CODES.search(text):
+            raise Throttled(f"server is throttling us while {action}: {_short(exc)}") from exc
+        raise permanent(f"{action} failed: {_short(exc)}") from exc
+
+
+def is_throttle_response(text: bytes) -> bool:
+    return _THROTTLE_CODES.search(text) is not None
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or exc.__class__.__name__
+    return text if len(text) <= 300 else text[:297] + "..."

@@ -1,0 +1,245 @@
+"""Folder mapping (pure): which destination folder each source folder is copied into.
+
+Order of precedence, applied to the folder or its nearest mapped ancestor (children follow their
+parent, so "Sent Items/2019" lands under the destination's Sent folder):
+1. the explicit mapping (source name -> destination name, both full names as each server shows them);
+2. the special-use role (RFC 6154 attributes, else the common names of Sent/Drafts/Trash/Junk/...);
+3. translation of the hierarchy separator and the personal namespace prefix.
+Names are unicode here; imapclient does the modified UTF-7 encoding on the wire.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+ROLES = ("\\Sent", "\\Drafts", "\\Trash", "\\Junk", "\\Archive", "\\All")
+# Names that mean a role on servers without SPECIAL-USE (case-insensitive, relative to the prefix).
+COMMON_NAMES: dict[str, tuple[str, ...]] = {
+    "\\Sent": (
+        "Sent",
+        "Sent Items",
+        "Sent Messages",
+        "Sent Mail",
+        "Sent-Mail",
+        "Sent Email",
+        "[Gmail]/Sent Mail",
+        "Gesendet",
+        "Gesendete Elemente",
+        "Gesendete Objekte",
+        "Envoyés",
+        "Éléments envoyés",
+        "Elementos enviados",
+        "Posta inviata",
+        "Verzonden items",
+    ),
+    "\\Drafts": ("Drafts", "Draft", "[Gmail]/Drafts", "Entwürfe", "Brouillons", "Borradores", "Bozze"),
+    "\\Trash": (
+        "Trash",
+        "Deleted Items",
+        "Deleted Messages",
+        "Deleted",
+        "Bin",
+        "[Gmail]/Trash",
+        "[Gmail]/Bin",
+        "Papierkorb",
+        "Gelöschte Elemente",
+        "Gelöschte Objekte",
+        "Corbeille",
+        "Éléments supprimés",
+        "Elementos eliminados",
+        "Cestino",
+        "Verwijderde items",
+    ),
+    "\\Junk": (
+        "Junk",
+        "Junk E-mail",
+        "Junk Email",
+        "Junk Mail",
+        "Junk-E-Mail",
+        "Spam",
+        "Bulk Mail",
+        "[Gmail]/Spam",
+        "Courrier indésirable",
+        "Correo no deseado",
+        "Posta indesiderata",
+        "Ongewenste e-mail",
+    ),
+    "\\Archive": ("Archive", "Archives", "Archiv", "Archivo", "Archivio", "Archief"),
+    "\\All": ("All Mail", "[Gmail]/All Mail", "Alle Nachrichten"),
+}
+_UNSELECTABLE = frozenset({"\\noselect", "\\nonexistent"})
+# Replaces a destination separator found inside a source name component ("Reports 1.5" on a
+# "/" server must not become a child folder "5" on a "." server).
+SEPARATOR_SUBSTITUTE = "_"
+
+
+@dataclass(frozen=True)
+class FolderInfo:
+    """One folder as LISTed: unicode name and attributes such as "\\Sent" or "\\Noselect"."""
+
+    name: str
+    flags: frozenset[str] = frozenset()
+
+    @property
+    def selectable(self) -> bool:
+        return not {flag.lower() for flag in self.flags} & _UNSELECTABLE
+
+    @property
+    def role(self) -> str | None:
+        lowered = {flag.lower() for flag in self.flags}
+        return next((role for role in ROLES if role.lower() in lowered), None)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A server's folder tree and naming rules."""
+
+    separator: str
+    prefix: str
+    folders: tuple[FolderInfo, ...]
+
+
+@dataclass(frozen=True)
+class MappingRules:
+    """What the task or CLI asked for. Patterns: exact name (and its subtree) or a full-match regex."""
+
+    mapping: Mapping[str, str] = field(default_factory=dict)
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FolderMapping:
+    src: str
+    dst: str
+    reason: str  # "explicit" | "special-use" | "inbox" | "translated"
+    dst_exists: bool
+
+
+@dataclass(frozen=True)
+class FolderPlan:
+    mappings: tuple[FolderMapping, ...]
+    excluded: tuple[str, ...]
+
+
+def _is_inbox(name: str) -> bool:
+    return name.upper() == "INBOX"
+
+
+def _relative(name: str, layout: Layout) -> str:
+    if layout.prefix and name.startswith(layout.prefix) and not _is_inbox(name):
+        return name[len(layout.prefix) :]
+    return name
+
+
+def role_folders(layout: Layout) -> dict[str, str]:
+    """Role -> folder name: by special-use attribute, else by the first common name present."""
+    roles: dict[str, str] = {}
+    for folder in layout.folders:
+        role = folder.role
+        if role and role not in roles and folder.selectable:
+            roles[role] = folder.name
+    by_name = {_relative(f.name, layout).lower(): f.name for f in layout.folders if f.selectable}
+    for role, names in COMMON_NAMES.items():
+        if role in roles:
+            continue
+        for candidate in names:
+            found = by_name.get(candidate.lower()) or by_name.get(
+                f"inbox{layout.separator}{candidate}".lower()
+            )
+            if found:
+                roles[role] = found
+                break
+    return roles
+
+
+def translate_name(name: str, src: Layout, dst: Layout) -> str:
+    """Rewrite a source name for the destination's separator and namespace prefix."""
+    if _is_inbox(name):
+        return "INBOX"
+    parts = _relative(name, src).split(src.separator) if src.separator else [_relative(name, src)]
+    parts = [part.replace(dst.separator, SEPARATOR_SUBSTITUTE) if dst.separator else part for part in parts]
+    if _is_inbox(parts[0]) and len(parts) > 1:
+        return dst.separator.join(["INBOX", *parts[1:]])
+    return dst.prefix + dst.separator.join(parts)
+
+
+def _pattern_matches(pattern: str, name: str, separator: str) -> bool:
+    if name == pattern or (separator and name.startswith(pattern + separator)):
+        return True
+    try:
+        return re.fullmatch(pattern, name) is not None
+    except re.error:
+        return False
+
+
+def is_excluded(name: str, rules: MappingRules, separator: str) -> bool:
+    """Excluded when an exclude pattern matches, or include patterns exist and none matches."""
+    if any(_pattern_matches(p, name, separator) for p in rules.exclude):
+        return True
+    return bool(rules.include) and not any(_pattern_matches(p, name, separator) for p in rules.include)
+
+
+def _ancestors(name: str, separator: str) -> list[tuple[str, str]]:
+    """(ancestor-or-self, remainder) pairs, the folder itself first."""
+    if not separator:
+        return [(name, "")]
+    parts = name.split(separator)
+    return [(separator.join(parts[:i]), separator.join(parts[i:])) for i in range(len(parts), 0, -1)]
+
+
+def _under(base: str, remainder: str, src: Layout, dst: Layout) -> str:
+    if not remainder:
+        return base
+    parts = remainder.split(src.separator)
+    return dst.separator.join([base, *(p.replace(dst.separator, SEPARATOR_SUBSTITUTE) for p in parts)])
+
+
+def map_folder(
+    name: str,
+    src: Layout,
+    dst: Layout,
+    rules: MappingRules,
+    roles: tuple[dict[str, str], dict[str, str]] | None = None,
+) -> tuple[str, str]:
+    """(destination name, reason) for one source folder; `roles` caches role_folders() of both sides."""
+    ancestors = _ancestors(name, src.separator)
+    for ancestor, rest in ancestors:
+        if ancestor in rules.mapping:
+            return _under(rules.mapping[ancestor], rest, src, dst), "explicit"
+    if _is_inbox(name):
+        return "INBOX", "inbox"
+    src_by_role, dst_roles = roles or (role_folders(src), role_folders(dst))
+    src_roles = {folder: role for role, folder in src_by_role.items()}
+    for ancestor, rest in ancestors:
+        role = src_roles.get(ancestor)
+        if role and role in dst_roles:
+            return _under(dst_roles[role], rest, src, dst), "special-use"
+    return translate_name(name, src, dst), "translated"
+
+
+def plan_folders(src: Layout, dst: Layout, rules: MappingRules) -> FolderPlan:
+    """Map every selectable, non-excluded source folder; INBOX first, then parents before children."""
+    dst_names = {f.name for f in dst.folders if f.selectable}
+    roles = (role_folders(src), role_folders(dst))
+    mappings: list[FolderMapping] = []
+    excluded: list[str] = []
+    for folder in src.folders:
+        if not folder.selectable:
+            continue
+        if is_excluded(folder.name, rules, src.separator):
+            excluded.append(folder.name)
+            continue
+        dst_name, reason = map_folder(folder.name, src, dst, rules, roles)
+        exists = dst_name in dst_names or _is_inbox(dst_name)
+        mappings.append(FolderMapping(folder.name, dst_name, reason, exists))
+    mappings.sort(key=lambda m: (not _is_inbox(m.src), m.src.count(src.separator or "\0"), m.src))
+    return FolderPlan(tuple(mappings), tuple(excluded))
+
+
+def folders_to_create(plan: FolderPlan, separator: str) -> Sequence[str]:
+    """Destination folders to create, each once, parents before children."""
+    missing = {mapping.dst for mapping in plan.mappings if not mapping.dst_exists}
+    return sorted(missing, key=lambda name: (name.count(separator or "\0"), name))

@@ -1,0 +1,94 @@
+"""What the engine returns: immutable pydantic models, so jobs can `model_dump()` them as they are."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+AccountStatus = Literal["ok", "partial", "failed", "cancelled"]
+FolderStatusName = Literal["ok", "unchanged", "partial", "failed", "cancelled"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ErrorRecord(_Frozen):
+    """One thing that went wrong: a refused message (folder + uid), a folder, or the account."""
+
+    code: str
+    reason: str
+    folder: str | None = None
+    uid: int | None = None
+
+
+class FolderResult(_Frozen):
+    folder: str
+    dst_folder: str
+    status: FolderStatusName
+    copied: int = 0
+    skipped: int = 0
+    errors: int = 0
+    bytes: int = 0
+    flags_updated: int = 0
+    seconds: float = 0.0
+
+
+class AccountResult(_Frozen):
+    """The outcome of `copy_account`. `errors` counts all errors; `error_list` keeps the first ones."""
+
+    status: AccountStatus
+    copied: int = 0
+    skipped: int = 0
+    errors: int = 0
+    bytes: int = 0
+    flags_updated: int = 0
+    seconds: float = 0.0
+    folders: tuple[FolderResult, ...] = ()
+    error_list: tuple[ErrorRecord, ...] = ()
+    error_code: str | None = None
+    message: str | None = None
+
+
+class FolderPlanItem(_Frozen):
+    src: str
+    dst: str
+    reason: str
+    dst_exists: bool
+    messages: int
+    size: int | None = None
+    pending: int | None = None
+
+
+class AccountPlan(_Frozen):
+    """Dry run: source folder -> destination folder with counts and sizes; nothing written."""
+
+    folders: tuple[FolderPlanItem, ...]
+    excluded: tuple[str, ...]
+    src_separator: str
+    dst_separator: str
+    dst_prefix: str
+
+
+class FolderComparison(_Frozen):
+    src: str
+    dst: str
+    src_messages: int
+    dst_messages: int
+    missing: int
+    duplicated: int
+    flag_differences: int
+    missing_uids: tuple[int, ...] = ()
+    duplicated_uids: tuple[int, ...] = ()
+    dst_exists: bool = True
+
+
+class AccountComparison(_Frozen):
+    """`complete` when nothing is missing or duplicated (flag differences are reported, not fatal)."""
+
+    folders: tuple[FolderComparison, ...]
+    missing: int
+    duplicated: int
+    flag_differences: int
+    complete: bool

@@ -1,0 +1,215 @@
+"""One logged-in IMAP session with its probed capabilities, and the commands the engine uses."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from imapclient import IMAPClient
+
+from workers.engine.errors import FolderUnavailable, MessageRefused
+from workers.engine.imap import ImapEndpoint, close, connect, imap_errors
+from workers.engine.plan import FolderInfo, Layout
+
+logger = logging.getLogger(__name__)
+
+FetchResult = dict[int, dict[bytes, Any]]
+# imapclient sends UID lists comma-separated; 2,000 UIDs keep a command well under Dovecot's 64 kB line limit.
+FETCH_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """What the server offers, probed once per session (after login: capabilities may grow)."""
+
+    capabilities: frozenset[str]
+    separator: str
+    prefix: str
+
+    def has(self, capability: str) -> bool:
+        return capability.upper() in self.capabilities
+
+    @property
+    def append_limit(self) -> int | None:
+        """Largest message APPEND accepts (RFC 7889), when the server says so for every folder."""
+        for capability in self.capabilities:
+            name, _, value = capability.partition("=")
+            if name == "APPENDLIMIT" and value.isdigit():
+                return int(value)
+        return None
+
+    @property
+    def condstore(self) -> bool:
+        return self.has("CONDSTORE") or self.has("QRESYNC")
+
+
+@dataclass(frozen=True)
+class FolderStatus:
+    messages: int
+    uidnext: int
+    uidvalidity: int
+    highest_modseq: int | None
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A message ready to APPEND: the exact source bytes, flags and INTERNALDATE."""
+
+    src_uid: int
+    body: bytes
+    flags: frozenset[str]
+    internaldate: datetime | None
+
+
+def uid_set(uids: Iterable[int]) -> str:
+    """Compact IMAP sequence set: [1, 2, 3, 7] -> "1:3,7" (keeps command lines short)."""
+    ordered = sorted(set(uids))
+    parts: list[str] = []
+    start = prev = None
+    for uid in ordered:
+        if prev is not None and uid == prev + 1:
+            prev = uid
+            continue
+        if start is not None:
+            parts.append(f"{start}:{prev}" if start != prev else str(start))
+        start = prev = uid
+    if start is not None:
+        parts.append(f"{start}:{prev}" if start != prev else str(start))
+    return ",".join(parts)
+
+
+class ImapSession:
+    """A logged-in connection. Every method raises only `workers.engine.errors` types."""
+
+    def __init__(self, endpoint: ImapEndpoint) -> None:
+        self.endpoint = endpoint
+        self.client: IMAPClient = connect(endpoint)
+        self.selected: str | None = None
+        with imap_errors("probing capabilities"):
+            self.info = self._probe()
+
+    def _probe(self) -> ServerInfo:
+        capabilities = frozenset(c.decode("ascii", "replace").upper() for c in self.client.capabilities())
+        prefix, separator = "", "/"
+        if "NAMESPACE" in capabilities:
+            personal = self.client.namespace().personal
+            if personal:
+                prefix, separator = personal[0][0], personal[0][1] or ""
+        else:
+            listed = self.client.list_folders(pattern="INBOX")
+            if listed and listed[0][1]:
+                separator = listed[0][1].decode("ascii")
+        return ServerInfo(capabilities, separator, prefix)
+
+    def close(self) -> None:
+        close(self.client)
+
+    def layout(self) -> Layout:
+        """All folders with their attributes (Dovecot and most servers send special-use in LIST)."""
+        with imap_errors("listing folders"):
+            listed = self.client.list_folders()
+        folders = tuple(
+            FolderInfo(name, frozenset(f.decode("ascii", "replace") for f in flags))
+            for flags, _, name in listed
+        )
+        return Layout(self.info.separator, self.info.prefix, folders)
+
+    def status(self, folder: str, with_size: bool = False) -> FolderStatus:
+        items = ["MESSAGES", "UIDNEXT", "UIDVALIDITY"]
+        if self.info.condstore:
+            items.append("HIGHESTMODSEQ")
+        if with_size and self.info.has("STATUS=SIZE"):
+            items.append("SIZE")
+        with imap_errors(f"reading the status of {folder}"):
+            raw = self.client.folder_status(folder, items)
+        modseq = raw.get(b"HIGHESTMODSEQ")
+        size = raw.get(b"SIZE")
+        return FolderStatus(
+            int(raw[b"MESSAGES"]),
+            int(raw[b"UIDNEXT"]),
+            int(raw[b"UIDVALIDITY"]),
+            None if modseq is None else int(modseq),
+            None if size is None else int(size),
+        )
+
+    def select(self, folder: str, readonly: bool) -> None:
+        if self.selected == folder:
+            return
+        self.selected = None
+        with imap_errors(f"selecting {folder}"):
+            self.client.select_folder(folder, readonly=readonly)
+        self.selected = folder
+
+    def search_uids(self, criteria: Sequence[str]) -> list[int]:
+        """UID SEARCH on the selected folder, ascending."""
+        with imap_errors(f"searching {self.selected}"):
+            return sorted(int(uid) for uid in self.client.search(list(criteria)))
+
+    def uids_from(self, first_uid: int) -> list[int]:
+        """UIDs >= first_uid ("n:*" also matches the highest UID when n is above it, so filter)."""
+        return [uid for uid in self.search_uids(["UID", f"{first_uid}:*"]) if uid >= first_uid]
+
+    def fetch(self, uids: Sequence[int], items: Sequence[str]) -> FetchResult:
+        """UID FETCH on the selected folder, FETCH_CHUNK UIDs per command (bounded command lines)."""
+        result: FetchResult = {}
+        with imap_errors(f"fetching from {self.selected}"):
+            for start in range(0, len(uids), FETCH_CHUNK):
+                result.update(self.client.fetch(list(uids[start : start + FETCH_CHUNK]), list(items)))
+        return result
+
+    def create_folder(self, folder: str) -> None:
+        with imap_errors(f"creating folder {folder}", permanent=FolderUnavailable):
+            self.client.create_folder(folder)
+        with imap_errors(f"subscribing folder {folder}", permanent=FolderUnavailable):
+            self.client.subscribe_folder(folder)
+
+    def multiappend(self, folder: str, messages: Sequence[OutgoingMessage]) -> tuple[bool, bytes]:
+        """One MULTIAPPEND (RFC 3502: all or nothing). (accepted, response text)."""
+        items = [_append_item(m) for m in messages]
+        with imap_errors(f"appending to {folder}", permanent=MessageRefused):
+            typ, data = self.client.multiappend(folder, items)
+        text = b" ".join(d for d in data if isinstance(d, bytes))
+        return typ == "OK", text
+
+    def append(self, folder: str, message: OutgoingMessage) -> bytes:
+        """One APPEND; the response text (carries APPENDUID under UIDPLUS).
+
+        Raises:
+            MessageRefused when the server says NO; TransientImapError when the session breaks.
+        """
+        with imap_errors(f"appending to {folder}", permanent=MessageRefused):
+            response = self.client.append(folder, message.body, sorted(message.flags), message.internaldate)
+        return response if isinstance(response, bytes) else b""
+
+    def store_flags(self, uids: Sequence[int], flags: Iterable[str], add: bool) -> None:
+        sorted_flags = sorted(flags)
+        with imap_errors(f"storing flags in {self.selected}"):
+            if add:
+                self.client.add_flags(uid_set(uids), sorted_flags, silent=True)
+            else:
+                self.client.remove_flags(uid_set(uids), sorted_flags, silent=True)
+
+
+def _append_item(message: OutgoingMessage) -> dict[str, object]:
+    item: dict[str, object] = {"msg": message.body, "flags": sorted(message.flags)}
+    if message.internaldate is not None:
+        item["date"] = message.internaldate
+    return item
+
+
+def open_session(endpoint: ImapEndpoint) -> ImapSession:
+    return ImapSession(endpoint)
+
+
+def open_sessions(src: ImapEndpoint, dst: ImapEndpoint) -> tuple[ImapSession, ImapSession]:
+    """Both sessions, or neither (the first is closed when the second fails)."""
+    source = ImapSession(src)
+    try:
+        return source, ImapSession(dst)
+    except BaseException:
+        source.close()
+        raise
