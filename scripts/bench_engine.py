@@ -164,7 +164,7 @@ def main() -> None:
         return
 
     pair = DovecotPair("bench")
-    src, dst = pair.start()
+    src, _dst = pair.start()
     tag = uuid.uuid4().hex[:6]
     src_user = f"bench-{tag}"
     started = time.perf_counter()
