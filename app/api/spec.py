@@ -102,11 +102,21 @@ def operation(
             PUBLIC_ENDPOINTS.add(name)
         summary = (fn.__doc__ or fn.__name__).strip().splitlines()[0]
         OPERATIONS.append(
-            Operation(rule, method, name, summary, body, query, response, status, public, bp.name,
-                      content_type, errors)
+            Operation(
+                rule,
+                method,
+                name,
+                summary,
+                body,
+                query,
+                response,
+                status,
+                public,
+                bp.name,
+                content_type,
+                errors,
+            )
         )
         return view
 
     return decorate
-
-

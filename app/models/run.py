@@ -19,7 +19,9 @@ class Run(Base):
         CheckConstraint(check_in("trigger", Trigger), name="trigger"),
         CheckConstraint(check_in("status", RunStatus), name="status"),
         # At most one open run per task: a second claim fails on this index instead of racing.
-        Index("uq_runs_one_open_per_task", "task_id", unique=True, postgresql_where=text("finished_at IS NULL")),
+        Index(
+            "uq_runs_one_open_per_task", "task_id", unique=True, postgresql_where=text("finished_at IS NULL")
+        ),
         Index("ix_runs_task_started", "task_id", "started_at"),
         Index("ix_runs_open_heartbeat", "heartbeat_at", postgresql_where=text("finished_at IS NULL")),
     )

@@ -22,7 +22,9 @@ PRESETS: dict[str, int] = {
 ALLOWED_INTERVALS = frozenset(PRESETS.values())
 
 
-def next_run_at(interval_seconds: int, anchor: datetime | None, last_finished: datetime | None) -> datetime | None:
+def next_run_at(
+    interval_seconds: int, anchor: datetime | None, last_finished: datetime | None
+) -> datetime | None:
     """When the task should next run, or None when the schedule is off."""
     if interval_seconds <= 0 or anchor is None:
         return None
