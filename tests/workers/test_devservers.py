@@ -8,6 +8,8 @@ import pytest
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
+from tests.imap_fixtures import LoadedSource
+from workers.corpus import expected_snapshot, generate, load_corpus, new_messages, snapshot
 from workers.devservers import (
     DST_MAX_MAIL_SIZE,
     SMALL_MAX_MAIL_SIZE,
@@ -159,3 +161,27 @@ def test_folder_name_translation(src_server: ImapServer, dst_server: ImapServer)
     assert dst_server.mailbox_name("Projects/2024") == "INBOX.Projects.2024"
     assert dst_server.mailbox_name("INBOX") == "INBOX"
     assert dst_server.logical_name("INBOX.Projects.2024") == "Projects/2024"
+
+
+def test_loaded_source_round_trips_byte_identical(
+    src_server: ImapServer, loaded_source: LoadedSource
+) -> None:
+    assert loaded_source.stats.messages == len(loaded_source.messages)
+    got = snapshot(src_server, loaded_source.username)
+    assert got == expected_snapshot(loaded_source.messages)
+
+
+def test_loader_maps_folders_onto_the_destination(dst_server: ImapServer, imap_user: str) -> None:
+    messages = list(generate("test", count=40)) + list(new_messages(3, folders=("Entwürfe", "R&D/Ideen")))
+    load_corpus(dst_server, imap_user, messages)
+    got = snapshot(dst_server, imap_user)
+    expected = expected_snapshot(messages)
+    # The destination also holds its auto-created, empty special folders.
+    assert {k: v for k, v in got.items() if k in expected} == expected
+    assert set(got) - set(expected) <= set(dst_server.special_use)
+    client = dst_server.connect(imap_user)
+    try:
+        names = {name for _, _, name in client.list_folders()}
+    finally:
+        client.logout()
+    assert {"INBOX.Entwürfe", "INBOX.R&D.Ideen"} <= names
