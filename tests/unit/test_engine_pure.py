@@ -1,0 +1,44 @@
+"""Small pure parts of the engine: flags, APPENDUID parsing, UID sets, batching."""
+
+from __future__ import annotations
+
+from workers.engine.appender import parse_appenduid
+from workers.engine.fetcher import MessageMeta, batches
+from workers.engine.flags import flags_from_text, flags_to_text, normalise_flags, source_change
+from workers.engine.session import uid_set
+
+
+def test_flags_drop_recent_and_round_trip_text() -> None:
+    flags = normalise_flags([b"\\Seen", b"\\Recent", b"$Label1"])
+    assert flags == {"\\Seen", "$Label1"}
+    assert flags_from_text(flags_to_text(flags)) == flags
+    assert flags_to_text(flags) == "$Label1 \\Seen"
+
+
+def test_source_change_is_a_difference_not_an_overwrite() -> None:
+    change = source_change(frozenset({"\\Seen", "$Label1"}), frozenset({"\\Seen", "\\Flagged"}))
+    assert change.added == {"\\Flagged"}
+    assert change.removed == {"$Label1"}
+    assert not source_change(frozenset({"\\seen"}), frozenset({"\\Seen"}))  # system flags ignore case
+
+
+def test_appenduid_parsing() -> None:
+    assert parse_appenduid(b"[APPENDUID 38505 3955] APPEND completed") == [3955]
+    assert parse_appenduid(b"[APPENDUID 38505 3955:3957,4001] done") == [3955, 3956, 3957, 4001]
+    assert parse_appenduid(b"[APPENDUID 1 9:7] done") == [7, 8, 9]
+    assert parse_appenduid(b"Append completed.") is None
+
+
+def test_uid_sets_are_compact() -> None:
+    assert uid_set([7, 1, 2, 3, 9, 10]) == "1:3,7,9:10"
+    assert uid_set([]) == ""
+
+
+def _meta(uid: int, size: int) -> MessageMeta:
+    return MessageMeta(uid, size, frozenset(), None)
+
+
+def test_batches_are_bounded_by_count_and_bytes_and_big_messages_go_alone() -> None:
+    metas = [_meta(1, 10), _meta(2, 10), _meta(3, 10), _meta(4, 500), _meta(5, 10)]
+    assert [[m.uid for m in b] for b in batches(metas, max_bytes=100, max_count=2)] == [[1, 2], [3], [4], [5]]
+    assert [len(b) for b in batches([_meta(i, 1) for i in range(120)], 10**6, 50)] == [50, 50, 20]

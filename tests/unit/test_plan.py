@@ -1,0 +1,122 @@
+"""Folder mapping: explicit mapping, special-use roles, separator/prefix translation, filters."""
+
+from __future__ import annotations
+
+from imapclient.imap_utf7 import decode, encode
+
+from workers.engine.plan import (
+    FolderInfo,
+    Layout,
+    MappingRules,
+    folders_to_create,
+    is_excluded,
+    map_folder,
+    plan_folders,
+    role_folders,
+    translate_name,
+)
+
+
+def _folders(*names: str, **roles: str) -> tuple[FolderInfo, ...]:
+    by_name = {name: flag for flag, name in roles.items()}
+    return tuple(
+        FolderInfo(name, frozenset({"\\" + by_name[name]}) if name in by_name else frozenset()) for name in names
+    )
+
+
+EXCHANGE = Layout(
+    "/",
+    "",
+    _folders(
+        "INBOX", "Sent Items", "Deleted Items", "Junk E-mail", "Drafts", "Archive", "Archive/2019",
+        "Projects", "Projects/2024", "Reports 1.5", "Entwürfe",
+        Sent="Sent Items", Trash="Deleted Items", Junk="Junk E-mail", Drafts="Drafts", Archive="Archive",
+    ),
+)  # fmt: skip
+COURIER = Layout(
+    ".",
+    "INBOX.",
+    _folders(
+        "INBOX", "INBOX.Sent", "INBOX.Trash", "INBOX.Junk", "INBOX.Drafts", "INBOX.Archive",
+        Sent="INBOX.Sent", Trash="INBOX.Trash", Junk="INBOX.Junk", Drafts="INBOX.Drafts", Archive="INBOX.Archive",
+    ),
+)  # fmt: skip
+NO_SPECIAL_USE_SRC = Layout("/", "", _folders("INBOX", "Sent Messages", "Deleted Messages", "Spam", "Bulk Mail"))
+NO_SPECIAL_USE_DST = Layout(".", "INBOX.", _folders("INBOX", "INBOX.Sent", "INBOX.Trash", "INBOX.Junk"))
+
+
+def test_special_use_folders_land_in_the_destination_role_folders() -> None:
+    rules = MappingRules()
+    assert map_folder("Sent Items", EXCHANGE, COURIER, rules) == ("INBOX.Sent", "special-use")
+    assert map_folder("Deleted Items", EXCHANGE, COURIER, rules) == ("INBOX.Trash", "special-use")
+    assert map_folder("Junk E-mail", EXCHANGE, COURIER, rules) == ("INBOX.Junk", "special-use")
+    assert map_folder("INBOX", EXCHANGE, COURIER, rules) == ("INBOX", "inbox")
+
+
+def test_children_follow_their_mapped_parent() -> None:
+    assert map_folder("Archive/2019", EXCHANGE, COURIER, MappingRules())[0] == "INBOX.Archive.2019"
+    rules = MappingRules(mapping={"Projects": "INBOX.Old.Projects"})
+    assert map_folder("Projects/2024", EXCHANGE, COURIER, rules) == ("INBOX.Old.Projects.2024", "explicit")
+
+
+def test_common_names_are_used_when_servers_lack_special_use() -> None:
+    roles = role_folders(NO_SPECIAL_USE_SRC)
+    assert roles["\\Sent"] == "Sent Messages"
+    assert roles["\\Trash"] == "Deleted Messages"
+    assert roles["\\Junk"] == "Spam"  # the first common name found wins; "Bulk Mail" stays a folder
+    rules = MappingRules()
+    assert map_folder("Sent Messages", NO_SPECIAL_USE_SRC, NO_SPECIAL_USE_DST, rules)[0] == "INBOX.Sent"
+    assert map_folder("Spam", NO_SPECIAL_USE_SRC, NO_SPECIAL_USE_DST, rules)[0] == "INBOX.Junk"
+    assert map_folder("Bulk Mail", NO_SPECIAL_USE_SRC, NO_SPECIAL_USE_DST, rules)[0] == "INBOX.Bulk Mail"
+
+
+def test_explicit_mapping_wins_over_special_use() -> None:
+    rules = MappingRules(mapping={"Sent Items": "INBOX.Old Sent"})
+    assert map_folder("Sent Items", EXCHANGE, COURIER, rules) == ("INBOX.Old Sent", "explicit")
+
+
+def test_separator_and_prefix_translation_both_ways() -> None:
+    assert translate_name("Projects/2024", EXCHANGE, COURIER) == "INBOX.Projects.2024"
+    assert translate_name("INBOX.Projects.2024", COURIER, EXCHANGE) == "Projects/2024"
+    assert translate_name("INBOX", COURIER, EXCHANGE) == "INBOX"
+    inbox_child = Layout("/", "", _folders("INBOX", "INBOX/Receipts"))
+    assert translate_name("INBOX/Receipts", inbox_child, COURIER) == "INBOX.Receipts"
+
+
+def test_a_destination_separator_inside_a_name_does_not_create_a_hierarchy() -> None:
+    assert translate_name("Reports 1.5", EXCHANGE, COURIER) == "INBOX.Reports 1_5"
+    assert translate_name("INBOX.a/b", COURIER, EXCHANGE) == "a_b"
+
+
+def test_unicode_names_round_trip_through_modified_utf7() -> None:
+    for name in ("Entwürfe", "Réunions/Équipe", "R&D", "日本語"):
+        dst_name = translate_name(name, EXCHANGE, COURIER)
+        assert decode(encode(dst_name)) == dst_name
+        assert translate_name(dst_name, COURIER, EXCHANGE) == name
+
+
+def test_include_and_exclude_by_name_subtree_and_regex() -> None:
+    rules = MappingRules(exclude=("Archive", "Junk.*"))
+    assert is_excluded("Archive", rules, "/")
+    assert is_excluded("Archive/2019", rules, "/")
+    assert is_excluded("Junk E-mail", rules, "/")
+    assert not is_excluded("Archived", rules, "/")
+    assert not is_excluded("INBOX", rules, "/")
+    only = MappingRules(include=("INBOX", "Projects"))
+    assert not is_excluded("Projects/2024", only, "/")
+    assert is_excluded("Sent Items", only, "/")
+    assert is_excluded("[broken", MappingRules(exclude=("[broken",)), "/")  # invalid regex: a plain name
+
+
+def test_plan_skips_unselectable_and_excluded_and_lists_folders_to_create() -> None:
+    src = Layout("/", "", (*EXCHANGE.folders, FolderInfo("Shared", frozenset({"\\Noselect"}))))
+    plan = plan_folders(src, COURIER, MappingRules(exclude=("Junk E-mail",)))
+    by_src = {m.src: m for m in plan.mappings}
+    assert plan.mappings[0].src == "INBOX"
+    assert "Shared" not in by_src
+    assert plan.excluded == ("Junk E-mail",)
+    assert by_src["Sent Items"].dst_exists
+    assert not by_src["Projects/2024"].dst_exists
+    created = list(folders_to_create(plan, "."))
+    assert created.index("INBOX.Projects") < created.index("INBOX.Projects.2024")
+    assert "INBOX.Sent" not in created
