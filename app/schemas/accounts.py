@@ -1,0 +1,61 @@
+"""Accounts: one mailbox to copy. Passwords are write-only: responses only say whether one is set."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from app.models import Account
+from app.models.enums import TestStatus
+from app.schemas.fields import Password, PatchModel, RequestModel, Username, UtcDateTime
+
+
+class AccountIn(RequestModel):
+    src_username: Username
+    src_password: Password
+    dst_username: Username
+    dst_password: Password
+
+
+class AccountPatch(PatchModel):
+    src_username: Username | None = None
+    src_password: Password | None = None
+    dst_username: Username | None = None
+    dst_password: Password | None = None
+
+
+class AccountOut(BaseModel):
+    id: int
+    task_id: int
+    src_username: str
+    src_password_set: bool
+    dst_username: str
+    dst_password_set: bool
+    test_src_status: TestStatus
+    test_src_error: str | None
+    test_dst_status: TestStatus
+    test_dst_error: str | None
+    tested_at: UtcDateTime | None
+
+    @classmethod
+    def of(cls, account: Account) -> AccountOut:
+        tested_at: datetime | None = account.tested_at
+        return cls(
+            id=account.id,
+            task_id=account.task_id,
+            src_username=account.src_username,
+            src_password_set=bool(account.src_password_enc),
+            dst_username=account.dst_username,
+            dst_password_set=bool(account.dst_password_enc),
+            test_src_status=TestStatus(account.test_src_status),
+            test_src_error=account.test_src_error,
+            test_dst_status=TestStatus(account.test_dst_status),
+            test_dst_error=account.test_dst_error,
+            tested_at=tested_at,
+        )
+
+
+class ImportOut(BaseModel):
+    imported: int
+    accounts: list[AccountOut]

@@ -1,0 +1,73 @@
+"""Tasks: a migration of many accounts from one endpoint to another.
+
+Schedule fields are read-only here: they change only through PUT /api/tasks/{id}/schedule, which
+enforces the "every account tested" rule. `extra="forbid"` turns an attempt to set them into a 422.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.models.enums import RunStatus, TaskStatus, Trigger
+from app.schemas.accounts import AccountOut
+from app.schemas.fields import FolderName, Id, Name, PatchModel, RequestModel, UtcDateTime
+
+FolderMapping = Annotated[
+    dict[FolderName, FolderName],
+    Field(max_length=1000, description="Source folder name -> destination folder name"),
+]
+FolderList = Annotated[list[FolderName], Field(max_length=1000)]
+
+
+class TaskIn(RequestModel):
+    name: Name
+    src_endpoint_id: Id
+    dst_endpoint_id: Id
+    folder_mapping: FolderMapping = Field(default_factory=dict)
+    exclude_folders: FolderList = Field(default_factory=list)
+
+
+class TaskPatch(PatchModel):
+    name: Name | None = None
+    src_endpoint_id: Id | None = None
+    dst_endpoint_id: Id | None = None
+    folder_mapping: FolderMapping | None = None
+    exclude_folders: FolderList | None = None
+
+
+class RunSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    trigger: Trigger
+    status: RunStatus
+    started_at: UtcDateTime
+    finished_at: UtcDateTime | None
+    total_copied: int
+    total_skipped: int
+    total_errors: int
+    total_bytes: int
+
+
+class TaskOut(BaseModel):
+    id: int
+    name: str
+    src_endpoint_id: int
+    dst_endpoint_id: int
+    status: TaskStatus
+    folder_mapping: dict[str, str]
+    exclude_folders: list[str]
+    schedule_interval_seconds: int
+    broken: bool
+    next_run_at: UtcDateTime | None = Field(description="RFC 3339 UTC; null when off, running or broken")
+    last_run: RunSummary | None
+    account_count: int
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+
+
+class TaskDetail(BaseModel):
+    task: TaskOut
+    accounts: list[AccountOut]

@@ -1,0 +1,220 @@
+"""Account use cases: create, change, delete, and the all-or-nothing CSV import.
+
+Passwords arrive in plaintext, are encrypted with the installation's SecretBox here, and never leave
+this module again (responses carry only `*_password_set`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections.abc import Iterator, Sequence
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.crypto import SecretBox
+from app.errors import Conflict, Invalid, NotFound
+from app.models import Account
+from app.models.enums import TestStatus
+from app.schemas.accounts import AccountIn, AccountPatch
+from app.services.tasks import ensure_not_running, get_task
+
+logger = logging.getLogger(__name__)
+MAX_IMPORT_LINES = 5000
+CSV_COLUMNS = ("src_user", "src_password", "dst_user", "dst_password")
+_FIELD_OF_COLUMN = dict(zip(AccountIn.model_fields, CSV_COLUMNS, strict=True))
+
+
+def list_accounts(session: Session, task_id: int) -> Sequence[Account]:
+    """Raises: NotFound for an unknown task."""
+    get_task(session, task_id)
+    return session.scalars(select(Account).where(Account.task_id == task_id).order_by(Account.id)).all()
+
+
+def get_account(session: Session, account_id: int) -> Account:
+    """Raises: NotFound."""
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFound(f"account {account_id} not found")
+    return account
+
+
+def _src_usernames(session: Session, task_id: int) -> set[str]:
+    return set(session.scalars(select(Account.src_username).where(Account.task_id == task_id)))
+
+
+def _duplicate(username: str) -> Conflict:
+    return Conflict(
+        f"source user {username} is already in this task",
+        {"src_username": f"{username} is already in this task"},
+    )
+
+
+def _insert(session: Session, accounts: list[Account]) -> None:
+    """Raises: Conflict when a concurrent request added the same source user first."""
+    try:
+        with session.begin_nested():
+            session.add_all(accounts)
+    except IntegrityError as exc:
+        raise Conflict(
+            "a source user is already in this task", {"src_username": "already in this task"}
+        ) from exc
+
+
+def _new_account(box: SecretBox, task_id: int, data: AccountIn) -> Account:
+    return Account(
+        task_id=task_id,
+        src_username=data.src_username,
+        src_password_enc=box.encrypt(data.src_password),
+        dst_username=data.dst_username,
+        dst_password_enc=box.encrypt(data.dst_password),
+        test_src_status=TestStatus.UNTESTED,
+        test_dst_status=TestStatus.UNTESTED,
+    )
+
+
+def create_account(session: Session, box: SecretBox, task_id: int, data: AccountIn) -> Account:
+    """Raises: NotFound for an unknown task; Conflict for a source user already in the task."""
+    get_task(session, task_id, lock=True)
+    if data.src_username in _src_usernames(session, task_id):
+        raise _duplicate(data.src_username)
+    account = _new_account(box, task_id, data)
+    _insert(session, [account])
+    logger.info("account.created account_id=%s task_id=%s", account.id, task_id)
+    return account
+
+
+def update_account(session: Session, box: SecretBox, account_id: int, data: AccountPatch) -> Account:
+    """Change logins; a changed username or password makes that side's earlier test meaningless.
+
+    Raises: NotFound; Conflict while the task runs or for a source user already in the task.
+    """
+    account = get_account(session, account_id)
+    ensure_not_running(get_task(session, account.task_id, lock=True), "change its accounts")
+    changes = data.changes()
+    new_src = changes.get("src_username", account.src_username)
+    if new_src != account.src_username and new_src in _src_usernames(session, account.task_id):
+        raise _duplicate(new_src)
+    for side in ("src", "dst"):
+        if _apply_side(box, account, side, changes):
+            setattr(account, f"test_{side}_status", TestStatus.UNTESTED)
+            setattr(account, f"test_{side}_error", None)
+    if account.test_src_status == account.test_dst_status == TestStatus.UNTESTED:
+        account.tested_at = None
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise _duplicate(new_src) from exc
+    logger.info("account.updated account_id=%s fields=%s", account_id, ",".join(sorted(changes)))
+    return account
+
+
+def _apply_side(box: SecretBox, account: Account, side: str, changes: dict[str, str]) -> bool:
+    """Set one side's username/password from `changes`; True when either really changed."""
+    changed = False
+    username = changes.get(f"{side}_username")
+    if username is not None and username != getattr(account, f"{side}_username"):
+        setattr(account, f"{side}_username", username)
+        changed = True
+    password = changes.get(f"{side}_password")
+    if password is not None and password != box.decrypt(getattr(account, f"{side}_password_enc")):
+        setattr(account, f"{side}_password_enc", box.encrypt(password))
+        changed = True
+    return changed
+
+
+def delete_account(session: Session, account_id: int) -> None:
+    """Delete an account with its run results and sync state (database cascade).
+
+    Raises: NotFound; Conflict while the task runs.
+    """
+    account = get_account(session, account_id)
+    ensure_not_running(get_task(session, account.task_id, lock=True), "delete its accounts")
+    session.delete(account)
+    session.flush()
+    logger.info("account.deleted account_id=%s task_id=%s", account_id, account.task_id)
+
+
+def import_csv(session: Session, box: SecretBox, task_id: int, text: str) -> list[Account]:
+    """Import `src_user,src_password,dst_user,dst_password` lines: all of them, or none.
+
+    Raises: NotFound for an unknown task; Invalid with one `line N` field per bad line.
+    """
+    get_task(session, task_id, lock=True)
+    rows = list(_rows(text))
+    if not rows:
+        raise Invalid("the file holds no accounts", {"body": "no account lines"})
+    if len(rows) > MAX_IMPORT_LINES:
+        raise Invalid(
+            f"too many lines: {len(rows)} (at most {MAX_IMPORT_LINES} per import)",
+            {"body": f"more than {MAX_IMPORT_LINES} account lines"},
+        )
+    parsed, errors = _check_lines(rows, _src_usernames(session, task_id))
+    if errors:
+        raise Invalid(f"{len(errors)} invalid line(s); nothing was imported", errors)
+    accounts = [_new_account(box, task_id, data) for data in parsed]
+    _insert(session, accounts)
+    logger.info("account.imported task_id=%s count=%s", task_id, len(accounts))
+    return accounts
+
+
+def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, cells) of each non-blank record, without the optional header line.
+
+    Raises: Invalid for text the csv module cannot read (naming the line).
+    """
+    reader = csv.reader(io.StringIO(text), skipinitialspace=True)
+    start, first = 1, True
+    try:
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            if not any(cell.strip() for cell in cells):
+                continue
+            if first and tuple(cell.strip().lower() for cell in cells) == CSV_COLUMNS:
+                first = False
+                continue
+            first = False
+            yield line, cells
+    except csv.Error as exc:
+        raise Invalid(f"line {start}: {exc}", {f"line {start}": str(exc)}) from exc
+
+
+def _check_lines(
+    rows: list[tuple[int, list[str]]], existing: set[str]
+) -> tuple[list[AccountIn], dict[str, str]]:
+    """The valid records, and why each other line is refused (keyed `line N`)."""
+    seen: dict[str, int] = {}
+    parsed: list[AccountIn] = []
+    errors: dict[str, str] = {}
+    for line, cells in rows:
+        data = _parse_line(cells)
+        if isinstance(data, str):
+            errors[f"line {line}"] = data
+        elif data.src_username in existing:
+            errors[f"line {line}"] = f"src_user {data.src_username} is already in this task"
+        elif data.src_username in seen:
+            errors[f"line {line}"] = (
+                f"duplicate src_user {data.src_username} (also on line {seen[data.src_username]})"
+            )
+        else:
+            seen[data.src_username] = line
+            parsed.append(data)
+    return parsed, errors
+
+
+def _parse_line(cells: list[str]) -> AccountIn | str:
+    """One record as an AccountIn, or the reason it is refused."""
+    if len(cells) != len(CSV_COLUMNS):
+        return f"expected {len(CSV_COLUMNS)} columns ({','.join(CSV_COLUMNS)}), got {len(cells)}"
+    try:
+        return AccountIn.model_validate(dict(zip(AccountIn.model_fields, cells, strict=True)))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        column = _FIELD_OF_COLUMN[str(err["loc"][0])]
+        empty = not cells[CSV_COLUMNS.index(column)].strip()
+        return f"{column} is empty" if empty else f"{column}: {err['msg']}"
