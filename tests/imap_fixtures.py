@@ -5,11 +5,14 @@ Enable with `pytest_plugins = ["tests.imap_fixtures"]` in tests/conftest.py.
 The servers are left running after the session so that reruns start instantly
 (parallel xdist workers share them, so no worker may stop them under the others).
 Set IMAPCOPIER_STOP_IMAP=1 to stop them at the end of a session that started them.
+Tests that stop or restart a server (fault tests) must use `private_imap_pair`,
+never the shared pair, or they would break tests running in parallel.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from workers.devservers import DovecotPair, ImapServer
+from workers.devservers import REPO_ROOT, DovecotPair, ImapServer, free_ports
 
 if TYPE_CHECKING:
     from workers.corpus import CorpusMessage, LoadStats
@@ -53,6 +56,17 @@ def src_server(imap_pair: DovecotPair) -> ImapServer:
 def dst_server(imap_pair: DovecotPair) -> ImapServer:
     """The destination server (separator `.`, prefix `INBOX.`, size-limited APPEND)."""
     return imap_pair.server("dst")
+
+
+@pytest.fixture()
+def private_imap_pair() -> Iterator[DovecotPair]:
+    """A pair of its own (free ports, own directory) that a test may stop and restart at will."""
+    root = REPO_ROOT / ".data" / f"imap-private-{uuid.uuid4().hex[:8]}"
+    pair = DovecotPair("test", base_dir=root, ports=free_ports(4))  # type: ignore[arg-type]
+    pair.start()
+    yield pair
+    pair.stop()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def new_username(prefix: str = "u") -> str:

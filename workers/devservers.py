@@ -5,7 +5,10 @@ destination like a classic Courier/Dovecot host (separator `.`, prefix `INBOX.`,
 "Sent", "Trash", ...) with a message size limit, so that folder translation,
 special-use mapping and refused messages are all exercised.
 
-Usage: `python -m workers.devservers start|stop|status|restart [--profile test] [--dir D]`.
+Usage: `python -m workers.devservers start|stop|status|restart [src|dst] [--profile test] [--dir D]`.
+Files live in `<repo>/.data/imap-<profile>/` (src/, dst/, tls/ca.pem); `--dir` (or the
+`base_dir` argument) names that profile directory itself, while the environment variable
+IMAPCOPIER_IMAP_DIR replaces `<repo>/.data` as the parent of all `imap-<profile>` dirs.
 """
 
 from __future__ import annotations
@@ -33,12 +36,14 @@ from imapclient import IMAPClient
 from workers.devservers_config import (
     DST_MAX_MAIL_SIZE,
     DST_SPECIAL,
+    HOST,
     MAIL_USER,
     PASSWORD,
     SMALL_MAX_MAIL_SIZE,
     SMALL_USER_PREFIX,
     SRC_SPECIAL,
     InstanceLayout,
+    process_alive,
     render,
 )
 from workers.devservers_tls import ensure_tls
@@ -53,10 +58,12 @@ __all__ = [
     "SMALL_USER_PREFIX",
     "DovecotPair",
     "ImapServer",
+    "ensure_mail_user",
+    "free_ports",
 ]
 
+
 DOVECOT = "/usr/sbin/dovecot"
-HOST = "127.0.0.1"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ENV_DIR = "IMAPCOPIER_IMAP_DIR"
 # (src plain, src tls, dst plain, dst tls) per profile.
@@ -86,7 +93,7 @@ class ImapServer:
     separator: str
     prefix: str
     home_root: Path
-    special_use: Mapping[str, str] = field(default_factory=dict)
+    special_use: Mapping[str, str] = field(default_factory=dict, hash=False)
     max_mail_size: int | None = None
 
     def mailbox_name(self, logical: str) -> str:
@@ -148,34 +155,16 @@ def _uid(user: str) -> int | None:
         return None
 
 
-def _port_open(port: int) -> bool:
+def free_ports(count: int = 4) -> tuple[int, ...]:
+    """Ports free on 127.0.0.1 right now, for a private pair (`DovecotPair(ports=...)`)."""
+    sockets = [socket.socket() for _ in range(count)]
     try:
-        with socket.create_connection((HOST, port), timeout=0.5) as sock:
-            sock.settimeout(2.0)
-            ready = sock.recv(64).startswith(b"* OK")
-            sock.sendall(b"p LOGOUT\r\n")  # a clean goodbye keeps the server log free of resets
-            return ready
-    except OSError:
-        return False
-
-
-def _read_pid(layout: InstanceLayout) -> int | None:
-    try:
-        pid = int(layout.pid_path.read_text().strip())
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except (OSError, ValueError):
-        return None
-    # Only our own master for this config counts: never signal a foreign process.
-    return pid if str(layout.config_path).encode() in cmdline else None
-
-
-def _alive(pid: int) -> bool:
-    """True while the process runs; a zombie counts as gone (PID 1 here may reap slowly)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+        for sock in sockets:
+            sock.bind((HOST, 0))
+        return tuple(sock.getsockname()[1] for sock in sockets)
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def _default_dir(profile: str) -> Path:
@@ -186,12 +175,18 @@ def _default_dir(profile: str) -> Path:
 class DovecotPair:
     """Starts, stops and describes the source + destination Dovecot instances of one profile."""
 
-    def __init__(self, profile: str = "test", base_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        profile: str = "test",
+        base_dir: Path | None = None,
+        ports: tuple[int, int, int, int] | None = None,
+    ) -> None:
+        """`ports` (src plain, src TLS, dst plain, dst TLS) overrides the profile's, for private pairs."""
         if profile not in PROFILES:
             raise ValueError(f"unknown profile {profile!r}; choose from {sorted(PROFILES)}")
         self.profile = profile
         self.root = (base_dir or _default_dir(profile)).resolve()
-        src_plain, src_ssl, dst_plain, dst_ssl = PROFILES[profile]
+        src_plain, src_ssl, dst_plain, dst_ssl = ports or PROFILES[profile]
         self.layouts: dict[Which, InstanceLayout] = {
             "src": InstanceLayout("src", self.root / "src", src_plain, src_ssl, "/", ""),
             "dst": InstanceLayout("dst", self.root / "dst", dst_plain, dst_ssl, ".", "INBOX."),
@@ -257,7 +252,7 @@ class DovecotPair:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _running(self, layout: InstanceLayout) -> bool:
-        return _read_pid(layout) is not None and _port_open(layout.port_plain)
+        return layout.master_pid() is not None and layout.answers()
 
     def _dh_path(self) -> Path:
         if _SYSTEM_DH.exists():
@@ -276,7 +271,7 @@ class DovecotPair:
         for path in (layout.root, layout.state_dir, layout.home_root):
             path.mkdir(parents=True, exist_ok=True)
         shutil.chown(layout.home_root, MAIL_USER, MAIL_USER)
-        text = render(layout, self.root / "tls", self._dh_path())
+        text = render(layout, self.root / "tls", self._dh_path(), f"{self.profile}-{layout.name}")
         old = layout.config_path.read_text() if layout.config_path.exists() else None
         if old != text:
             layout.config_path.write_text(text)
@@ -289,7 +284,7 @@ class DovecotPair:
             if not changed:
                 return
             self._stop_one(which)
-        if _read_pid(layout) is not None:
+        if layout.master_pid() is not None:
             self._stop_one(which)  # master alive but not answering: start afresh
         (layout.base_dir / "anvil-auth-penalty").unlink(missing_ok=True)
         with tempfile.TemporaryFile() as err:
@@ -309,14 +304,14 @@ class DovecotPair:
 
     def _stop_many(self, which: list[Which]) -> None:
         """SIGTERM every master first, then wait: both shut down in parallel (~1 s)."""
-        pids = {w: pid for w in which if (pid := _read_pid(self.layouts[w])) is not None}
+        pids = {w: pid for w in which if (pid := self.layouts[w].master_pid()) is not None}
         for pid in pids.values():
             os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + _STOP_TIMEOUT
-        while any(_alive(pid) for pid in pids.values()) and time.monotonic() < deadline:
+        while any(process_alive(pid) for pid in pids.values()) and time.monotonic() < deadline:
             time.sleep(0.02)
         for w, pid in pids.items():
-            if _alive(pid):
+            if process_alive(pid):
                 os.kill(pid, signal.SIGKILL)
             self._wait(self.layouts[w], up=False)
             logger.info("devservers.stopped which=%s pid=%s", w, pid)
@@ -324,7 +319,7 @@ class DovecotPair:
     def _wait(self, layout: InstanceLayout, up: bool) -> None:
         deadline = time.monotonic() + _START_TIMEOUT
         while time.monotonic() < deadline:
-            if _port_open(layout.port_plain) == up:
+            if layout.answers() == up:
                 return
             time.sleep(0.02)
         raise RuntimeError(

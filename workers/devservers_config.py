@@ -6,9 +6,11 @@ homes, listening only on 127.0.0.1. Nothing here includes /etc/dovecot.
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
+HOST = "127.0.0.1"
 MAIL_USER = "imapcopier-mail"
 PASSWORD = "secret"
 # Destination APPEND size limits (quota plugin's quota_max_mail_size).
@@ -37,7 +39,7 @@ protocols = imap
 listen = 127.0.0.1
 base_dir = {base_dir}
 state_dir = {state_dir}
-instance_name = imapcopier-{name}
+instance_name = imapcopier-{instance}
 log_path = {log_path}
 info_log_path = {log_path}
 default_login_user = dovenull
@@ -158,6 +160,36 @@ class InstanceLayout:
     def pid_path(self) -> Path:
         return self.base_dir / "master.pid"
 
+    def master_pid(self) -> int | None:
+        """PID of this instance's running master, or None (stale or foreign pid files ignored)."""
+        try:
+            pid = int(self.pid_path.read_text().strip())
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except (OSError, ValueError):
+            return None
+        # Only our own master for this config counts: never signal a foreign process.
+        return pid if str(self.config_path).encode() in cmdline else None
+
+    def answers(self) -> bool:
+        """True when the plain port greets with `* OK`."""
+        try:
+            with socket.create_connection((HOST, self.port_plain), timeout=0.5) as sock:
+                sock.settimeout(2.0)
+                ready = sock.recv(64).startswith(b"* OK")
+                sock.sendall(b"p LOGOUT\r\n")  # a clean goodbye keeps the server log free of resets
+                return ready
+        except OSError:
+            return False
+
+
+def process_alive(pid: int) -> bool:
+    """True while the process runs; a zombie counts as gone (PID 1 here may reap slowly)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
 
 def _mailboxes(special: dict[str, str], auto: str) -> str:
     blocks = []
@@ -166,7 +198,7 @@ def _mailboxes(special: dict[str, str], auto: str) -> str:
     return "\n".join(blocks)
 
 
-def render(layout: InstanceLayout, tls_dir: Path, dh_path: Path) -> str:
+def render(layout: InstanceLayout, tls_dir: Path, dh_path: Path, instance: str) -> str:
     """Render the dovecot.conf text for one instance (source or destination)."""
     is_dst = layout.name == "dst"
     if is_dst:
@@ -183,7 +215,7 @@ def render(layout: InstanceLayout, tls_dir: Path, dh_path: Path) -> str:
         # LAYOUT=fs so that source folder names may contain dots, like Exchange's.
         mail_location = "maildir:~/Maildir:LAYOUT=fs"
     text = _COMMON.format(
-        name=layout.name,
+        instance=instance,
         base_dir=layout.base_dir,
         state_dir=layout.state_dir,
         log_path=layout.log_path,

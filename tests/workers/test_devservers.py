@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import socket
 import ssl
+import time
 
 import pytest
 from imapclient import IMAPClient
@@ -126,22 +128,33 @@ def test_small_users_have_a_one_megabyte_limit(dst_server: ImapServer) -> None:
         dst_server.reset_user(username)
 
 
-def test_start_is_idempotent_and_restart_keeps_mail(imap_pair: DovecotPair, imap_user: str) -> None:
-    src = imap_pair.server("src")
-    client = src.connect(imap_user)
+def test_start_is_idempotent(imap_pair: DovecotPair) -> None:
+    pids = [(imap_pair.root / f"{w}/run/master.pid").read_text() for w in ("src", "dst")]
+    started = time.monotonic()
+    assert imap_pair.start() == imap_pair.servers()
+    assert time.monotonic() - started < 2.0
+    assert [(imap_pair.root / f"{w}/run/master.pid").read_text() for w in ("src", "dst")] == pids
+
+
+def test_private_pair_restart_keeps_mail_and_stop_frees_ports(private_imap_pair: DovecotPair) -> None:
+    pair = private_imap_pair
+    src = pair.server("src")
+    client = src.connect("u-restart")
     client.append("INBOX", _message(1000))
     client.logout()
-    pids = (imap_pair.root / "src/run/master.pid").read_text()
-    assert imap_pair.start() == imap_pair.servers()
-    assert (imap_pair.root / "src/run/master.pid").read_text() == pids
-    imap_pair.restart("src")
-    assert (imap_pair.root / "src/run/master.pid").read_text() != pids
-    assert imap_pair.status() == {"src": True, "dst": True}
-    client = src.connect(imap_user)
+    pid = (pair.root / "src/run/master.pid").read_text()
+    pair.restart("src")
+    assert (pair.root / "src/run/master.pid").read_text() != pid
+    assert pair.status() == {"src": True, "dst": True}
+    client = src.connect("u-restart", "ssl")
     try:
         assert client.select_folder("INBOX")[b"EXISTS"] == 1
     finally:
         client.logout()
+    pair.stop()
+    assert pair.status() == {"src": False, "dst": False}
+    with pytest.raises(OSError):
+        socket.create_connection((src.host, src.port_plain), timeout=1)
 
 
 def test_reset_user_empties_the_mailbox(src_server: ImapServer, imap_user: str) -> None:
