@@ -1,0 +1,41 @@
+import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
+import { paths } from '@/config/paths';
+import { clearErrorBanner } from '@/lib/notifications';
+import { RequireAuth } from '@/features/auth/components/require-auth';
+import { AppRoot } from '@/app/routes/app-root';
+import { EndpointsRoute } from '@/app/routes/endpoints';
+import { LoginRoute } from '@/app/routes/login';
+import { NotFoundRoute } from '@/app/routes/not-found';
+import { TaskDetailRoute } from '@/app/routes/task-detail';
+import { TasksRoute } from '@/app/routes/tasks';
+
+const router = createBrowserRouter([
+  { path: paths.login.path, element: <LoginRoute /> },
+  {
+    element: <RequireAuth />,
+    children: [
+      {
+        element: <AppRoot />,
+        children: [
+          { index: true, element: <Navigate to={paths.tasks.href()} replace /> },
+          { path: paths.tasks.path, element: <TasksRoute /> },
+          { path: paths.task.path, element: <TaskDetailRoute /> },
+          { path: paths.endpoints.path, element: <EndpointsRoute /> },
+          { path: '*', element: <NotFoundRoute /> },
+        ],
+      },
+    ],
+  },
+]);
+
+// An error belongs to the page it happened on: moving to another page clears it.
+let lastPathname = router.state.location.pathname;
+router.subscribe((state) => {
+  if (state.location.pathname === lastPathname) return;
+  lastPathname = state.location.pathname;
+  clearErrorBanner();
+});
+
+export function AppRouter() {
+  return <RouterProvider router={router} />;
+}

@@ -1,0 +1,58 @@
+import { NavLink, Outlet } from 'react-router';
+import { ErrorBanner } from '@/components/ui/error-banner';
+import { paths } from '@/config/paths';
+import { useSocketStatus } from '@/lib/task-socket';
+import { UserMenu } from '@/features/auth/components/user-menu';
+
+function SocketIndicator() {
+  const status = useSocketStatus();
+  if (status === 'idle') return null;
+  const live = status === 'open';
+  return (
+    <span
+      className={`socket-status ${live ? 'socket-live' : 'socket-down'}`}
+      data-testid="socket-status"
+      data-status={status}
+      title={live ? 'Live updates are on' : 'Live updates are reconnecting; the page refreshes every 5 s meanwhile'}
+    >
+      <span className="dot" aria-hidden="true" />
+      {live ? 'Live' : 'Reconnecting…'}
+    </span>
+  );
+}
+
+/** The signed-in shell: header, navigation, error banner, page. */
+export function AppRoot() {
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <NavLink to={paths.tasks.href()} className="brand">
+            <img src="/favicon.svg" alt="" width={22} height={22} />
+            IMAP Copier
+          </NavLink>
+          <nav aria-label="Main" className="nav">
+            <NavLink to={paths.tasks.href()} className="nav-link">
+              Tasks
+            </NavLink>
+            <NavLink to={paths.endpoints.href()} className="nav-link">
+              Servers
+            </NavLink>
+          </nav>
+          <span className="spacer" />
+          <SocketIndicator />
+          <UserMenu />
+        </div>
+      </header>
+      <main id="main" className="page" tabIndex={-1}>
+        <div className="banner-slot">
+          <ErrorBanner />
+        </div>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,11 @@
+import { Link } from 'react-router';
+import { EmptyState } from '@/components/ui/empty-state';
+import { paths } from '@/config/paths';
+
+export function NotFoundRoute() {
+  return (
+    <EmptyState title="This page does not exist">
+      <Link to={paths.tasks.href()}>Back to the tasks</Link>
+    </EmptyState>
+  );
+}

@@ -1,0 +1,178 @@
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { Button } from '@/components/ui/button';
+import { QueryState } from '@/components/ui/query-state';
+import { paths } from '@/config/paths';
+import { useSocketStatus } from '@/lib/task-socket';
+import { useTaskAccounts } from '@/features/accounts/api/use-task-accounts';
+import { AccountFormDialog } from '@/features/accounts/components/account-form-dialog';
+import { AccountsTable } from '@/features/accounts/components/accounts-table';
+import { CsvImportDialog } from '@/features/accounts/components/csv-import-dialog';
+import { summarizeReadiness } from '@/features/accounts/lib/account-tests';
+import { useEndpoints } from '@/features/endpoints/api/get-endpoints';
+import { useRuns } from '@/features/runs/api/get-runs';
+import { useLiveRun } from '@/features/runs/api/use-live-run';
+import { LiveProgress } from '@/features/runs/components/live-progress';
+import { RunLogButton } from '@/features/runs/components/run-log-dialog';
+import { RunsChart } from '@/features/runs/components/runs-chart';
+import { useTask } from '@/features/tasks/api/get-task';
+import type { Task } from '@/features/tasks/api/task-schema';
+import { DeleteTaskDialog } from '@/features/tasks/components/delete-task-dialog';
+import { FolderMappingEditor } from '@/features/tasks/components/folder-mapping-editor';
+import { LastRunSummary } from '@/features/tasks/components/last-run-summary';
+import { ScheduleControl } from '@/features/tasks/components/schedule-control';
+import { BrokenBadge, TaskStatusBadge } from '@/features/tasks/components/task-badges';
+import { TaskActions } from '@/features/tasks/components/task-actions';
+import { NotFoundRoute } from '@/app/routes/not-found';
+
+const FALLBACK_POLL_MS = 5_000;
+
+export function TaskDetailRoute() {
+  const taskId = Number(useParams().taskId);
+  if (!Number.isInteger(taskId) || taskId <= 0) return <NotFoundRoute />;
+  return <TaskDetail key={taskId} taskId={taskId} />;
+}
+
+function TaskDetail({ taskId }: { taskId: number }) {
+  const socketUp = useSocketStatus() === 'open';
+  const pollMs = socketUp ? false : FALLBACK_POLL_MS;
+  const task = useTask(taskId, { pollMs });
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to={paths.tasks.href()}>Tasks</Link> <span aria-hidden="true">/</span>{' '}
+        <span aria-current="page">{task.data?.name ?? `Task #${taskId}`}</span>
+      </nav>
+      <QueryState query={task} loadingLabel="Loading the task…">
+        {(data) => <TaskPage task={data} socketUp={socketUp} pollMs={pollMs} />}
+      </QueryState>
+    </>
+  );
+}
+
+function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; pollMs: number | false }) {
+  const navigate = useNavigate();
+  const endpoints = useEndpoints();
+  const { accounts, testingIds, isTesting, startTests } = useTaskAccounts(task.id, { fallbackPollMs: pollMs });
+  const live = useLiveRun(task.id, task.last_run, { socketUp });
+  const runs = useRuns(task.id, { pollMs });
+  const [dialog, setDialog] = useState<'add' | 'import' | 'delete' | null>(null);
+
+  const accountList = accounts.data ?? [];
+  const readiness = summarizeReadiness(accountList);
+  const accountNames: Record<number, string> = {};
+  for (const a of live.snapshot.data?.accounts ?? []) accountNames[a.account_id] = a.src_username;
+  for (const a of accountList) accountNames[a.id] = a.src_username;
+  const endpointName = (id: number) => endpoints.data?.find((e) => e.id === id)?.name ?? `server #${id}`;
+
+  const accountButtons = (
+    <>
+      <Button onClick={() => setDialog('add')} data-testid="add-account-button">
+        Add account
+      </Button>
+      <Button onClick={() => setDialog('import')} data-testid="import-csv-button">
+        Import CSV
+      </Button>
+    </>
+  );
+
+  return (
+    <div className="task-page" data-testid="task-detail" data-task-id={task.id}>
+      <div className="page-header">
+        <div>
+          <h1 className="title-with-badges">
+            {task.name} <TaskStatusBadge status={task.status} />
+            {task.broken ? <BrokenBadge /> : null}
+          </h1>
+          <p className="muted">
+            {endpointName(task.src_endpoint_id)} → {endpointName(task.dst_endpoint_id)}
+          </p>
+        </div>
+        <div className="header-actions">
+          <RunLogButton taskId={task.id} />
+          <Button variant="ghost" onClick={() => setDialog('delete')} data-testid="delete-task-button">
+            Delete task
+          </Button>
+        </div>
+      </div>
+
+      <section className="card" aria-labelledby="run-heading">
+        <header className="card-header">
+          <h2 id="run-heading">Run</h2>
+        </header>
+        <TaskActions
+          task={task}
+          readiness={readiness}
+          isTesting={isTesting}
+          onTestStarted={() => startTests()}
+        />
+        {live.run ? (
+          <LiveProgress run={live.run} accountNames={accountNames} />
+        ) : (
+          <p className="muted">
+            <LastRunSummary run={task.last_run} />
+          </p>
+        )}
+      </section>
+
+      <div className="grid-2">
+        <section className="card" aria-labelledby="schedule-heading">
+          <header className="card-header">
+            <h2 id="schedule-heading">Schedule</h2>
+          </header>
+          <ScheduleControl task={task} />
+        </section>
+        <section className="card" aria-labelledby="chart-heading">
+          <header className="card-header">
+            <h2 id="chart-heading">Recent runs</h2>
+          </header>
+          <QueryState query={runs} loadingLabel="Loading runs…">
+            {(list) => <RunsChart runs={list} />}
+          </QueryState>
+        </section>
+      </div>
+
+      <section className="card" aria-labelledby="accounts-heading">
+        <header className="card-header">
+          <div>
+            <h2 id="accounts-heading">Accounts</h2>
+            {readiness.total > 0 ? (
+              <p className="muted small" data-testid="accounts-readiness">
+                {readiness.total} account{readiness.total === 1 ? '' : 's'}: {readiness.ok} ready, {readiness.failed}{' '}
+                failed, {readiness.untested} not tested
+              </p>
+            ) : null}
+          </div>
+          <div className="header-actions">{accountButtons}</div>
+        </header>
+        <QueryState query={accounts} loadingLabel="Loading accounts…">
+          {(list) => (
+            <AccountsTable
+              taskId={task.id}
+              accounts={list}
+              testingIds={testingIds}
+              onTestStarted={(ids) => startTests(ids)}
+              emptyActions={<div className="header-actions">{accountButtons}</div>}
+            />
+          )}
+        </QueryState>
+      </section>
+
+      <section className="card" aria-labelledby="folders-heading">
+        <header className="card-header">
+          <h2 id="folders-heading">Folder mapping</h2>
+        </header>
+        <FolderMappingEditor task={task} hasAccounts={readiness.total > 0} />
+      </section>
+
+      <AccountFormDialog taskId={task.id} open={dialog === 'add'} account={null} onClose={() => setDialog(null)} />
+      <CsvImportDialog taskId={task.id} open={dialog === 'import'} onClose={() => setDialog(null)} />
+      <DeleteTaskDialog
+        task={dialog === 'delete' ? task : null}
+        onClose={() => setDialog(null)}
+        onDeleted={() => void navigate(paths.tasks.href())}
+      />
+    </div>
+  );
+}

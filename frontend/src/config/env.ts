@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+const envSchema = z.object({
+  // Base path of the JSON API; the web process serves it on the same origin.
+  VITE_API_BASE: z
+    .string()
+    .regex(/^\/[\w/-]*[^/]$/, 'must be an absolute path without a trailing slash, like /api')
+    .default('/api'),
+});
+
+function loadEnv() {
+  const parsed = envSchema.safeParse(import.meta.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `- ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid front-end environment:\n${problems}`);
+  }
+  return parsed.data;
+}
+
+export const env = loadEnv();

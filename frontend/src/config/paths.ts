@@ -1,0 +1,6 @@
+export const paths = {
+  login: { path: '/login', href: (next?: string) => (next ? `/login?next=${encodeURIComponent(next)}` : '/login') },
+  tasks: { path: '/tasks', href: () => '/tasks' },
+  task: { path: '/tasks/:taskId', href: (id: number) => `/tasks/${id}` },
+  endpoints: { path: '/endpoints', href: () => '/endpoints' },
+} as const;

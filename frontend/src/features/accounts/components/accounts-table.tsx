@@ -1,0 +1,147 @@
+import { Fragment, useState, type ReactNode } from 'react';
+import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { EmptyState } from '@/components/ui/empty-state';
+import { formatDateTime } from '@/lib/format';
+import { pushToast } from '@/lib/notifications';
+import type { Account } from '@/features/accounts/api/account-schema';
+import { useDeleteAccount } from '@/features/accounts/api/delete-account';
+import { useTestAccount } from '@/features/accounts/api/test-account';
+import { AccountFormDialog } from '@/features/accounts/components/account-form-dialog';
+import { TestStatusCell } from '@/features/accounts/components/test-status';
+
+type Props = {
+  taskId: number;
+  accounts: Account[];
+  testingIds: Set<number>;
+  onTestStarted: (accountIds: number[]) => void;
+  emptyActions: ReactNode;
+};
+
+export function AccountsTable({ taskId, accounts, testingIds, onTestStarted, emptyActions }: Props) {
+  const [expanded, setExpanded] = useState<Set<number>>(new Set());
+  const [editing, setEditing] = useState<Account | null>(null);
+  const [deleting, setDeleting] = useState<Account | null>(null);
+  const test = useTestAccount(taskId, { onSuccess: (id) => onTestStarted([id]) });
+  const remove = useDeleteAccount(taskId, {
+    onSuccess: () => {
+      pushToast('Account removed');
+      setDeleting(null);
+    },
+  });
+
+  const toggle = (id: number) =>
+    setExpanded((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  if (accounts.length === 0) {
+    return (
+      <EmptyState title="No accounts yet" testId="accounts-empty">
+        <p>Add the mailboxes to copy one by one, or paste a CSV with one account per line.</p>
+        {emptyActions}
+      </EmptyState>
+    );
+  }
+
+  return (
+    <>
+      <div className="table-wrap">
+        <table className="table" data-testid="accounts-table">
+          <thead>
+            <tr>
+              <th scope="col">Source user</th>
+              <th scope="col">Source login</th>
+              <th scope="col">Destination user</th>
+              <th scope="col">Destination login</th>
+              <th scope="col">Tested</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {accounts.map((account) => {
+              const errorRowId = `account-${account.id}-errors`;
+              const isOpen = expanded.has(account.id);
+              const isTesting = testingIds.has(account.id);
+              const failed = account.test_src_status === 'fail' || account.test_dst_status === 'fail';
+              const cellProps = { isTesting, expanded: isOpen, onToggle: () => toggle(account.id), errorRowId };
+              return (
+                <Fragment key={account.id}>
+                  <tr data-testid="account-row" data-account-id={account.id}>
+                    <td className="mono">{account.src_username}</td>
+                    <TestStatusCell side="src" status={account.test_src_status} error={account.test_src_error} {...cellProps} />
+                    <td className="mono">{account.dst_username}</td>
+                    <TestStatusCell side="dst" status={account.test_dst_status} error={account.test_dst_error} {...cellProps} />
+                    <td className="small muted nowrap">{account.tested_at ? formatDateTime(account.tested_at) : '—'}</td>
+                    <td className="row-actions">
+                      <Button
+                        size="sm"
+                        onClick={() => test.mutate(account.id)}
+                        disabled={isTesting}
+                        aria-label={`Test ${account.src_username}`}
+                        data-testid="account-test-button"
+                      >
+                        Test
+                      </Button>
+                      <Button
+                        size="sm"
+                        onClick={() => setEditing(account)}
+                        aria-label={`Edit ${account.src_username}`}
+                        data-testid="account-edit-button"
+                      >
+                        Edit
+                      </Button>
+                      <Button
+                        size="sm"
+                        variant="danger"
+                        onClick={() => setDeleting(account)}
+                        aria-label={`Delete ${account.src_username}`}
+                        data-testid="account-delete-button"
+                      >
+                        Delete
+                      </Button>
+                    </td>
+                  </tr>
+                  {failed && isOpen ? (
+                    <tr id={errorRowId} className="error-row" data-testid="account-error-row">
+                      <td colSpan={6}>
+                        {account.test_src_status === 'fail' ? (
+                          <p>
+                            <strong>Source login failed:</strong> {account.test_src_error ?? 'no detail given'}
+                          </p>
+                        ) : null}
+                        {account.test_dst_status === 'fail' ? (
+                          <p>
+                            <strong>Destination login failed:</strong> {account.test_dst_error ?? 'no detail given'}
+                          </p>
+                        ) : null}
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <AccountFormDialog taskId={taskId} open={editing !== null} account={editing} onClose={() => setEditing(null)} />
+      <ConfirmDialog
+        open={deleting !== null}
+        title="Remove account?"
+        confirmLabel="Remove account"
+        isPending={remove.isPending}
+        onConfirm={() => deleting && remove.mutate(deleting.id)}
+        onClose={() => setDeleting(null)}
+      >
+        <p>
+          Remove <strong>{deleting?.src_username}</strong> from this task? Mail already copied stays where it is.
+        </p>
+      </ConfirmDialog>
+    </>
+  );
+}

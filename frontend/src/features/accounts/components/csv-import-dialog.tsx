@@ -1,0 +1,144 @@
+import { useId, useState, type ChangeEvent } from 'react';
+import { Button } from '@/components/ui/button';
+import { Modal } from '@/components/ui/modal';
+import { ApiError } from '@/lib/api-client';
+import { pushToast } from '@/lib/notifications';
+import { useImportAccounts } from '@/features/accounts/api/import-accounts';
+import { parseAccountsCsv, serverLineErrors, type CsvLineError } from '@/features/accounts/lib/accounts-csv';
+
+type Props = { taskId: number; open: boolean; onClose: () => void };
+
+const EXAMPLE = 'src_user,src_password,dst_user,dst_password\nalice@old.example,secret1,alice@new.example,secret2';
+const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+export function CsvImportDialog({ taskId, open, onClose }: Props) {
+  return (
+    <Modal open={open} onClose={onClose} title="Import accounts from CSV" size="lg" testId="csv-import-dialog">
+      <CsvImport taskId={taskId} onDone={onClose} />
+    </Modal>
+  );
+}
+
+function CsvImport({ taskId, onDone }: { taskId: number; onDone: () => void }) {
+  const [text, setText] = useState('');
+  const [fileError, setFileError] = useState<string | null>(null);
+  const [serverErrors, setServerErrors] = useState<CsvLineError[]>([]);
+  const textId = useId();
+  const fileId = useId();
+  const importer = useImportAccounts(taskId, {
+    onSuccess: (n) => {
+      pushToast(`Imported ${n} account${n === 1 ? '' : 's'}`);
+      onDone();
+    },
+  });
+  const preview = parseAccountsCsv(text);
+  const lineErrors = serverErrors.length > 0 ? serverErrors : preview.errors;
+  const blockReason =
+    preview.accounts.length === 0 && preview.errors.length === 0
+      ? 'Paste or upload a CSV first.'
+      : preview.errors.length > 0
+        ? `Fix ${preview.errors.length} line${preview.errors.length === 1 ? '' : 's'} first.`
+        : null;
+
+  const onText = (value: string) => {
+    setText(value);
+    setServerErrors([]);
+  };
+
+  const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    setFileError(null);
+    if (!file) return;
+    if (file.size > MAX_FILE_BYTES) {
+      setFileError('That file is larger than 5 MB; is it really an accounts list?');
+      return;
+    }
+    onText(await file.text());
+  };
+
+  const submit = () =>
+    importer.mutate(text, {
+      onError: (error) => {
+        if (error instanceof ApiError) setServerErrors(serverLineErrors(error.fields));
+      },
+    });
+
+  return (
+    <div className="stack" data-testid="csv-import">
+      <p className="muted">
+        One account per line: <code>source user, source password, destination user, destination password</code>. A
+        header line is optional; quote values that contain commas.
+      </p>
+      <div className="field">
+        <label htmlFor={textId}>Paste CSV</label>
+        <textarea
+          id={textId}
+          className="mono"
+          rows={8}
+          value={text}
+          placeholder={EXAMPLE}
+          spellCheck={false}
+          onChange={(event) => onText(event.target.value)}
+          data-testid="csv-text"
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={fileId}>Or upload a .csv file</label>
+        <input id={fileId} type="file" accept=".csv,text/csv,text/plain" onChange={(e) => void onFile(e)} data-testid="csv-file" />
+        {fileError ? (
+          <p className="field-error" role="alert">
+            {fileError}
+          </p>
+        ) : null}
+      </div>
+      <CsvPreviewSummary accounts={preview.accounts.length} errors={lineErrors} fromServer={serverErrors.length > 0} />
+      <div className="form-actions">
+        {blockReason ? (
+          <span className="action-reason" id="csv-import-reason">
+            {blockReason}
+          </span>
+        ) : null}
+        <Button onClick={onDone}>Cancel</Button>
+        <Button
+          variant="primary"
+          onClick={submit}
+          disabled={blockReason !== null}
+          isLoading={importer.isPending}
+          aria-describedby={blockReason ? 'csv-import-reason' : undefined}
+          data-testid="csv-import-button"
+        >
+          Import {preview.accounts.length > 0 ? preview.accounts.length : ''} account{preview.accounts.length === 1 ? '' : 's'}
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+function CsvPreviewSummary({ accounts, errors, fromServer }: { accounts: number; errors: CsvLineError[]; fromServer: boolean }) {
+  if (accounts === 0 && errors.length === 0) return null;
+  return (
+    <div className="csv-preview" data-testid="csv-preview" aria-live="polite">
+      <p>
+        <strong>{accounts}</strong> account{accounts === 1 ? '' : 's'} ready to import
+        {errors.length > 0 ? (
+          <>
+            , <strong className="text-danger">{errors.length}</strong> line{errors.length === 1 ? '' : 's'} with
+            problems{fromServer ? ' (reported by the server)' : ''}:
+          </>
+        ) : (
+          '.'
+        )}
+      </p>
+      {errors.length > 0 ? (
+        <ul className="line-errors">
+          {errors.map((e) => (
+            <li key={`${e.line}-${e.message}`} data-testid="csv-line-error" data-line={e.line || undefined}>
+              {e.line > 0 ? <span className="line-no">Line {e.line}</span> : null}
+              {e.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import { useNavigate } from 'react-router';
+import { Button } from '@/components/ui/button';
+import { paths } from '@/config/paths';
+import { useMe } from '@/features/auth/api/get-me';
+import { useLogout } from '@/features/auth/api/logout';
+
+export function UserMenu() {
+  const me = useMe();
+  const navigate = useNavigate();
+  const logout = useLogout({ onSuccess: () => void navigate(paths.login.href(), { replace: true }) });
+  if (!me.data) return null;
+  return (
+    <div className="user-menu">
+      <span className="user-name" data-testid="current-user">
+        {me.data.user.username}
+      </span>
+      <Button size="sm" variant="ghost" onClick={() => logout.mutate()} isLoading={logout.isPending} data-testid="logout-button">
+        Log out
+      </Button>
+    </div>
+  );
+}

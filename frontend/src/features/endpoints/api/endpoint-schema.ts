@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+export const tlsModes = ['ssl', 'starttls', 'plain'] as const;
+export type TlsMode = (typeof tlsModes)[number];
+
+export const tlsModeLabels: Record<TlsMode, string> = {
+  ssl: 'Implicit TLS (SSL)',
+  starttls: 'STARTTLS',
+  plain: 'Plain (no encryption)',
+};
+
+export const defaultPorts: Record<TlsMode, number> = { ssl: 993, starttls: 143, plain: 143 };
+
+export const endpointSchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  host: z.string(),
+  port: z.number(),
+  tls_mode: z.enum(tlsModes),
+  verify_tls: z.boolean(),
+});
+
+export type Endpoint = z.infer<typeof endpointSchema>;
+
+export const endpointInputSchema = z.object({
+  name: z.string().trim().min(1, 'Give the server a name').max(200),
+  host: z
+    .string()
+    .trim()
+    .min(1, 'Enter the host name or IP address')
+    .regex(/^[^\s/:]+$|^\[[0-9a-fA-F:]+\]$/, 'A host name only, without scheme, port or spaces'),
+  port: z
+    .number({ error: 'Enter a port number' })
+    .int('Enter a whole number')
+    .min(1, 'Ports go from 1 to 65535')
+    .max(65535, 'Ports go from 1 to 65535'),
+  tls_mode: z.enum(tlsModes),
+  verify_tls: z.boolean(),
+});
+
+export type EndpointInput = z.infer<typeof endpointInputSchema>;
+export const endpointFieldNames = ['name', 'host', 'port', 'tls_mode', 'verify_tls'] as const;

@@ -1,0 +1,126 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useForm } from 'react-hook-form';
+import { Button } from '@/components/ui/button';
+import { Field } from '@/components/ui/field';
+import { fieldAria } from '@/components/ui/field-aria';
+import { Modal } from '@/components/ui/modal';
+import { applyServerFieldErrors } from '@/lib/form-errors';
+import { pushToast } from '@/lib/notifications';
+import { useCreateEndpoint } from '@/features/endpoints/api/create-endpoint';
+import {
+  defaultPorts,
+  endpointFieldNames,
+  endpointInputSchema,
+  tlsModeLabels,
+  tlsModes,
+  type Endpoint,
+  type EndpointInput,
+  type TlsMode,
+} from '@/features/endpoints/api/endpoint-schema';
+import { useUpdateEndpoint } from '@/features/endpoints/api/update-endpoint';
+
+type Props = { open: boolean; endpoint: Endpoint | null; onClose: () => void };
+
+const blank: EndpointInput = { name: '', host: '', port: 993, tls_mode: 'ssl', verify_tls: true };
+
+export function EndpointFormDialog({ open, endpoint, onClose }: Props) {
+  return (
+    <Modal open={open} onClose={onClose} title={endpoint ? `Edit ${endpoint.name}` : 'Add a server'}>
+      <EndpointForm key={endpoint?.id ?? 'new'} endpoint={endpoint} onDone={onClose} />
+    </Modal>
+  );
+}
+
+function EndpointForm({ endpoint, onDone }: { endpoint: Endpoint | null; onDone: () => void }) {
+  const form = useForm<EndpointInput>({
+    resolver: zodResolver(endpointInputSchema),
+    defaultValues: endpoint ?? blank,
+  });
+  const create = useCreateEndpoint({
+    onSuccess: (e) => {
+      pushToast(`Server “${e.name}” added`);
+      onDone();
+    },
+  });
+  const update = useUpdateEndpoint({
+    onSuccess: (e) => {
+      pushToast(`Server “${e.name}” saved`);
+      onDone();
+    },
+  });
+  const { errors } = form.formState;
+  const onError = (error: unknown) => applyServerFieldErrors(error, form.setError, endpointFieldNames);
+
+  const onSubmit = form.handleSubmit((values) => {
+    if (endpoint) update.mutate({ id: endpoint.id, input: values }, { onError });
+    else create.mutate(values, { onError });
+  });
+
+  const tlsField = form.register('tls_mode');
+  const onTlsChange = (mode: TlsMode, previous: TlsMode) => {
+    // Follow the mode's usual port unless the admin typed a custom one.
+    if (form.getValues('port') === defaultPorts[previous]) form.setValue('port', defaultPorts[mode]);
+  };
+
+  return (
+    <form className="stack" onSubmit={onSubmit} noValidate data-testid="endpoint-form">
+      <Field label="Name" htmlFor="endpoint-name" error={errors.name?.message}>
+        <input {...fieldAria('endpoint-name', errors.name?.message)} {...form.register('name')} placeholder="Old provider" />
+      </Field>
+      <div className="form-row">
+        <Field label="Host" htmlFor="endpoint-host" error={errors.host?.message} className="grow">
+          <input
+            {...fieldAria('endpoint-host', errors.host?.message)}
+            {...form.register('host')}
+            placeholder="imap.example.com"
+            autoCapitalize="off"
+            spellCheck={false}
+          />
+        </Field>
+        <Field label="Port" htmlFor="endpoint-port" error={errors.port?.message} className="narrow">
+          <input
+            {...fieldAria('endpoint-port', errors.port?.message)}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={65535}
+            {...form.register('port', { valueAsNumber: true })}
+          />
+        </Field>
+      </div>
+      <Field label="TLS mode" htmlFor="endpoint-tls-mode" error={errors.tls_mode?.message}>
+        <select
+          {...fieldAria('endpoint-tls-mode', errors.tls_mode?.message)}
+          {...tlsField}
+          onChange={(event) => {
+            const previous = form.getValues('tls_mode');
+            void tlsField.onChange(event);
+            onTlsChange(event.target.value as TlsMode, previous);
+          }}
+        >
+          {tlsModes.map((mode) => (
+            <option key={mode} value={mode}>
+              {tlsModeLabels[mode]}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <div className="checkbox-field">
+        <input id="endpoint-verify-tls" type="checkbox" {...form.register('verify_tls')} />
+        <label htmlFor="endpoint-verify-tls">Verify the server certificate</label>
+      </div>
+      <p className="field-hint">Turn verification off only for servers with a self-signed certificate you trust.</p>
+      <div className="form-actions">
+        <Button onClick={onDone}>Cancel</Button>
+        <Button
+          type="submit"
+          variant="primary"
+          isLoading={create.isPending || update.isPending}
+          data-testid="endpoint-submit"
+        >
+          {endpoint ? 'Save server' : 'Add server'}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,146 @@
+import { ProgressBar } from '@/components/ui/progress-bar';
+import { formatBytes, formatCount, formatDateTime, formatDuration, formatRate, percent, secondsBetween } from '@/lib/format';
+import { useNow } from '@/lib/use-now';
+import { RunStatusBadge } from '@/features/runs/components/run-status-badge';
+import {
+  isTerminal,
+  processedMessages,
+  runTotals,
+  type AccountProgress,
+  type LiveRun,
+} from '@/features/runs/lib/live-run';
+
+type Props = { run: LiveRun; accountNames: Record<number, string> };
+
+function of(done: string, total: number | null, totalText: string) {
+  return total === null ? done : `${done} of ${totalText}`;
+}
+
+function tone(status: string): 'info' | 'success' | 'danger' {
+  if (status === 'failed' || status === 'cancelled' || status === 'abandoned') return 'danger';
+  return status === 'done' ? 'success' : 'info';
+}
+
+/** Per-account and total progress of the task's latest run. */
+export function LiveProgress({ run, accountNames }: Props) {
+  const now = useNow(1_000);
+  const totals = runTotals(run);
+  const running = !isTerminal(run.status);
+  const elapsed = secondsBetween(run.startedAt, running ? now.toISOString() : run.finishedAt);
+  const plannedMessages = totals.planComplete ? totals.plannedMessages : null;
+  const plannedBytes = totals.planComplete ? totals.plannedBytes : null;
+  const processed = processedMessages(totals);
+  const accounts = Object.values(run.accounts).toSorted((a, b) =>
+    (accountNames[a.accountId] ?? '').localeCompare(accountNames[b.accountId] ?? '') || a.accountId - b.accountId,
+  );
+
+  return (
+    <div className="live-progress" data-testid="live-progress" data-run-id={run.runId} data-status={run.status}>
+      <div className="run-total" data-testid="run-total" data-status={run.status}>
+        <div className="run-total-head">
+          <RunStatusBadge status={run.status} testId="run-status" />
+          <span className="muted small">
+            Run #{run.runId}
+            {run.startedAt ? ` · started ${formatDateTime(run.startedAt)}` : ''}
+            {elapsed !== null ? ` · ${running ? 'running for' : 'took'} ${formatDuration(elapsed)}` : ''}
+          </span>
+        </div>
+        <ProgressBar
+          label="All accounts, messages"
+          value={running ? percent(processed, plannedMessages) : 100}
+          valueText={of(formatCount(processed), plannedMessages, `${formatCount(plannedMessages)} messages`)}
+          tone={tone(run.status)}
+          testId="run-total-progress"
+        />
+        <dl className="stats">
+          <Stat label="Copied" value={formatCount(totals.copied)} testId="run-total-copied" />
+          <Stat label="Skipped" value={formatCount(totals.skipped)} testId="run-total-skipped" />
+          <Stat label="Errors" value={formatCount(totals.errors)} testId="run-total-errors" danger={totals.errors > 0} />
+          <Stat label="Data" value={of(formatBytes(totals.bytes), plannedBytes, formatBytes(plannedBytes))} />
+          {running ? <Stat label="Rate" value={formatRate(totals.rate)} /> : null}
+          <Stat label="Accounts done" value={`${totals.accountsDone} / ${totals.accountsTotal}`} />
+        </dl>
+      </div>
+      {accounts.length === 0 ? (
+        <p className="muted">Waiting for the workers to pick up the accounts…</p>
+      ) : (
+        <ul className="account-progress-list">
+          {accounts.map((a) => (
+            <AccountProgressItem key={a.accountId} progress={a} name={accountNames[a.accountId] ?? `Account #${a.accountId}`} />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function Stat({ label, value, testId, danger }: { label: string; value: string; testId?: string; danger?: boolean }) {
+  return (
+    <div className="stat">
+      <dt>{label}</dt>
+      <dd className={danger ? 'text-danger' : undefined} data-testid={testId}>
+        {value}
+      </dd>
+    </div>
+  );
+}
+
+function AccountProgressItem({ progress: a, name }: { progress: AccountProgress; name: string }) {
+  const processed = processedMessages(a);
+  const finished = isTerminal(a.status);
+  const msgValue = finished && a.status === 'done' ? 100 : percent(processed, a.plannedMessages);
+  const byteValue = finished && a.status === 'done' ? 100 : percent(a.bytes, a.plannedBytes);
+  return (
+    <li className="account-progress" data-testid="account-progress" data-account-id={a.accountId} data-status={a.status}>
+      <div className="account-progress-head">
+        <span className="mono strong">{name}</span>
+        <RunStatusBadge status={a.status} />
+        {a.folder && !finished ? (
+          <span className="muted small" data-testid="current-folder">
+            in <span className="mono">{a.folder}</span>
+          </span>
+        ) : null}
+        <span className="spacer" />
+        <span className="small counts" data-testid="account-counts">
+          {formatCount(a.copied)} copied · {formatCount(a.skipped)} skipped ·{' '}
+          <span className={a.errors > 0 ? 'text-danger' : undefined}>{formatCount(a.errors)} errors</span>
+          {!finished && a.rate !== null ? ` · ${formatRate(a.rate)}` : ''}
+        </span>
+      </div>
+      <div className="account-progress-bars">
+        <ProgressBar
+          label={`${name}, messages`}
+          value={msgValue}
+          valueText={of(formatCount(processed), a.plannedMessages, `${formatCount(a.plannedMessages)} messages`)}
+          tone={tone(a.status)}
+          testId="progress-messages"
+        />
+        <span className="small muted bar-label">
+          {of(formatCount(processed), a.plannedMessages, formatCount(a.plannedMessages))} msgs
+        </span>
+        <ProgressBar
+          label={`${name}, data`}
+          value={byteValue}
+          valueText={of(formatBytes(a.bytes), a.plannedBytes, formatBytes(a.plannedBytes))}
+          tone={tone(a.status)}
+          testId="progress-bytes"
+        />
+        <span className="small muted bar-label">{of(formatBytes(a.bytes), a.plannedBytes, formatBytes(a.plannedBytes))}</span>
+      </div>
+      {a.errorSummary ? <p className="small text-danger">{a.errorSummary}</p> : null}
+      {a.recentErrors.length > 0 ? (
+        <details className="small">
+          <summary>Latest message errors ({a.recentErrors.length})</summary>
+          <ul className="error-list">
+            {a.recentErrors.map((e, i) => (
+              // oxlint-disable-next-line react/no-array-index-key -- the list is append-only and never reordered
+              <li key={i}>
+                <span className="mono">{e.folder ?? '?'}</span> UID {e.uid ?? '?'}: {e.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </li>
+  );
+}

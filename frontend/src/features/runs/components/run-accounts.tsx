@@ -1,0 +1,75 @@
+import { QueryState } from '@/components/ui/query-state';
+import { formatBytes, formatCount, formatDuration, secondsBetween } from '@/lib/format';
+import { useRun } from '@/features/runs/api/get-run';
+import type { AccountRun } from '@/features/runs/api/run-schema';
+import { RunStatusBadge } from '@/features/runs/components/run-status-badge';
+
+const ERRORS_SHOWN = 50;
+
+/** Per-account results of one run, with the message errors. */
+export function RunAccounts({ runId }: { runId: number }) {
+  const detail = useRun(runId);
+  return (
+    <QueryState
+      query={detail}
+      loadingLabel="Loading the run's accounts…"
+      isEmpty={(d) => d.accounts.length === 0}
+      empty={<p className="muted">No account was part of this run.</p>}
+    >
+      {(d) => (
+        <ul className="run-accounts">
+          {d.accounts.map((a) => (
+            <RunAccountItem key={a.account_id} account={a} />
+          ))}
+        </ul>
+      )}
+    </QueryState>
+  );
+}
+
+function RunAccountItem({ account: a }: { account: AccountRun }) {
+  const duration = secondsBetween(a.started_at, a.finished_at);
+  return (
+    <li className="run-account" data-testid="run-account-row" data-account-id={a.account_id} data-status={a.status}>
+      <div className="run-account-head">
+        <span className="mono strong">{a.src_username}</span>
+        <RunStatusBadge status={a.status} />
+        <span className="small">
+          {formatCount(a.copied)} copied · {formatCount(a.skipped)} skipped ·{' '}
+          <span className={a.errors > 0 ? 'text-danger' : undefined}>{formatCount(a.errors)} errors</span> ·{' '}
+          {formatBytes(a.bytes)}
+          {duration !== null ? ` · ${formatDuration(duration)}` : ''}
+        </span>
+      </div>
+      {a.error_summary ? <p className="small text-danger">{a.error_summary}</p> : null}
+      {a.errors_list.length > 0 ? (
+        <details className="small">
+          <summary>
+            {a.errors_list.length} message error{a.errors_list.length === 1 ? '' : 's'}
+          </summary>
+          <table className="table table-compact">
+            <thead>
+              <tr>
+                <th scope="col">Folder</th>
+                <th scope="col">UID</th>
+                <th scope="col">Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {a.errors_list.slice(0, ERRORS_SHOWN).map((e) => (
+                <tr key={`${e.folder ?? ''}/${e.uid ?? ''}/${e.reason}`} data-testid="run-error">
+                  <td className="mono">{e.folder ?? '—'}</td>
+                  <td className="mono">{e.uid ?? '—'}</td>
+                  <td>{e.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {a.errors_list.length > ERRORS_SHOWN ? (
+            <p className="muted">…and {a.errors_list.length - ERRORS_SHOWN} more.</p>
+          ) : null}
+        </details>
+      ) : null}
+    </li>
+  );
+}

@@ -1,0 +1,238 @@
+// Live run state: websocket events folded into per-account progress, merged
+// with the run as the API last reported it (the snapshot that makes a page
+// reload mid-run show current totals before the next event arrives).
+import type { TaskEvent } from '@/lib/task-events';
+
+export type MessageErrorItem = { folder: string | null; uid: string | null; reason: string };
+
+export type AccountProgress = {
+  accountId: number;
+  status: string;
+  folder: string | null;
+  copied: number;
+  skipped: number;
+  errors: number;
+  bytes: number;
+  plannedMessages: number | null;
+  plannedBytes: number | null;
+  rate: number | null;
+  errorSummary: string | null;
+  recentErrors: MessageErrorItem[];
+};
+
+export type LiveRun = {
+  runId: number;
+  status: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  accounts: Record<number, AccountProgress>;
+};
+
+const RECENT_ERRORS_KEPT = 20;
+
+export const isTerminal = (status: string): boolean => !['running', 'pending', 'queued'].includes(status);
+
+export function emptyLiveRun(runId: number): LiveRun {
+  return { runId, status: 'running', startedAt: null, finishedAt: null, accounts: {} };
+}
+
+export function emptyAccount(accountId: number): AccountProgress {
+  return {
+    accountId,
+    status: 'pending',
+    folder: null,
+    copied: 0,
+    skipped: 0,
+    errors: 0,
+    bytes: 0,
+    plannedMessages: null,
+    plannedBytes: null,
+    rate: null,
+    errorSummary: null,
+    recentErrors: [],
+  };
+}
+
+const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+/** Counters only grow within a run; a late or repeated event must not move them back. */
+const atLeast = (current: number, next: unknown): number => Math.max(current, num(next) ?? 0);
+
+function withAccount(run: LiveRun, accountId: number, change: (a: AccountProgress) => AccountProgress): LiveRun {
+  const current = run.accounts[accountId] ?? emptyAccount(accountId);
+  return { ...run, accounts: { ...run.accounts, [accountId]: change(current) } };
+}
+
+function eventAccountId(event: TaskEvent): number | null {
+  return event.account_id ?? num(event.data.account_id);
+}
+
+function countersFrom(a: AccountProgress, d: Record<string, unknown>): AccountProgress {
+  return {
+    ...a,
+    copied: atLeast(a.copied, d.copied),
+    skipped: atLeast(a.skipped, d.skipped),
+    errors: atLeast(a.errors, d.errors),
+    bytes: atLeast(a.bytes, d.bytes),
+    plannedMessages: num(d.planned_messages) ?? a.plannedMessages,
+    plannedBytes: num(d.planned_bytes) ?? a.plannedBytes,
+  };
+}
+
+function reduceAccountEvent(run: LiveRun, event: TaskEvent, accountId: number): LiveRun {
+  const d = event.data;
+  switch (event.type) {
+    case 'plan':
+      return withAccount(run, accountId, (a) => countersFrom(a, d));
+    case 'account_started':
+      return withAccount(run, accountId, (a) => ({ ...a, status: 'running' }));
+    case 'folder':
+      return withAccount(run, accountId, (a) => ({ ...a, status: 'running', folder: str(d.folder) ?? a.folder }));
+    case 'progress':
+      return withAccount(run, accountId, (a) => ({
+        ...countersFrom(a, d),
+        status: isTerminal(a.status) ? a.status : 'running',
+        folder: str(d.folder) ?? a.folder,
+        rate: num(d.rate_msgs_per_s) ?? a.rate,
+      }));
+    case 'account_done':
+      return withAccount(run, accountId, (a) => ({
+        ...countersFrom(a, d),
+        status: str(d.status) ?? 'done',
+        folder: null,
+        rate: null,
+        errorSummary: str(d.error_summary) ?? str(d.error) ?? a.errorSummary,
+      }));
+    case 'error': {
+      const item: MessageErrorItem = {
+        folder: str(d.folder),
+        uid: d.uid === undefined || d.uid === null ? null : String(d.uid),
+        reason: str(d.reason) ?? str(d.message) ?? 'unknown error',
+      };
+      return withAccount(run, accountId, (a) => ({
+        ...a,
+        recentErrors: [...a.recentErrors, item].slice(-RECENT_ERRORS_KEPT),
+      }));
+    }
+    default:
+      return run;
+  }
+}
+
+/** Fold one websocket event into the live state of its run. */
+export function reduceLiveRun(run: LiveRun, event: TaskEvent): LiveRun {
+  const d = event.data;
+  switch (event.type) {
+    case 'run_started':
+      return { ...run, status: 'running', startedAt: str(d.started_at) ?? event.ts ?? run.startedAt };
+    case 'cancelled':
+    case 'run_done': {
+      const status = event.type === 'cancelled' ? 'cancelled' : (str(d.status) ?? 'done');
+      const accounts: Record<number, AccountProgress> = {};
+      for (const [id, a] of Object.entries(run.accounts)) {
+        accounts[Number(id)] = isTerminal(a.status) ? a : { ...a, status, folder: null, rate: null };
+      }
+      return { ...run, status, finishedAt: str(d.finished_at) ?? event.ts ?? run.finishedAt, accounts };
+    }
+    default: {
+      const accountId = eventAccountId(event);
+      return accountId === null ? run : reduceAccountEvent(run, event, accountId);
+    }
+  }
+}
+
+type SnapshotAccount = {
+  account_id: number;
+  status: string;
+  copied: number;
+  skipped: number;
+  errors: number;
+  bytes: number;
+  error_summary: string | null;
+};
+
+type Snapshot = {
+  run: { id: number; status: string; started_at: string; finished_at: string | null };
+  accounts: SnapshotAccount[];
+};
+
+function mergeAccount(live: AccountProgress | undefined, snap: SnapshotAccount): AccountProgress {
+  const base = live ?? emptyAccount(snap.account_id);
+  // The more final of the two statuses wins; counters take the larger value.
+  const status = isTerminal(base.status) ? base.status : snap.status;
+  const finished = isTerminal(status);
+  return {
+    ...base,
+    status,
+    copied: Math.max(base.copied, snap.copied),
+    skipped: Math.max(base.skipped, snap.skipped),
+    errors: Math.max(base.errors, snap.errors),
+    bytes: Math.max(base.bytes, snap.bytes),
+    errorSummary: base.errorSummary ?? snap.error_summary,
+    folder: finished ? null : base.folder,
+    rate: finished ? null : base.rate,
+  };
+}
+
+/** Combine what events said with what the API reports; either may be missing. */
+export function mergeSnapshot(live: LiveRun | undefined, snapshot: Snapshot | undefined): LiveRun | null {
+  if (!snapshot) return live ?? null;
+  const base = live ?? emptyLiveRun(snapshot.run.id);
+  const accounts: Record<number, AccountProgress> = { ...base.accounts };
+  for (const snap of snapshot.accounts) accounts[snap.account_id] = mergeAccount(base.accounts[snap.account_id], snap);
+  const snapshotFinal = isTerminal(snapshot.run.status);
+  return {
+    runId: snapshot.run.id,
+    status: snapshotFinal ? snapshot.run.status : base.status,
+    startedAt: base.startedAt ?? snapshot.run.started_at,
+    finishedAt: snapshot.run.finished_at ?? base.finishedAt,
+    accounts,
+  };
+}
+
+export type RunTotals = {
+  copied: number;
+  skipped: number;
+  errors: number;
+  bytes: number;
+  /** Sum of the plans known so far; `planComplete` says whether every account has one. */
+  plannedMessages: number;
+  plannedBytes: number;
+  planComplete: boolean;
+  rate: number;
+  accountsDone: number;
+  accountsTotal: number;
+};
+
+export function runTotals(run: LiveRun): RunTotals {
+  const accounts = Object.values(run.accounts);
+  const totals: RunTotals = {
+    copied: 0,
+    skipped: 0,
+    errors: 0,
+    bytes: 0,
+    plannedMessages: 0,
+    plannedBytes: 0,
+    planComplete: accounts.length > 0,
+    rate: 0,
+    accountsDone: 0,
+    accountsTotal: accounts.length,
+  };
+  for (const a of accounts) {
+    totals.copied += a.copied;
+    totals.skipped += a.skipped;
+    totals.errors += a.errors;
+    totals.bytes += a.bytes;
+    if (a.plannedMessages === null) totals.planComplete = false;
+    totals.plannedMessages += a.plannedMessages ?? 0;
+    totals.plannedBytes += a.plannedBytes ?? 0;
+    if (a.status === 'running') totals.rate += a.rate ?? 0;
+    if (isTerminal(a.status)) totals.accountsDone += 1;
+  }
+  return totals;
+}
+
+/** Messages handled so far: copied, already there (skipped) or refused (errors). */
+export const processedMessages = (a: { copied: number; skipped: number; errors: number }): number =>
+  a.copied + a.skipped + a.errors;

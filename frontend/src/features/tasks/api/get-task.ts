@@ -1,0 +1,17 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { z } from 'zod';
+import { api } from '@/lib/api-client';
+import { queryKeys } from '@/lib/query-keys';
+import { taskSchema } from '@/features/tasks/api/task-schema';
+
+// GET /tasks/{id} also carries the accounts; the accounts feature reads those
+// from its own endpoint, so only the task is taken here.
+const taskDetailSchema = z.object({ task: taskSchema }).transform((body) => body.task);
+
+export const getTask = (taskId: number, signal?: AbortSignal) => api.get(`/tasks/${taskId}`, taskDetailSchema, signal);
+
+export const getTaskQueryOptions = (taskId: number) =>
+  queryOptions({ queryKey: queryKeys.task(taskId), queryFn: ({ signal }) => getTask(taskId, signal) });
+
+export const useTask = (taskId: number, { pollMs }: { pollMs?: number | false } = {}) =>
+  useQuery({ ...getTaskQueryOptions(taskId), refetchInterval: pollMs ?? false });

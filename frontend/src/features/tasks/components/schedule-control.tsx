@@ -1,0 +1,49 @@
+import { useId } from 'react';
+import type { Task } from '@/features/tasks/api/task-schema';
+import { useUpdateSchedule } from '@/features/tasks/api/update-schedule';
+import { BrokenBadge } from '@/features/tasks/components/task-badges';
+import { NextRunText } from '@/features/tasks/components/next-run-text';
+import { scheduleOptions } from '@/features/tasks/lib/schedule';
+
+/**
+ * The select shows the server's interval, except while a change is in flight.
+ * A refused change (409/400) ends with the task re-read, so the select falls
+ * back to what the server really has.
+ */
+export function ScheduleControl({ task }: { task: Task }) {
+  const update = useUpdateSchedule(task.id);
+  const selectId = useId();
+  const shown = update.isPending && update.variables !== undefined ? update.variables : task.schedule_interval_seconds;
+
+  return (
+    <div className="schedule-control" data-testid="schedule-control">
+      <div className="schedule-row">
+        <label htmlFor={selectId}>Repeat</label>
+        <select
+          id={selectId}
+          value={String(shown)}
+          onChange={(event) => update.mutate(Number(event.target.value))}
+          aria-busy={update.isPending || undefined}
+          aria-describedby={`${selectId}-help`}
+          data-testid="schedule-select"
+          data-server-value={task.schedule_interval_seconds}
+        >
+          {scheduleOptions(task.schedule_interval_seconds).map((o) => (
+            <option key={o.seconds} value={String(o.seconds)}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+        {update.isPending ? <span className="spinner spinner-inline" aria-label="Saving schedule" /> : null}
+        {task.broken ? <BrokenBadge /> : null}
+      </div>
+      <p className="schedule-next">
+        <NextRunText task={task} />
+      </p>
+      <p className="field-hint" id={`${selectId}-help`}>
+        Each run copies only what is new. Turning a schedule on needs every account tested OK on both sides; the
+        next run starts one interval after the last one finished.
+      </p>
+    </div>
+  );
+}

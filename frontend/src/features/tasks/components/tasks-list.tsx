@@ -1,0 +1,101 @@
+import { useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Button } from '@/components/ui/button';
+import { QueryState } from '@/components/ui/query-state';
+import { paths } from '@/config/paths';
+import type { Task } from '@/features/tasks/api/task-schema';
+import { useTasks } from '@/features/tasks/api/get-tasks';
+import { DeleteTaskDialog } from '@/features/tasks/components/delete-task-dialog';
+import { LastRunSummary } from '@/features/tasks/components/last-run-summary';
+import { NextRunText } from '@/features/tasks/components/next-run-text';
+import { BrokenBadge, TaskStatusBadge } from '@/features/tasks/components/task-badges';
+import { scheduleLabel } from '@/features/tasks/lib/schedule';
+
+type Props = {
+  endpointName: (id: number) => string;
+  pollMs: number | false;
+  emptyAction?: ReactNode;
+};
+
+export function TasksList({ endpointName, pollMs, emptyAction }: Props) {
+  const tasks = useTasks({ pollMs });
+  const [deleting, setDeleting] = useState<Task | null>(null);
+
+  return (
+    <>
+      <QueryState
+        query={tasks}
+        loadingLabel="Loading tasks…"
+        isEmpty={(list) => list.length === 0}
+        empty={
+          <EmptyState title="No migration tasks yet" testId="tasks-empty">
+            <p>A task copies a set of accounts from one server to another.</p>
+            {emptyAction}
+          </EmptyState>
+        }
+      >
+        {(list) => (
+          <div className="table-wrap">
+            <table className="table" data-testid="tasks-table">
+              <thead>
+                <tr>
+                  <th scope="col">Task</th>
+                  <th scope="col">Source → destination</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Schedule</th>
+                  <th scope="col">Last run</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((task) => (
+                  <tr key={task.id} data-testid="task-row" data-task-id={task.id}>
+                    <td>
+                      <Link className="strong" to={paths.task.href(task.id)}>
+                        {task.name}
+                      </Link>
+                    </td>
+                    <td className="nowrap">
+                      {endpointName(task.src_endpoint_id)} <span aria-label="to">→</span>{' '}
+                      {endpointName(task.dst_endpoint_id)}
+                    </td>
+                    <td>
+                      <span className="badge-group">
+                        <TaskStatusBadge status={task.status} />
+                        {task.broken ? <BrokenBadge /> : null}
+                      </span>
+                    </td>
+                    <td>
+                      <div data-testid="task-schedule">{scheduleLabel(task.schedule_interval_seconds)}</div>
+                      <div className="small">
+                        <NextRunText task={task} />
+                      </div>
+                    </td>
+                    <td className="small">
+                      <LastRunSummary run={task.last_run} />
+                    </td>
+                    <td className="row-actions">
+                      <Button
+                        size="sm"
+                        variant="danger"
+                        onClick={() => setDeleting(task)}
+                        aria-label={`Delete ${task.name}`}
+                        data-testid="delete-task-button"
+                      >
+                        Delete
+                      </Button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryState>
+      <DeleteTaskDialog task={deleting} onClose={() => setDeleting(null)} />
+    </>
+  );
+}

@@ -1,0 +1,33 @@
+/** How many of the task's accounts passed the login test on both sides. */
+export type AccountReadiness = { total: number; ok: number; failed: number; untested: number };
+
+export type ActionState = { allowed: boolean; reason: string | null };
+
+const allowed: ActionState = { allowed: true, reason: null };
+const blocked = (reason: string): ActionState => ({ allowed: false, reason });
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function runState(taskStatus: string, readiness: AccountReadiness, isTesting: boolean): ActionState {
+  if (taskStatus === 'running') return blocked('A run is already in progress.');
+  if (readiness.total === 0) return blocked('Add at least one account first.');
+  if (isTesting) return blocked('Wait for the login tests to finish.');
+  if (readiness.failed > 0) {
+    return blocked(`${plural(readiness.failed, 'account')} failed the login test. Fix and test again.`);
+  }
+  if (readiness.untested > 0) return blocked(`${plural(readiness.untested, 'account')} not tested yet. Click Test all.`);
+  return allowed;
+}
+
+export function testAllState(taskStatus: string, readiness: AccountReadiness, isTesting: boolean): ActionState {
+  if (taskStatus === 'running') return blocked('Wait for the current run to finish.');
+  if (readiness.total === 0) return blocked('Add at least one account first.');
+  if (isTesting) return blocked('Testing the logins…');
+  return allowed;
+}
+
+export function cancelState(taskStatus: string): ActionState {
+  return taskStatus === 'running' ? allowed : blocked('No run in progress.');
+}

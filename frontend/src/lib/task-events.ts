@@ -1,0 +1,75 @@
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useEffect, useEffectEvent } from 'react';
+import { z } from 'zod';
+import { queryKeys } from '@/lib/query-keys';
+import { taskSocket } from '@/lib/task-socket';
+
+export const taskEventTypes = [
+  'run_started',
+  'plan',
+  'account_started',
+  'folder',
+  'progress',
+  'account_done',
+  'account_test',
+  'error',
+  'cancelled',
+  'run_done',
+  'task_broken',
+] as const;
+
+export const taskEventSchema = z.object({
+  type: z.enum(taskEventTypes),
+  task_id: z.number(),
+  run_id: z.number().nullish(),
+  account_id: z.number().nullish(),
+  data: z.record(z.string(), z.unknown()).nullish().transform((d) => d ?? {}),
+  ts: z.string().nullish(),
+});
+
+export type TaskEvent = z.infer<typeof taskEventSchema>;
+
+/** Which cached queries an event makes stale; progress-type events only feed the live view. */
+export function invalidateForEvent(client: QueryClient, event: TaskEvent): void {
+  switch (event.type) {
+    case 'run_started':
+    case 'run_done':
+    case 'cancelled':
+    case 'task_broken':
+      void client.invalidateQueries({ queryKey: queryKeys.tasks });
+      void client.invalidateQueries({ queryKey: queryKeys.taskRuns(event.task_id) });
+      if (event.run_id) void client.invalidateQueries({ queryKey: queryKeys.run(event.run_id) });
+      return;
+    case 'account_test':
+      void client.invalidateQueries({ queryKey: queryKeys.accounts(event.task_id) });
+      return;
+    case 'account_done':
+      if (event.run_id) void client.invalidateQueries({ queryKey: queryKeys.run(event.run_id) });
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * Subscribe to live events of some tasks for as long as the component lives.
+ * Standard cache invalidation happens here; `onEvent` sees every valid event.
+ */
+export function useTaskEvents(taskIds: readonly number[], onEvent?: (event: TaskEvent) => void): void {
+  const client = useQueryClient();
+  const handle = useEffectEvent((message: unknown) => {
+    const parsed = taskEventSchema.safeParse(message);
+    if (!parsed.success) return;
+    invalidateForEvent(client, parsed.data);
+    onEvent?.(parsed.data);
+  });
+  const idsKey = [...new Set(taskIds)].toSorted((a, b) => a - b).join(',');
+
+  useEffect(() => {
+    if (!idsKey) return undefined;
+    const unsubscribers = idsKey.split(',').map((id) => taskSocket.subscribe(Number(id), (message) => handle(message)));
+    return () => {
+      for (const unsubscribe of unsubscribers) unsubscribe();
+    };
+  }, [idsKey]);
+}
