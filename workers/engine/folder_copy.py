@@ -20,8 +20,9 @@ from workers.engine.flag_sync import sync_flags
 from workers.engine.identity import IdentityIndex
 from workers.engine.options import CopyOptions
 from workers.engine.plan import FolderMapping
+from workers.engine.prefetch import prefetched
 from workers.engine.results import FolderStatusName
-from workers.engine.session import FolderStatus, ImapSession
+from workers.engine.session import FolderStatus, ImapSession, OutgoingMessage
 from workers.engine.state import FolderState, MessageRecord, SyncState
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,16 @@ class FolderTally:
     flags_updated: int = 0
     done: int = 0
     total: int = 0
+
+
+@dataclass
+class PreparedBatch:
+    """One batch read from the source: already on the destination, too big, or to append."""
+
+    metas: list[MessageMeta]
+    found: list[MessageRecord] = field(default_factory=list)
+    too_big: list[MessageMeta] = field(default_factory=list)
+    messages: list[OutgoingMessage] = field(default_factory=list)
 
 
 @dataclass
@@ -118,16 +129,22 @@ class FolderCopy:
         highest_dst_uid = dst_uidnext - 1
         state = base
         metas = iter_meta(self.src, new_uids, with_identity=len(index) > 0)
-        for batch in batches(metas, self.options.batch_bytes, self.options.batch_messages):
-            if self.should_stop():
-                return "cancelled"
-            records, highest = self._copy_batch(batch, index)
-            highest_dst_uid = max(highest_dst_uid, highest)
-            if self.blocked_at is None:
-                state = state.replace(last_uid=batch[-1].uid)
-            self.state.checkpoint(state, records)
-            self.tally.done += len(batch)
-            self.emit(Progress(base.folder, *self._counts()))
+        limit = self.dst.info.append_limit
+        groups = batches(metas, self.options.batch_bytes, self.options.batch_messages)
+        prepared = prefetched(self._prepare(batch, index, limit) for batch in groups)
+        try:
+            for batch in prepared:
+                if self.should_stop():
+                    return "cancelled"
+                records, highest = self._apply(batch)
+                highest_dst_uid = max(highest_dst_uid, highest)
+                if self.blocked_at is None:
+                    state = state.replace(last_uid=batch.metas[-1].uid)
+                self.state.checkpoint(state, records)
+                self.tally.done += len(batch.metas)
+                self.emit(Progress(base.folder, *self._counts()))
+        finally:
+            prepared.close()  # waits for a prefetch in flight: the source session is ours again
         return self._finish(state, status, new_uids, highest_dst_uid + 1)
 
     def _mapped_dst_uids(self) -> set[int]:
@@ -138,27 +155,35 @@ class FolderCopy:
         t = self.tally
         return t.copied, t.skipped, t.errors, t.bytes, t.done, t.total
 
-    def _copy_batch(self, batch: list[MessageMeta], index: IdentityIndex) -> tuple[list[MessageRecord], int]:
-        records: list[MessageRecord] = []
+    def _prepare(self, batch: list[MessageMeta], index: IdentityIndex, limit: int | None) -> PreparedBatch:
+        """Source side of a batch (runs in the prefetch thread): dedup decisions, then bodies."""
+        prepared = PreparedBatch(batch)
         outgoing: list[MessageMeta] = []
-        limit = self.dst.info.append_limit
         for meta in batch:
             dst_uid = index.take(meta.identity) if meta.identity is not None else None
             if dst_uid is not None:
-                self.tally.skipped += 1
-                records.append(MessageRecord(meta.uid, dst_uid, meta.flags))
+                prepared.found.append(MessageRecord(meta.uid, dst_uid, meta.flags))
             elif limit is not None and meta.size > limit:
-                reason = f"message of {meta.size} bytes is over the destination's limit of {limit} bytes"
-                self._failed(meta.uid, MessageRefused(reason))
+                prepared.too_big.append(meta)
             else:
                 outgoing.append(meta)
-        if not outgoing:
+        if outgoing:
+            prepared.messages = fetch_bodies(self.src, outgoing)
+        return prepared
+
+    def _apply(self, batch: PreparedBatch) -> tuple[list[MessageRecord], int]:
+        """Destination side of a batch: append, count, and the message records to checkpoint."""
+        records = list(batch.found)
+        self.tally.skipped += len(batch.found)
+        limit = self.dst.info.append_limit
+        for meta in batch.too_big:
+            reason = f"message of {meta.size} bytes is over the destination's limit of {limit} bytes"
+            self._failed(meta.uid, MessageRefused(reason))
+        if not batch.messages:
             return records, 0
-        messages = fetch_bodies(self.src, outgoing)
         highest = 0
-        for message, outcome in zip(
-            messages, append_batch(self.dst, self.mapping.dst, messages), strict=True
-        ):
+        outcomes = append_batch(self.dst, self.mapping.dst, batch.messages)
+        for message, outcome in zip(batch.messages, outcomes, strict=True):
             if outcome.error is not None:
                 self._failed(message.src_uid, outcome.error)
                 continue

@@ -92,6 +92,10 @@ def _open(endpoint: ImapEndpoint) -> IMAPClient:
     except (OSError, imaplib.IMAP4.error) as exc:
         raise ConnectFailed(f"cannot connect to {endpoint.host}:{endpoint.port}: {exc}") from exc
     client.normalise_times = False  # keep INTERNALDATE's own zone offset when copying it
+    # IMAPClient sets imaplib's debug level to 5 to forward its messages to logging; imaplib then
+    # formats every untagged response with %r (whole message bodies) before the logger drops it.
+    # That costs about a third of a full copy's CPU time.
+    client._imap.debug = 0
     if endpoint.tls_mode == "starttls":
         _starttls(client, context, where)
     return client
