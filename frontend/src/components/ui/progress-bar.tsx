@@ -4,7 +4,7 @@ type ProgressBarProps = {
   value: number | null;
   valueText: string;
   testId?: string;
-  tone?: 'info' | 'success' | 'danger';
+  tone?: 'info' | 'success' | 'warning' | 'danger';
 };
 
 export function ProgressBar({ label, value, valueText, testId, tone = 'info' }: ProgressBarProps) {

@@ -36,6 +36,8 @@ export const accountRunSchema = z.object({
   skipped: count,
   errors: count,
   bytes: count,
+  planned_messages: z.number().nullish(),
+  planned_bytes: z.number().nullish(),
   error_summary: z.string().nullish().transform((v) => v ?? null),
   errors_list: z.array(messageErrorSchema).nullish().transform((v) => v ?? []),
   started_at: z.string().nullish().transform((v) => v ?? null),

@@ -3,6 +3,7 @@ import { formatBytes, formatCount, formatDateTime, formatDuration, formatRate, p
 import { useNow } from '@/lib/use-now';
 import { RunStatusBadge } from '@/features/runs/components/run-status-badge';
 import {
+  isSuccess,
   isTerminal,
   processedMessages,
   runTotals,
@@ -16,9 +17,10 @@ function of(done: string, total: number | null, totalText: string) {
   return total === null ? done : `${done} of ${totalText}`;
 }
 
-function tone(status: string): 'info' | 'success' | 'danger' {
-  if (status === 'failed' || status === 'cancelled' || status === 'abandoned') return 'danger';
-  return status === 'done' ? 'success' : 'info';
+function tone(status: string): 'info' | 'success' | 'warning' | 'danger' {
+  if (status === 'failed' || status === 'abandoned') return 'danger';
+  if (status === 'partial' || status === 'cancelled') return 'warning';
+  return isSuccess(status) ? 'success' : 'info';
 }
 
 /** Per-account and total progress of the task's latest run. */
@@ -47,7 +49,7 @@ export function LiveProgress({ run, accountNames }: Props) {
         </div>
         <ProgressBar
           label="All accounts, messages"
-          value={running ? percent(processed, plannedMessages) : 100}
+          value={running ? percent(processed, plannedMessages) : isSuccess(run.status) ? 100 : percent(processed, plannedMessages)}
           valueText={of(formatCount(processed), plannedMessages, `${formatCount(plannedMessages)} messages`)}
           tone={tone(run.status)}
           testId="run-total-progress"
@@ -88,13 +90,20 @@ function Stat({ label, value, testId, danger }: { label: string; value: string; 
 function AccountProgressItem({ progress: a, name }: { progress: AccountProgress; name: string }) {
   const processed = processedMessages(a);
   const finished = isTerminal(a.status);
-  const msgValue = finished && a.status === 'done' ? 100 : percent(processed, a.plannedMessages);
-  const byteValue = finished && a.status === 'done' ? 100 : percent(a.bytes, a.plannedBytes);
+  // A finished account is complete whatever the plan estimated.
+  const complete = isSuccess(a.status) || a.status === 'partial';
+  const msgValue = complete ? 100 : percent(processed, a.plannedMessages);
+  const byteValue = complete ? 100 : percent(a.bytes, a.plannedBytes);
   return (
     <li className="account-progress" data-testid="account-progress" data-account-id={a.accountId} data-status={a.status}>
       <div className="account-progress-head">
         <span className="mono strong">{name}</span>
         <RunStatusBadge status={a.status} />
+        {a.waiting && !finished ? (
+          <span className="small text-warning" data-testid="account-waiting">
+            waiting: {a.waiting}
+          </span>
+        ) : null}
         {a.folder && !finished ? (
           <span className="muted small" data-testid="current-folder">
             in <span className="mono">{a.folder}</span>

@@ -7,6 +7,10 @@ const tones: Record<string, BadgeTone> = {
   cancelled: 'warning',
   abandoned: 'warning',
   pending: 'neutral',
+  queued: 'neutral',
+  ok: 'success',
+  partial: 'warning',
+  skipped: 'neutral',
 };
 
 export function RunStatusBadge({ status, testId }: { status: string; testId?: string }) {

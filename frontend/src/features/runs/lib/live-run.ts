@@ -16,8 +16,12 @@ export type AccountProgress = {
   plannedMessages: number | null;
   plannedBytes: number | null;
   rate: number | null;
+  /** Why the account is paused (connection limit, throttling), if it is. */
+  waiting: string | null;
   errorSummary: string | null;
   recentErrors: MessageErrorItem[];
+  /** Last (time, processed) point, to derive a rate when events carry none. */
+  rateSample: { at: number; processed: number } | null;
 };
 
 export type LiveRun = {
@@ -32,6 +36,9 @@ const RECENT_ERRORS_KEPT = 20;
 
 export const isTerminal = (status: string): boolean => !['running', 'pending', 'queued'].includes(status);
 
+/** Account and run statuses that mean "finished without trouble". */
+export const isSuccess = (status: string): boolean => status === 'done' || status === 'ok';
+
 export function emptyLiveRun(runId: number): LiveRun {
   return { runId, status: 'running', startedAt: null, finishedAt: null, accounts: {} };
 }
@@ -39,7 +46,7 @@ export function emptyLiveRun(runId: number): LiveRun {
 export function emptyAccount(accountId: number): AccountProgress {
   return {
     accountId,
-    status: 'pending',
+    status: 'queued',
     folder: null,
     copied: 0,
     skipped: 0,
@@ -48,8 +55,10 @@ export function emptyAccount(accountId: number): AccountProgress {
     plannedMessages: null,
     plannedBytes: null,
     rate: null,
+    waiting: null,
     errorSummary: null,
     recentErrors: [],
+    rateSample: null,
   };
 }
 
@@ -68,40 +77,91 @@ function eventAccountId(event: TaskEvent): number | null {
   return event.account_id ?? num(event.data.account_id);
 }
 
-function countersFrom(a: AccountProgress, d: Record<string, unknown>): AccountProgress {
+const record = (value: unknown): Record<string, unknown> | null =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+
+/**
+ * Account-wide counters of an event: workers nest them under `account` (the
+ * top level of a progress event holds the current folder's figures); a flat
+ * payload is read as account-wide.
+ */
+function accountCounters(d: Record<string, unknown>): Record<string, unknown> {
+  return record(d.account) ?? d;
+}
+
+function countersFrom(a: AccountProgress, counters: Record<string, unknown>): AccountProgress {
   return {
     ...a,
-    copied: atLeast(a.copied, d.copied),
-    skipped: atLeast(a.skipped, d.skipped),
-    errors: atLeast(a.errors, d.errors),
-    bytes: atLeast(a.bytes, d.bytes),
-    plannedMessages: num(d.planned_messages) ?? a.plannedMessages,
-    plannedBytes: num(d.planned_bytes) ?? a.plannedBytes,
+    copied: atLeast(a.copied, counters.copied),
+    skipped: atLeast(a.skipped, counters.skipped),
+    errors: atLeast(a.errors, counters.errors),
+    bytes: atLeast(a.bytes, counters.bytes),
   };
+}
+
+/** The plan: explicit totals, or summed from the folder list (pending messages, folder sizes). */
+function withPlan(a: AccountProgress, d: Record<string, unknown>): AccountProgress {
+  let messages = num(d.planned_messages);
+  let bytes = num(d.planned_bytes);
+  if (Array.isArray(d.folders) && (messages === null || bytes === null)) {
+    const folders = d.folders.map(record).filter((f) => f !== null);
+    messages ??= folders.reduce((sum, f) => sum + (num(f.pending) ?? num(f.messages) ?? 0), 0);
+    const sizes = folders.map((f) => num(f.size));
+    bytes ??= sizes.every((size) => size !== null) ? sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0) : null;
+  }
+  return { ...a, plannedMessages: messages ?? a.plannedMessages, plannedBytes: bytes ?? a.plannedBytes };
+}
+
+const RATE_MIN_INTERVAL_MS = 1_000;
+
+/** Messages per second between two progress events, smoothed. */
+function withRate(a: AccountProgress, d: Record<string, unknown>, ts: string | null | undefined): AccountProgress {
+  const given = num(d.rate_msgs_per_s);
+  if (given !== null) return { ...a, rate: given };
+  const at = ts ? Date.parse(ts) : Number.NaN;
+  if (!Number.isFinite(at)) return a;
+  const processed = processedMessages(a);
+  const sample = a.rateSample;
+  if (!sample) return { ...a, rateSample: { at, processed } };
+  const elapsedMs = at - sample.at;
+  if (elapsedMs < RATE_MIN_INTERVAL_MS) return a;
+  const instant = Math.max(0, (processed - sample.processed) / (elapsedMs / 1000));
+  const rate = a.rate === null ? instant : 0.5 * a.rate + 0.5 * instant;
+  return { ...a, rate, rateSample: { at, processed } };
 }
 
 function reduceAccountEvent(run: LiveRun, event: TaskEvent, accountId: number): LiveRun {
   const d = event.data;
   switch (event.type) {
     case 'plan':
-      return withAccount(run, accountId, (a) => countersFrom(a, d));
+      return withAccount(run, accountId, (a) => withPlan(a, d));
     case 'account_started':
-      return withAccount(run, accountId, (a) => ({ ...a, status: 'running' }));
+      return withAccount(run, accountId, (a) => (isTerminal(a.status) ? a : { ...a, status: 'running' }));
     case 'folder':
-      return withAccount(run, accountId, (a) => ({ ...a, status: 'running', folder: str(d.folder) ?? a.folder }));
+      return withAccount(run, accountId, (a) => {
+        const next = countersFrom(a, record(d.account) ?? {});
+        if (isTerminal(a.status)) return next;
+        const started = str(d.state) !== 'done';
+        return { ...next, status: 'running', folder: started ? (str(d.folder) ?? a.folder) : null };
+      });
     case 'progress':
-      return withAccount(run, accountId, (a) => ({
-        ...countersFrom(a, d),
-        status: isTerminal(a.status) ? a.status : 'running',
-        folder: str(d.folder) ?? a.folder,
-        rate: num(d.rate_msgs_per_s) ?? a.rate,
-      }));
+      return withAccount(run, accountId, (a) => {
+        if (str(d.waiting)) return { ...a, waiting: str(d.waiting) };
+        const next = withPlan(countersFrom(a, accountCounters(d)), d);
+        return {
+          ...withRate(next, d, event.ts),
+          status: isTerminal(a.status) ? a.status : 'running',
+          folder: str(d.folder) ?? a.folder,
+          waiting: null,
+        };
+      });
     case 'account_done':
       return withAccount(run, accountId, (a) => ({
         ...countersFrom(a, d),
         status: str(d.status) ?? 'done',
         folder: null,
         rate: null,
+        waiting: null,
         errorSummary: str(d.error_summary) ?? str(d.error) ?? a.errorSummary,
       }));
     case 'error': {
@@ -131,7 +191,7 @@ export function reduceLiveRun(run: LiveRun, event: TaskEvent): LiveRun {
       const status = event.type === 'cancelled' ? 'cancelled' : (str(d.status) ?? 'done');
       const accounts: Record<number, AccountProgress> = {};
       for (const [id, a] of Object.entries(run.accounts)) {
-        accounts[Number(id)] = isTerminal(a.status) ? a : { ...a, status, folder: null, rate: null };
+        accounts[Number(id)] = isTerminal(a.status) ? a : { ...a, status, folder: null, rate: null, waiting: null };
       }
       return { ...run, status, finishedAt: str(d.finished_at) ?? event.ts ?? run.finishedAt, accounts };
     }
@@ -150,6 +210,8 @@ type SnapshotAccount = {
   errors: number;
   bytes: number;
   error_summary: string | null;
+  planned_messages?: number | null;
+  planned_bytes?: number | null;
 };
 
 type Snapshot = {
@@ -170,8 +232,11 @@ function mergeAccount(live: AccountProgress | undefined, snap: SnapshotAccount):
     errors: Math.max(base.errors, snap.errors),
     bytes: Math.max(base.bytes, snap.bytes),
     errorSummary: base.errorSummary ?? snap.error_summary,
+    plannedMessages: base.plannedMessages ?? snap.planned_messages ?? null,
+    plannedBytes: base.plannedBytes ?? snap.planned_bytes ?? null,
     folder: finished ? null : base.folder,
     rate: finished ? null : base.rate,
+    waiting: finished ? null : base.waiting,
   };
 }
 

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { layoutRunsChart } from '@/features/runs/lib/runs-chart';
+
+const box = { width: 300, height: 120, top: 10, bottom: 10, left: 0, right: 0 };
+const run = (id: number, copied: number, seconds: number | null, errors = 0) => ({
+  id,
+  status: seconds === null ? 'running' : 'done',
+  started_at: '2025-11-28T10:00:00Z',
+  finished_at: seconds === null ? null : new Date(Date.parse('2025-11-28T10:00:00Z') + seconds * 1000).toISOString(),
+  total_copied: copied,
+  total_errors: errors,
+});
+
+describe('layoutRunsChart', () => {
+  it('puts the oldest run on the left and scales bars and dots separately', () => {
+    const layout = layoutRunsChart([run(3, 50, 30, 2), run(2, 100, 60), run(1, 0, 15)], box);
+    expect(layout.points.map((p) => p.id)).toEqual([1, 2, 3]);
+    expect(layout.maxCopied).toBe(100);
+    expect(layout.maxDuration).toBe(60);
+    const [first, second, third] = layout.points;
+    expect(second?.barHeight).toBe(100);
+    expect(third?.barHeight).toBe(50);
+    expect(first?.barHeight).toBe(0);
+    expect(second?.dotY).toBe(10);
+    expect(third?.hasErrors).toBe(true);
+    expect(first!.x).toBeLessThan(second!.x);
+    expect(layout.durationPath.startsWith('M')).toBe(true);
+  });
+
+  it('keeps the last N runs and leaves running ones without a duration dot', () => {
+    const runs = Array.from({ length: 30 }, (_, i) => run(30 - i, 10, i === 0 ? null : 5));
+    const layout = layoutRunsChart(runs, box, 20);
+    expect(layout.points).toHaveLength(20);
+    expect(layout.points.at(-1)?.id).toBe(30);
+    expect(layout.points.at(-1)?.dotY).toBeNull();
+  });
+
+  it('copes with no runs', () => {
+    expect(layoutRunsChart([], box)).toEqual({ points: [], maxCopied: 1, maxDuration: 1, durationPath: '' });
+  });
+});

@@ -1,0 +1,97 @@
+// @vitest-environment happy-dom
+import { QueryClientProvider } from '@tanstack/react-query';
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ErrorBanner } from '@/components/ui/error-banner';
+import { setCsrfToken } from '@/lib/api-client';
+import { clearErrorBanner } from '@/lib/notifications';
+import { createQueryClient } from '@/lib/react-query';
+import { fakeApi } from '@/testing/fake-api';
+import { useTask } from '@/features/tasks/api/get-task';
+import { ScheduleControl } from '@/features/tasks/components/schedule-control';
+
+const baseTask = {
+  id: 1,
+  name: 'Acme',
+  src_endpoint_id: 1,
+  dst_endpoint_id: 2,
+  status: 'idle',
+  folder_mapping: {},
+  exclude_folders: [],
+  schedule_interval_seconds: 0,
+  broken: false,
+  next_run_at: null,
+  last_run: null,
+};
+
+function Harness() {
+  const task = useTask(1);
+  return (
+    <>
+      <ErrorBanner />
+      {task.data ? <ScheduleControl task={task.data} /> : <p>loading</p>}
+    </>
+  );
+}
+
+function renderHarness() {
+  render(
+    <QueryClientProvider client={createQueryClient()}>
+      <Harness />
+    </QueryClientProvider>,
+  );
+}
+
+beforeEach(() => setCsrfToken('csrf-123'));
+afterEach(() => {
+  cleanup();
+  clearErrorBanner();
+  vi.unstubAllGlobals();
+});
+
+describe('ScheduleControl', () => {
+  it('goes back to the server state and shows the 409 when enabling is refused', async () => {
+    const api = fakeApi({
+      'GET /api/tasks/1': () => ({ status: 200, body: { task: baseTask, accounts: [] } }),
+      'PUT /api/tasks/1/schedule': () => ({
+        status: 409,
+        body: { error: { code: 'conflict', message: '1 account is not tested OK on both sides', fields: {} } },
+      }),
+    });
+    renderHarness();
+    const select = await screen.findByTestId<HTMLSelectElement>('schedule-select');
+    expect(select.value).toBe('0');
+
+    await userEvent.selectOptions(select, 'Every 3h');
+
+    const banner = await screen.findByTestId('error-banner');
+    expect(banner.textContent).toContain('1 account is not tested OK on both sides');
+    expect(banner.dataset.status).toBe('409');
+    await waitFor(() => expect(select.value).toBe('0'));
+    const put = api.calls.find((c) => c.method === 'PUT');
+    expect(put?.body).toBe(JSON.stringify({ interval_seconds: 10800 }));
+    expect(put?.headers['X-CSRF-Token']).toBe('csrf-123');
+    expect(screen.getByTestId('next-run').textContent).toBe('Schedule off');
+  });
+
+  it('shows the new interval and the next run once accepted', async () => {
+    let current = baseTask;
+    fakeApi({
+      'GET /api/tasks/1': () => ({ status: 200, body: { task: current, accounts: [] } }),
+      'PUT /api/tasks/1/schedule': () => {
+        current = { ...baseTask, schedule_interval_seconds: 3600, next_run_at: '2099-01-01T00:00:00Z' };
+        return { status: 204 };
+      },
+    });
+    renderHarness();
+    const select = await screen.findByTestId<HTMLSelectElement>('schedule-select');
+
+    await userEvent.selectOptions(select, 'Every 1h');
+
+    await waitFor(() => expect(screen.getByTestId('next-run').textContent).toMatch(/^Next run: /));
+    expect(select.value).toBe('3600');
+    expect(screen.getByTestId('next-run').dataset.nextRunAt).toBe('2099-01-01T00:00:00Z');
+    expect(screen.queryByTestId('error-banner')).toBeNull();
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { cancelState, runState, testAllState } from '@/features/tasks/lib/task-readiness';
+
+const ready = { total: 3, ok: 3, failed: 0, untested: 0 };
+
+describe('Run button', () => {
+  it('is allowed when every account passed both tests', () => {
+    expect(runState('idle', ready, false)).toEqual({ allowed: true, reason: null });
+  });
+  it('explains each blocker', () => {
+    expect(runState('running', ready, false).reason).toBe('A run is already in progress.');
+    expect(runState('idle', { total: 0, ok: 0, failed: 0, untested: 0 }, false).reason).toMatch(/Add at least one/);
+    expect(runState('idle', { total: 3, ok: 2, failed: 1, untested: 0 }, false).reason).toBe(
+      '1 account failed the login test. Fix and test again.',
+    );
+    expect(runState('idle', { total: 3, ok: 1, failed: 0, untested: 2 }, false).reason).toBe(
+      '2 accounts not tested yet. Click Test all.',
+    );
+    expect(runState('idle', ready, true).allowed).toBe(false);
+  });
+});
+
+describe('Test all and Cancel', () => {
+  it('Test all needs accounts and no run', () => {
+    expect(testAllState('idle', ready, false).allowed).toBe(true);
+    expect(testAllState('running', ready, false).allowed).toBe(false);
+    expect(testAllState('idle', { ...ready, total: 0 }, false).allowed).toBe(false);
+  });
+  it('Cancel only while running', () => {
+    expect(cancelState('running').allowed).toBe(true);
+    expect(cancelState('done')).toEqual({ allowed: false, reason: 'No run in progress.' });
+  });
+});
