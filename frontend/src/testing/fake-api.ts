@@ -9,7 +9,7 @@ type Handler = (request: { method: string; url: string; headers: Record<string, 
  */
 export function fakeApi(routes: Record<string, Handler>) {
   const calls: { method: string; url: string; headers: Record<string, string>; body: string | null }[] = [];
-  const fetchFn = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
+  const fetchFn = vi.fn<typeof fetch>(async (input, init = {}) => {
     const url = String(input);
     const method = (init.method ?? 'GET').toUpperCase();
     const headers = Object.fromEntries(Object.entries((init.headers ?? {}) as Record<string, string>));

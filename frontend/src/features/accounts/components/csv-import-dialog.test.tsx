@@ -8,7 +8,7 @@ import { createQueryClient } from '@/lib/react-query';
 import { fakeApi } from '@/testing/fake-api';
 import { CsvImportDialog } from '@/features/accounts/components/csv-import-dialog';
 
-function renderDialog(onClose = vi.fn()) {
+function renderDialog(onClose = vi.fn<() => void>()) {
   render(
     <QueryClientProvider client={createQueryClient()}>
       <CsvImportDialog taskId={5} open onClose={onClose} />

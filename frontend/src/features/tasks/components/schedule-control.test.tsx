@@ -21,7 +21,7 @@ const baseTask = {
   exclude_folders: [],
   schedule_interval_seconds: 0,
   broken: false,
-  next_run_at: null,
+  next_run_at: null as string | null,
   last_run: null,
 };
 

@@ -19,10 +19,9 @@ describe('folder mapping editor', () => {
 
   it('sends explicit mappings only for typed destinations and keeps unseen ones', () => {
     const rows = rowsFromPlan(plan, { 'Sent Items': 'Sent', Archive2019: 'Archive/2019' }, ['Junk', 'Spam']);
-    const edited = rows.map((r) =>
-      r.source === 'INBOX' ? { ...r, excluded: false } : r.source === 'Sent Items' ? { ...r, destination: ' ' } : r,
-    );
-    edited[0] = { ...edited[0]!, destination: 'Old/INBOX' };
+    const edited = [...rows];
+    edited[0] = { ...rows[0]!, destination: 'Old/INBOX' };
+    edited[1] = { ...rows[1]!, destination: ' ' };
     expect(folderMappingPayload(edited, { 'Sent Items': 'Sent', Archive2019: 'Archive/2019' }, ['Junk', 'Spam'])).toEqual({
       folder_mapping: { Archive2019: 'Archive/2019', INBOX: 'Old/INBOX' },
       exclude_folders: ['Spam', 'Junk'],
