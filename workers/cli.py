@@ -1,40 +1,49 @@
 """`imapcopier`: the command line. This module only wires subcommands together.
 
-Each area registers its own subcommands with an `add_*_command(s)(subparsers)` function that sets
-`func` (taking the parsed args, returning the exit status). To add one, append it to COMMANDS.
+Each area registers its subcommands with an `add_*(subparsers)` function that sets `func` (parsed
+args -> exit status). To add one, list its names in COMMANDS with "module:function". Only the
+module of the command being run is imported, so `imapcopier copy` does not load the web app.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable
 
-from app.manage import add_admin_commands
-from workers.cli_copy import add_copy_commands
-from workers.demo import add_demo_command
-
 CommandAdder = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
 
-COMMANDS: list[CommandAdder] = [
-    add_copy_commands,  # copy, compare
-    add_admin_commands,  # create-admin, create-token
-    add_demo_command,  # demo
-]
+COMMANDS: dict[str, str] = {
+    "copy": "workers.cli_copy:add_copy_commands",
+    "compare": "workers.cli_copy:add_copy_commands",
+    "create-admin": "app.manage:add_admin_commands",
+    "create-token": "app.manage:add_admin_commands",
+    "demo": "workers.demo:add_demo_command",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _adder(target: str) -> CommandAdder:
+    module, _, name = target.partition(":")
+    adder: CommandAdder = getattr(importlib.import_module(module), name)
+    return adder
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every command, or only the module that defines `command` when it is known."""
     parser = argparse.ArgumentParser(
         prog="imapcopier", description="Copy and sync mailboxes between IMAP servers."
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in COMMANDS:
-        add(sub)
+    targets = [COMMANDS[command]] if command in COMMANDS else COMMANDS.values()
+    for target in dict.fromkeys(targets):
+        _adder(target)(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv[0] if argv else None).parse_args(argv)
     status: int = args.func(args)
     return status
 

@@ -20,7 +20,8 @@ from workers.engine.plan import (
 def _folders(*names: str, **roles: str) -> tuple[FolderInfo, ...]:
     by_name = {name: flag for flag, name in roles.items()}
     return tuple(
-        FolderInfo(name, frozenset({"\\" + by_name[name]}) if name in by_name else frozenset()) for name in names
+        FolderInfo(name, frozenset({"\\" + by_name[name]}) if name in by_name else frozenset())
+        for name in names
     )
 
 
@@ -38,10 +39,13 @@ COURIER = Layout(
     "INBOX.",
     _folders(
         "INBOX", "INBOX.Sent", "INBOX.Trash", "INBOX.Junk", "INBOX.Drafts", "INBOX.Archive",
-        Sent="INBOX.Sent", Trash="INBOX.Trash", Junk="INBOX.Junk", Drafts="INBOX.Drafts", Archive="INBOX.Archive",
+        Sent="INBOX.Sent", Trash="INBOX.Trash", Junk="INBOX.Junk",
+        Drafts="INBOX.Drafts", Archive="INBOX.Archive",
     ),
 )  # fmt: skip
-NO_SPECIAL_USE_SRC = Layout("/", "", _folders("INBOX", "Sent Messages", "Deleted Messages", "Spam", "Bulk Mail"))
+NO_SPECIAL_USE_SRC = Layout(
+    "/", "", _folders("INBOX", "Sent Messages", "Deleted Messages", "Spam", "Bulk Mail")
+)
 NO_SPECIAL_USE_DST = Layout(".", "INBOX.", _folders("INBOX", "INBOX.Sent", "INBOX.Trash", "INBOX.Junk"))
 
 

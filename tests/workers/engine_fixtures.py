@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -34,7 +37,9 @@ def expected_destination(source: dict[str, list[Snapshot]]) -> dict[str, list[Sn
     return {renamed(folder): messages for folder, messages in source.items()}
 
 
-def without_empty_extras(got: dict[str, list[Snapshot]], expected: dict[str, list[Snapshot]]) -> dict[str, list[Snapshot]]:
+def without_empty_extras(
+    got: dict[str, list[Snapshot]], expected: dict[str, list[Snapshot]]
+) -> dict[str, list[Snapshot]]:
     """The destination view minus its auto-created special folders that stayed empty."""
     return {k: v for k, v in got.items() if k in expected or v}
 
@@ -55,3 +60,49 @@ def connect(server: ImapServer, username: str) -> IMAPClient:
     client = server.connect(username)
     client.normalise_times = False
     return client
+
+
+class CuttingProxy:
+    """A TCP relay to a real server that cuts its first `cuts` connections after `after` bytes
+    sent by the client: a connection dropped mid-APPEND, as a flaky network or a server restart does."""
+
+    def __init__(self, port: int, after: int, cuts: int) -> None:
+        self.target = ("127.0.0.1", port)
+        self.after = after
+        self.cuts = cuts
+        self.connections = 0
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self._listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            limit = self.after if self.connections <= self.cuts else None
+            server = socket.create_connection(self.target)
+            threading.Thread(target=self._pump, args=(client, server, limit), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, None), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket, limit: int | None) -> None:
+        sent = 0
+        try:
+            while data := source.recv(65536):
+                if limit is not None and sent + len(data) > limit:
+                    sink.sendall(data[: limit - sent])
+                    break
+                sink.sendall(data)
+                sent += len(data)
+        except OSError:
+            pass
+        for sock in (source, sink):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def close(self) -> None:
+        self._listener.close()
