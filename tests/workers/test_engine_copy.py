@@ -152,3 +152,21 @@ def test_a_large_message_copies_intact(
     assert (result.copied, result.errors) == (2, 0)
     got = snapshot(dst_server, imap_user)["INBOX"]
     assert got[1].raw == body and got[1].flags == {"\\Seen"}
+
+
+def test_bare_carriage_returns_survive_single_appends(
+    src_server: ImapServer, dst_server: ImapServer, imap_user: str
+) -> None:
+    """imaplib's own APPEND rewrites lone CRs to CRLF; ours must send the bytes untouched."""
+    raw = b"Subject: lone cr\r\nFrom: a@example.com\r\n\r\nbefore\rafter\r\n"
+    client = connect(src_server, imap_user)
+    try:
+        client.multiappend("INBOX", [{"msg": raw, "flags": [b"$Label1"]}])
+    finally:
+        client.logout()
+    src, dst = pair(src_server, dst_server, imap_user)
+    result = copy_account(src, dst, CopyOptions(batch_messages=1))
+    assert (result.copied, result.errors) == (1, 0)
+    assert snapshot(dst_server, imap_user)["INBOX"] == snapshot(src_server, imap_user)["INBOX"]
+    assert snapshot(dst_server, imap_user)["INBOX"][0].raw == raw
+    assert compare_account(src, dst).complete

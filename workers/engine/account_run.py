@@ -168,4 +168,5 @@ class AccountRun:
             error_list=tuple(self.errors),
             error_code=fatal.code if fatal else None,
             message=fatal.message if fatal else None,
+            retryable=fatal.retryable if fatal else False,
         )

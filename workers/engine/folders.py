@@ -50,7 +50,13 @@ def _pending(status: FolderStatus | None, saved: FolderState | None) -> int | No
 def discover(src: ImapSession, dst: ImapSession, rules: MappingRules, with_size: bool = False) -> Discovery:
     """Map the folders and read each source folder's STATUS (one round trip per folder)."""
     plan = plan_folders(src.layout(), dst.layout(), rules)
-    statuses = {m.src: src.status(m.src, with_size=with_size) for m in plan.mappings}
+    statuses: dict[str, FolderStatus] = {}
+    for mapping in plan.mappings:
+        try:
+            statuses[mapping.src] = src.status(mapping.src, with_size=with_size)
+        except FolderUnavailable:
+            # Deleted since the LIST, or unreadable: the copy reports it for that folder alone.
+            logger.warning("copy.status_failed folder=%s", mapping.src)
     return Discovery(plan, statuses)
 
 

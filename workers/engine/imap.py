@@ -123,6 +123,9 @@ def connect(endpoint: ImapEndpoint) -> IMAPClient:
         client.login(endpoint.username, endpoint.password)
     except LoginError as exc:
         _close_quietly(client)
+        if is_throttle_response(str(exc).encode("utf-8", "replace")):
+            # "[UNAVAILABLE] Temporary authentication failure", "too many connections": not the password.
+            raise Throttled(f"{endpoint.host} refused the login for now: {_short(exc)}") from exc
         raise AuthFailed(f"login refused for {endpoint.username} on {endpoint.host}") from exc
     except (OSError, imaplib.IMAP4.error) as exc:
         _close_quietly(client)

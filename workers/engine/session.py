@@ -10,8 +10,8 @@ from typing import Any
 
 from imapclient import IMAPClient
 
-from workers.engine.errors import FolderUnavailable, MessageRefused
-from workers.engine.imap import ImapEndpoint, close, connect, imap_errors
+from workers.engine.errors import FolderUnavailable, MessageRefused, Throttled
+from workers.engine.imap import ImapEndpoint, close, connect, imap_errors, is_throttle_response
 from workers.engine.plan import FolderInfo, Layout
 
 logger = logging.getLogger(__name__)
@@ -162,28 +162,51 @@ class ImapSession:
         return result
 
     def create_folder(self, folder: str) -> None:
-        with imap_errors(f"creating folder {folder}", permanent=FolderUnavailable):
-            self.client.create_folder(folder)
+        """CREATE and SUBSCRIBE; a folder that exists already (say, a \\Noselect parent) is fine."""
+        try:
+            with imap_errors(f"creating folder {folder}", permanent=FolderUnavailable):
+                self.client.create_folder(folder)
+        except FolderUnavailable as exc:
+            if "ALREADYEXISTS" not in exc.message.upper() and "ALREADY EXISTS" not in exc.message.upper():
+                raise
         with imap_errors(f"subscribing folder {folder}", permanent=FolderUnavailable):
             self.client.subscribe_folder(folder)
 
     def multiappend(self, folder: str, messages: Sequence[OutgoingMessage]) -> tuple[bool, bytes]:
         """One MULTIAPPEND (RFC 3502: all or nothing). (accepted, response text)."""
         items = [_append_item(m) for m in messages]
-        with imap_errors(f"appending to {folder}", permanent=MessageRefused):
-            typ, data = self.client.multiappend(folder, items)
+        try:
+            with imap_errors(f"appending to {folder}", permanent=MessageRefused):
+                typ, data = self.client.multiappend(folder, items)
+        except MessageRefused as exc:
+            # BAD (say, a flag the server rejects): let the caller retry one by one to find the culprit.
+            return False, exc.message.encode("utf-8", "replace")
         text = b" ".join(d for d in data if isinstance(d, bytes))
         return typ == "OK", text
 
     def append(self, folder: str, message: OutgoingMessage) -> bytes:
         """One APPEND; the response text (carries APPENDUID under UIDPLUS).
 
+        Not imapclient's `append`: imaplib rewrites every bare CR or LF of the message to CRLF with a
+        regex, so the copy would differ from its source (and, without a Message-ID, no longer match
+        its identity: the next stateless pass appends it again), and the rewrite holds about four
+        times the message size in memory. imapclient's MULTIAPPEND code sends the literal untouched,
+        and with one message it is a plain RFC 3501 APPEND that every server takes, so we call it
+        past its capability check.
+
         Raises:
-            MessageRefused when the server says NO; TransientImapError when the session breaks.
+            MessageRefused when the server says NO; Throttled when it pushes back;
+            TransientImapError when the session breaks.
         """
         with imap_errors(f"appending to {folder}", permanent=MessageRefused):
-            response = self.client.append(folder, message.body, sorted(message.flags), message.internaldate)
-        return response if isinstance(response, bytes) else b""
+            typ, data = IMAPClient.multiappend.__wrapped__(self.client, folder, [_append_item(message)])
+        text = b" ".join(d for d in data if isinstance(d, bytes))
+        if typ != "OK":
+            reason = text.decode("utf-8", "replace")[:300]
+            if is_throttle_response(text):
+                raise Throttled(f"server is throttling us while appending to {folder}: {reason}")
+            raise MessageRefused(f"appending to {folder} failed: {reason}")
+        return text
 
     def store_flags(self, uids: Sequence[int], flags: Iterable[str], add: bool) -> None:
         sorted_flags = sorted(flags)
