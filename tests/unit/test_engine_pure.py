@@ -42,3 +42,32 @@ def test_batches_are_bounded_by_count_and_bytes_and_big_messages_go_alone() -> N
     metas = [_meta(1, 10), _meta(2, 10), _meta(3, 10), _meta(4, 500), _meta(5, 10)]
     assert [[m.uid for m in b] for b in batches(metas, max_bytes=100, max_count=2)] == [[1, 2], [3], [4], [5]]
     assert [len(b) for b in batches([_meta(i, 1) for i in range(120)], 10**6, 50)] == [50, 50, 20]
+
+
+def test_throttling_is_recognised_without_mistaking_auth_failures() -> None:
+    from workers.engine.imap import is_throttle_response
+
+    assert is_throttle_response(b"NO [UNAVAILABLE] Temporary authentication failure")
+    assert is_throttle_response(b"NO [THROTTLED] Request is throttled")
+    assert is_throttle_response(b"[ALERT] Too many simultaneous connections. (Failure)")
+    assert not is_throttle_response(b"NO [AUTHENTICATIONFAILED] Authentication failed.")
+    assert not is_throttle_response(b"NO Too many invalid login attempts")
+
+
+def test_error_codes_are_stable_and_classified() -> None:
+    from workers.engine import errors
+
+    codes = {
+        errors.AuthFailed: "auth_failed",
+        errors.TlsFailed: "tls_failed",
+        errors.ConnectFailed: "connect_failed",
+        errors.FolderUnavailable: "folder_unavailable",
+        errors.MessageRefused: "message_refused",
+        errors.TransientImapError: "connection_lost",
+        errors.Throttled: "throttled",
+    }
+    for cls, code in codes.items():
+        assert cls.code == code
+        assert cls.retryable == issubclass(cls, errors.TransientImapError)
+    assert errors.Throttled("slow down", retry_after=12).retry_after == 12
+    assert str(errors.AuthFailed("login refused")) == "login refused"

@@ -33,7 +33,9 @@ logger = logging.getLogger(__name__)
 
 TlsMode = Literal["ssl", "starttls", "plain"]
 # Response codes that mean "slow down / come back later" (RFC 5530 UNAVAILABLE, Exchange THROTTLED...).
-_THROTTLE_CODES = re.compile(rb"\[(UNAVAILABLE|THROTTLED|OVERQUOTA-RATE|INUSE)\]|too many", re.IGNORECASE)
+_THROTTLE_CODES = re.compile(
+    rb"\[(UNAVAILABLE|THROTTLED|INUSE)\]|too many (simultaneous )?connections|rate limit", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
