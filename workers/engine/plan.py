@@ -221,7 +221,7 @@ def map_folder(
 
 
 def plan_folders(src: Layout, dst: Layout, rules: MappingRules) -> FolderPlan:
-    """Map every selectable, non-excluded source folder; INBOX first, then parents before children."""
+    """Map every selectable, non-excluded source folder; INBOX first, then by name."""
     dst_names = {f.name for f in dst.folders if f.selectable}
     roles = (role_folders(src), role_folders(dst))
     mappings: list[FolderMapping] = []
@@ -235,7 +235,7 @@ def plan_folders(src: Layout, dst: Layout, rules: MappingRules) -> FolderPlan:
         dst_name, reason = map_folder(folder.name, src, dst, rules, roles)
         exists = dst_name in dst_names or _is_inbox(dst_name)
         mappings.append(FolderMapping(folder.name, dst_name, reason, exists))
-    mappings.sort(key=lambda m: (not _is_inbox(m.src), m.src.count(src.separator or "\0"), m.src))
+    mappings.sort(key=lambda m: (not _is_inbox(m.src), m.src))  # a parent sorts before its children
     return FolderPlan(tuple(mappings), tuple(excluded))
 
 
