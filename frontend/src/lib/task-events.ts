@@ -1,8 +1,8 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { useEffect, useEffectEvent } from 'react';
+import { useEffect, useEffectEvent, useRef } from 'react';
 import { z } from 'zod';
 import { queryKeys } from '@/lib/query-keys';
-import { taskSocket } from '@/lib/task-socket';
+import { taskSocket, useSocketStatus } from '@/lib/task-socket';
 
 export const taskEventTypes = [
   'run_started',
@@ -72,4 +72,22 @@ export function useTaskEvents(taskIds: readonly number[], onEvent?: (event: Task
       for (const unsubscribe of unsubscribers) unsubscribe();
     };
   }, [idsKey]);
+}
+
+const RESYNC_ROOTS = new Set<unknown>([queryKeys.tasks[0], 'accounts', 'runs']);
+
+/**
+ * Events sent while the socket was down are lost (pub/sub keeps nothing), so
+ * after a reconnect everything live is re-read over HTTP.
+ */
+export function useResyncOnReconnect(): void {
+  const client = useQueryClient();
+  const status = useSocketStatus();
+  const wasDown = useRef(false);
+  useEffect(() => {
+    if (status === 'closed') wasDown.current = true;
+    if (status !== 'open' || !wasDown.current) return;
+    wasDown.current = false;
+    void client.invalidateQueries({ predicate: (query) => RESYNC_ROOTS.has(query.queryKey[0]) });
+  }, [status, client]);
 }

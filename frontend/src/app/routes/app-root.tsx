@@ -1,6 +1,7 @@
 import { NavLink, Outlet } from 'react-router';
 import { ErrorBanner } from '@/components/ui/error-banner';
 import { paths } from '@/config/paths';
+import { useResyncOnReconnect } from '@/lib/task-events';
 import { useSocketStatus } from '@/lib/task-socket';
 import { UserMenu } from '@/features/auth/components/user-menu';
 
@@ -23,6 +24,7 @@ function SocketIndicator() {
 
 /** The signed-in shell: header, navigation, error banner, page. */
 export function AppRoot() {
+  useResyncOnReconnect();
   return (
     <div className="shell">
       <a className="skip-link" href="#main">

@@ -66,17 +66,6 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
   for (const a of accountList) accountNames[a.id] = a.src_username;
   const endpointName = (id: number) => endpoints.data?.find((e) => e.id === id)?.name ?? `server #${id}`;
 
-  const accountButtons = (
-    <>
-      <Button onClick={() => setDialog('add')} data-testid="add-account-button">
-        Add account
-      </Button>
-      <Button onClick={() => setDialog('import')} data-testid="import-csv-button">
-        Import CSV
-      </Button>
-    </>
-  );
-
   return (
     <div className="task-page" data-testid="task-detail" data-task-id={task.id}>
       <div className="page-header">
@@ -144,7 +133,14 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
               </p>
             ) : null}
           </div>
-          <div className="header-actions">{accountButtons}</div>
+          <div className="header-actions">
+            <Button onClick={() => setDialog('add')} data-testid="add-account-button">
+              Add account
+            </Button>
+            <Button onClick={() => setDialog('import')} data-testid="import-csv-button">
+              Import CSV
+            </Button>
+          </div>
         </header>
         <QueryState query={accounts} loadingLabel="Loading accounts…">
           {(list) => (
@@ -153,7 +149,6 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
               accounts={list}
               testingIds={testingIds}
               onTestStarted={(ids) => startTests(ids)}
-              emptyActions={<div className="header-actions">{accountButtons}</div>}
             />
           )}
         </QueryState>

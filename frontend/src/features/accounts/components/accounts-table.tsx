@@ -1,4 +1,4 @@
-import { Fragment, useState, type ReactNode } from 'react';
+import { Fragment, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -15,10 +15,9 @@ type Props = {
   accounts: Account[];
   testingIds: Set<number>;
   onTestStarted: (accountIds: number[]) => void;
-  emptyActions: ReactNode;
 };
 
-export function AccountsTable({ taskId, accounts, testingIds, onTestStarted, emptyActions }: Props) {
+export function AccountsTable({ taskId, accounts, testingIds, onTestStarted }: Props) {
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
   const [editing, setEditing] = useState<Account | null>(null);
   const [deleting, setDeleting] = useState<Account | null>(null);
@@ -41,8 +40,7 @@ export function AccountsTable({ taskId, accounts, testingIds, onTestStarted, emp
   if (accounts.length === 0) {
     return (
       <EmptyState title="No accounts yet" testId="accounts-empty">
-        <p>Add the mailboxes to copy one by one, or paste a CSV with one account per line.</p>
-        {emptyActions}
+        <p>Add the mailboxes to copy one by one, or import a CSV with one account per line.</p>
       </EmptyState>
     );
   }

@@ -5,16 +5,21 @@ import { queryKeys } from '@/lib/query-keys';
 
 export const planFolderSchema = z.object({
   source: z.string(),
-  destination: z.string(),
+  /** Null for an excluded folder. */
+  destination: z.string().nullable(),
   messages: z.number().nullish(),
   bytes: z.number().nullish(),
+  pending: z.number().nullish(),
   excluded: z.boolean(),
-  special_use: z.string().nullish(),
+  special_use: z.union([z.boolean(), z.string()]).nullish(),
+  /** Why it maps there: explicit | special-use | inbox | translated | excluded. */
+  reason: z.string().nullish(),
+  destination_exists: z.boolean().nullish(),
 });
 
 export type PlanFolder = z.infer<typeof planFolderSchema>;
 
-const planSchema = z.object({ folders: z.array(planFolderSchema) });
+const planSchema = z.object({ account_id: z.number().nullish(), folders: z.array(planFolderSchema) });
 
 /** A dry run against the servers: it can take a few seconds. */
 export const getPlan = (taskId: number, signal?: AbortSignal) => api.get(`/tasks/${taskId}/plan`, planSchema, signal);

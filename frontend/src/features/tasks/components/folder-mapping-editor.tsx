@@ -68,6 +68,27 @@ export function FolderMappingEditor({ task, hasAccounts }: Props) {
 
 type TableProps = { task: Task; folders: PlanFolder[]; onReload: () => void; isReloading: boolean };
 
+const reasonLabels: Record<string, string> = {
+  explicit: 'mapped by you',
+  'special-use': 'special-use',
+  inbox: 'inbox',
+  translated: 'same name',
+};
+
+/** Why the folder goes where it goes, and whether the destination must be created. */
+function FolderNotes({ folder }: { folder: PlanFolder | undefined }) {
+  if (!folder) return null;
+  const reason = folder.reason ? reasonLabels[folder.reason] : undefined;
+  const specialUse = typeof folder.special_use === 'string' ? folder.special_use : null;
+  return (
+    <span className="badge-group">
+      {specialUse ? <Badge tone="neutral">{specialUse}</Badge> : null}
+      {reason && !folder.excluded ? <Badge tone={folder.reason === 'explicit' ? 'info' : 'neutral'}>{reason}</Badge> : null}
+      {folder.destination_exists === false && !folder.excluded ? <Badge tone="warning">will be created</Badge> : null}
+    </span>
+  );
+}
+
 function MappingTable({ task, folders, onReload, isReloading }: TableProps) {
   const [rows, setRows] = useState<FolderRow[]>(() =>
     rowsFromPlan(folders, task.folder_mapping, task.exclude_folders),
@@ -105,8 +126,7 @@ function MappingTable({ task, folders, onReload, isReloading }: TableProps) {
               return (
                 <tr key={row.source} data-testid="folder-row" data-folder={row.source} className={row.excluded ? 'row-muted' : undefined}>
                   <td>
-                    <span className="mono">{row.source}</span>{' '}
-                    {folder?.special_use ? <Badge tone="neutral">{folder.special_use}</Badge> : null}
+                    <span className="mono">{row.source}</span> <FolderNotes folder={folder} />
                   </td>
                   <td className="num">{formatCount(folder?.messages)}</td>
                   <td className="num">{formatBytes(folder?.bytes)}</td>

@@ -70,9 +70,11 @@ export function TasksList({ endpointName, pollMs, emptyAction }: Props) {
                     </td>
                     <td>
                       <div data-testid="task-schedule">{scheduleLabel(task.schedule_interval_seconds)}</div>
-                      <div className="small">
-                        <NextRunText task={task} />
-                      </div>
+                      {task.schedule_interval_seconds > 0 || task.broken ? (
+                        <div className="small">
+                          <NextRunText task={task} />
+                        </div>
+                      ) : null}
                     </td>
                     <td className="small">
                       <LastRunSummary run={task.last_run} />

@@ -8,7 +8,7 @@ export type FolderRow = {
   excluded: boolean;
 };
 
-type PlanFolderLike = { source: string; destination: string; excluded: boolean };
+type PlanFolderLike = { source: string; destination: string | null; excluded: boolean };
 
 export function rowsFromPlan(
   folders: readonly PlanFolderLike[],
@@ -17,7 +17,8 @@ export function rowsFromPlan(
 ): FolderRow[] {
   return folders.map((f) => ({
     source: f.source,
-    plannedDestination: f.destination,
+    // An excluded folder has no destination in the plan: show where it would go by name.
+    plannedDestination: f.destination ?? f.source,
     destination: mapping[f.source] ?? '',
     excluded: f.excluded || excludes.includes(f.source),
   }));
