@@ -71,3 +71,15 @@ def test_error_codes_are_stable_and_classified() -> None:
         assert cls.retryable == issubclass(cls, errors.TransientImapError)
     assert errors.Throttled("slow down", retry_after=12).retry_after == 12
     assert str(errors.AuthFailed("login refused")) == "login refused"
+
+
+def test_the_engine_imports_nothing_from_the_web_side() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, workers.engine, workers.engine.copier;"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'flask', 'celery', 'sqlalchemy', 'app'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -1,5 +1,61 @@
 """The IMAP copy engine. Imports nothing from Flask, Celery, SQLAlchemy or app/.
 
-Entry points: `copy_account`, `plan_account`, `compare_account` (workers.engine.copier),
-`test_login` (workers.engine.imap); state stores in workers.engine.state / state_file.
+    from workers.engine import CopyOptions, ImapEndpoint, JsonFileState, copy_account
+
+    src = ImapEndpoint("imap.old.example", 993, "ssl", "jane", "pw")
+    dst = ImapEndpoint("imap.new.example", 993, "ssl", "jane", "pw")
+    with JsonFileState(Path("jane.json")) as state:
+        result = copy_account(src, dst, CopyOptions(exclude=("Junk.*",)), state)
+    print(result.model_dump_json(indent=2))
 """
+
+from workers.engine.copier import compare_account, copy_account, plan_account
+from workers.engine.errors import (
+    AuthFailed,
+    ConnectFailed,
+    CopyError,
+    FolderUnavailable,
+    MessageRefused,
+    Throttled,
+    TlsFailed,
+    TransientImapError,
+)
+from workers.engine.events import EngineEvent, ErrorEvent, FolderDone, FolderStarted, PlanEvent, Progress
+from workers.engine.imap import ImapEndpoint, test_login
+from workers.engine.options import CopyOptions
+from workers.engine.results import AccountComparison, AccountPlan, AccountResult, ErrorRecord, FolderResult
+from workers.engine.state import FolderState, MemoryState, MessageRecord, SyncState
+from workers.engine.state_file import JsonFileState
+
+__all__ = [
+    "AccountComparison",
+    "AccountPlan",
+    "AccountResult",
+    "AuthFailed",
+    "ConnectFailed",
+    "CopyError",
+    "CopyOptions",
+    "EngineEvent",
+    "ErrorEvent",
+    "ErrorRecord",
+    "FolderDone",
+    "FolderResult",
+    "FolderStarted",
+    "FolderState",
+    "FolderUnavailable",
+    "ImapEndpoint",
+    "JsonFileState",
+    "MemoryState",
+    "MessageRecord",
+    "MessageRefused",
+    "PlanEvent",
+    "Progress",
+    "SyncState",
+    "Throttled",
+    "TlsFailed",
+    "TransientImapError",
+    "compare_account",
+    "copy_account",
+    "plan_account",
+    "test_login",
+]
