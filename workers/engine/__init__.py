@@ -1,12 +1,12 @@
 """The IMAP copy engine. Imports nothing from Flask, Celery, SQLAlchemy or app/.
 
-    from workers.engine import CopyOptions, ImapEndpoint, JsonFileState, copy_account
+from workers.engine import CopyOptions, ImapEndpoint, JsonFileState, copy_account
 
-    src = ImapEndpoint("imap.old.example", 993, "ssl", "jane", "pw")
-    dst = ImapEndpoint("imap.new.example", 993, "ssl", "jane", "pw")
-    with JsonFileState(Path("jane.json")) as state:
-        result = copy_account(src, dst, CopyOptions(exclude=("Junk.*",)), state)
-    print(result.model_dump_json(indent=2))
+src = ImapEndpoint("imap.old.example", 993, "ssl", "jane", "pw")
+dst = ImapEndpoint("imap.new.example", 993, "ssl", "jane", "pw")
+with JsonFileState(Path("jane.json")) as state:
+    result = copy_account(src, dst, CopyOptions(exclude=("Junk.*",)), state)
+print(result.model_dump_json(indent=2))
 """
 
 from workers.engine.copier import compare_account, copy_account, plan_account
