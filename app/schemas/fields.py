@@ -24,7 +24,9 @@ Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 # Passwords are taken verbatim: leading or trailing spaces can be part of a real password.
 Password = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 FolderName = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
-Id = Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]
+# Primary keys are PostgreSQL `integer`: a larger id in a URL must be a 404, not a driver overflow.
+MAX_ID = 2**31 - 1
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 Port = Annotated[StrictInt, Field(ge=1, le=65535)]
 Flag = StrictBool
 

@@ -21,6 +21,7 @@ from app.errors import Conflict, Invalid, NotFound
 from app.models import Account
 from app.models.enums import TestStatus
 from app.schemas.accounts import AccountIn, AccountPatch
+from app.schemas.fields import MAX_ID
 from app.services.tasks import ensure_not_running, get_task
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def list_accounts(session: Session, task_id: int) -> Sequence[Account]:
 
 def get_account(session: Session, account_id: int) -> Account:
     """Raises: NotFound."""
-    account = session.get(Account, account_id)
+    account = None if account_id > MAX_ID else session.get(Account, account_id)
     if account is None:
         raise NotFound(f"account {account_id} not found")
     return account

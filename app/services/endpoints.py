@@ -14,6 +14,7 @@ from app.errors import Conflict, NotFound
 from app.models import Account, Endpoint, Task
 from app.models.enums import TestStatus
 from app.schemas.endpoints import EndpointIn, EndpointPatch
+from app.schemas.fields import MAX_ID
 
 logger = logging.getLogger(__name__)
 # Changing any of these makes earlier login tests against the endpoint meaningless.
@@ -26,7 +27,7 @@ def list_endpoints(session: Session) -> Sequence[Endpoint]:
 
 def get_endpoint(session: Session, endpoint_id: int, *, lock: bool = False) -> Endpoint:
     """Raises: NotFound."""
-    endpoint = session.get(Endpoint, endpoint_id, with_for_update=lock)
+    endpoint = None if endpoint_id > MAX_ID else session.get(Endpoint, endpoint_id, with_for_update=lock)
     if endpoint is None:
         raise NotFound(f"endpoint {endpoint_id} not found")
     return endpoint

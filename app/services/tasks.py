@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict, Invalid, NotFound
 from app.models import Account, Endpoint, Run, Task
 from app.models.enums import TaskStatus, TestStatus
+from app.schemas.fields import MAX_ID
 from app.schemas.tasks import RunSummary, TaskIn, TaskOut, TaskPatch
 from app.services.schedule import displayed_next_run
 
@@ -26,7 +27,7 @@ def get_task(session: Session, task_id: int, *, lock: bool = False) -> Task:
 
     Raises: NotFound.
     """
-    task = session.get(Task, task_id, with_for_update=lock)
+    task = None if task_id > MAX_ID else session.get(Task, task_id, with_for_update=lock)
     if task is None:
         raise NotFound(f"task {task_id} not found")
     return task

@@ -165,3 +165,6 @@ def test_delete(api: ApiClient) -> None:
     assert api.delete(f"/api/accounts/{account['id']}").status_code == 204
     assert api.get(f"/api/tasks/{task['id']}/accounts").json == []
     assert api.delete(f"/api/accounts/{account['id']}").status_code == 404
+    for account_id in (2**31, 10**20):
+        assert api.delete(f"/api/accounts/{account_id}").status_code == 404
+        assert api.patch(f"/api/accounts/{account_id}", json={}).status_code == 404

@@ -118,8 +118,9 @@ def test_delete_in_use_is_409(api: ApiClient) -> None:
     assert api.delete(f"/api/endpoints/{task['src_endpoint_id']}").status_code == 204
 
 
-def test_unknown_ids_are_404(api: ApiClient) -> None:
+@pytest.mark.parametrize("endpoint_id", [999, 2**31, 10**20])
+def test_unknown_ids_are_404(api: ApiClient, endpoint_id: int) -> None:
     for call in (api.get, api.delete):
-        response = call("/api/endpoints/999")
+        response = call(f"/api/endpoints/{endpoint_id}")
         assert response.status_code == 404 and response.json["error"]["code"] == "not_found"
-    assert api.patch("/api/endpoints/999", json={"port": 1}).status_code == 404
+    assert api.patch(f"/api/endpoints/{endpoint_id}", json={"port": 1}).status_code == 404

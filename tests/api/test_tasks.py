@@ -217,8 +217,13 @@ def test_delete_cascades(api: ApiClient, app: Flask) -> None:
         assert session.query(Task).count() == 0 and session.query(Account).count() == 0
 
 
-def test_unknown_ids_are_404(api: ApiClient) -> None:
-    assert api.get("/api/tasks/999").status_code == 404
-    assert api.patch("/api/tasks/999", json={"name": "x"}).status_code == 404
-    assert api.delete("/api/tasks/999").status_code == 404
-    assert api.get("/api/tasks/999/accounts").status_code == 404
+@pytest.mark.parametrize("task_id", [999, 2**31, 10**20])
+def test_unknown_ids_are_404(api: ApiClient, task_id: int) -> None:
+    assert api.get(f"/api/tasks/{task_id}").status_code == 404
+    assert api.patch(f"/api/tasks/{task_id}", json={"name": "x"}).status_code == 404
+    assert api.delete(f"/api/tasks/{task_id}").status_code == 404
+    assert api.get(f"/api/tasks/{task_id}/accounts").status_code == 404
+    assert (
+        api.post(f"/api/tasks/{task_id}/accounts/import", data="a,b,c,d", content_type="text/csv").status_code
+        == 404
+    )

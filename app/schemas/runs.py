@@ -1,0 +1,109 @@
+"""Runs, the run log, schedules, folder plans and the job-system actions (app/api/runs.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from app.models.enums import AccountRunStatus, RunStatus, Trigger
+from app.schemas.fields import RequestModel, UtcDateTime
+from app.schemas.tasks import FolderList, FolderMapping
+
+
+class ScheduleIn(RequestModel):
+    interval_seconds: StrictInt = Field(description="0 (off), 3600, 10800, 21600, 43200 or 86400")
+
+
+class FolderMappingIn(RequestModel):
+    folder_mapping: FolderMapping
+    exclude_folders: FolderList = Field(default_factory=list)
+
+
+class RunStarted(BaseModel):
+    run_id: int
+
+
+class CancelOut(BaseModel):
+    run_id: int
+    status: RunStatus = Field(
+        description="`cancelled` when it closed at once, else `running` until jobs stop"
+    )
+
+
+class TestsQueued(BaseModel):
+    account_ids: list[int]
+
+
+class RunOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    task_id: int
+    trigger: Trigger
+    status: RunStatus
+    started_at: UtcDateTime
+    finished_at: UtcDateTime | None
+    scheduled_for: UtcDateTime | None
+    cancel_requested: bool
+    total_copied: int
+    total_skipped: int
+    total_errors: int
+    total_bytes: int
+    error_summary: str | None
+
+
+class ErrorItem(BaseModel):
+    code: str
+    reason: str
+    folder: str | None = None
+    uid: int | None = None
+
+
+class AccountRunOut(BaseModel):
+    id: int
+    account_id: int
+    src_username: str
+    dst_username: str
+    status: AccountRunStatus
+    copied: int
+    skipped: int
+    errors: int
+    bytes: int
+    planned_messages: int | None
+    planned_bytes: int | None
+    error_summary: str | None
+    errors_list: list[ErrorItem] = Field(description="The first errors (folder, UID, reason)")
+    folders: list[dict[str, Any]] = Field(description="Per source folder: destination, status, counts")
+    started_at: UtcDateTime | None
+    finished_at: UtcDateTime | None
+
+
+class RunDetail(BaseModel):
+    run: RunOut
+    accounts: list[AccountRunOut]
+
+
+class RunListQuery(RequestModel):
+    limit: int = Field(100, ge=1, le=1000)
+
+
+class PlanQuery(RequestModel):
+    account_id: int | None = Field(None, ge=1, description="Which account to plan with (default: the first)")
+
+
+class PlanFolder(BaseModel):
+    source: str
+    destination: str | None
+    messages: int | None
+    bytes: int | None
+    pending: int | None = Field(None, description="Messages the next run would look at, if known")
+    excluded: bool
+    special_use: bool
+    reason: str = Field(description="explicit | special-use | inbox | translated | excluded")
+    destination_exists: bool
+
+
+class PlanOut(BaseModel):
+    account_id: int
+    folders: list[PlanFolder]
