@@ -129,6 +129,9 @@ def run_copy(args: argparse.Namespace) -> int:
         progress = ProgressLine()
         try:
             result = copy_account(src, dst, options, state, on_event=progress, should_stop=_StopOnSignal())
+        except KeyboardInterrupt:
+            print("\nimapcopier: aborted; the next run resumes from the last checkpoint", file=sys.stderr)
+            return EXIT_INTERRUPTED
         finally:
             progress.finish()
     finally:

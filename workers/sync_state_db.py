@@ -175,8 +175,11 @@ def open_db_state(url: str, state_key: str) -> SqlSyncState:
     engine = make_engine(url, pool_size=1)
     try:
         with engine.connect() as connection:
-            connection.execute(select(1))
+            connection.execute(select(FolderStateRow.id).limit(1))
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise StateUnavailable(f"cannot use the database for sync state: {exc.__class__.__name__}") from exc
+        raise StateUnavailable(
+            f"cannot keep sync state in the database ({exc.__class__.__name__}): is it running and migrated"
+            " (python -m app.manage migrate)? Or pass --state-file"
+        ) from exc
     return SqlSyncState(make_sessionmaker(engine), state_key)
