@@ -1,0 +1,102 @@
+"""Connections dropped mid-transfer (workers/faultproxy.py between the engine and one server).
+
+A few drops: the engine reconnects with backoff and the account completes, nothing missing, nothing
+duplicated. Drops on every connection: the account fails with a clear transient error after its
+retries, and the next run without the fault completes, still without a duplicate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from tests.proof.conftest import FAST, compare, endpoint, folder_uids, load_raw, message
+from workers.devservers import ImapServer
+from workers.engine.copier import copy_account
+from workers.engine.results import AccountResult
+from workers.engine.state import MemoryState
+from workers.faultproxy import FaultProxy, Mode
+
+pytestmark = pytest.mark.imap
+
+KB = 1024
+# 40 messages of 100 KB in two folders: several batches and MULTIAPPENDs of a few hundred KB each.
+FOLDERS = {"INBOX": 28, "Work": 12}
+TOTAL = sum(FOLDERS.values())
+FAULTS: dict[str, tuple[str, Mode, int, bytes]] = {
+    # side, mode, after_bytes, pattern
+    "dst-cut-mid-append": ("dst", "cut_up", 300 * KB, b""),
+    # The destination stored the batch but its OK never arrives: the retry must find it, not append it again.
+    "dst-reply-lost-after-append": ("dst", "cut_on", 0, b"APPENDUID"),
+    "src-cut-mid-fetch": ("src", "cut_down", 300 * KB, b""),
+}
+
+
+@pytest.fixture()
+def mailbox(src_server: ImapServer, imap_user: str) -> str:
+    for folder, count in FOLDERS.items():
+        load_raw(src_server, imap_user, folder, [message(f"{folder}-{i}", 100 * KB) for i in range(count)])
+    return imap_user
+
+
+def _copy(
+    src_server: ImapServer,
+    dst_server: ImapServer,
+    user: str,
+    fault: str,
+    max_cuts: int | None,
+    state: MemoryState,
+) -> tuple[AccountResult, int]:
+    side, mode, after, pattern = FAULTS[fault]
+    target = src_server if side == "src" else dst_server
+    with FaultProxy(target.port_plain, mode, after_bytes=after, pattern=pattern, max_cuts=max_cuts) as proxy:
+        src = endpoint(src_server, user, port=proxy.port if side == "src" else None)
+        dst = endpoint(dst_server, user, port=proxy.port if side == "dst" else None)
+        # Small batches, so that several are checkpointed before a cut and the retry resumes mid-folder.
+        result = copy_account(src, dst, replace(FAST, batch_messages=5), state=state)
+    return result, proxy.cuts
+
+
+def _assert_exactly_once(src_server: ImapServer, dst_server: ImapServer, user: str) -> None:
+    comparison = compare(src_server, dst_server, user)
+    assert (comparison.missing, comparison.duplicated) == (0, 0), comparison
+    assert len(folder_uids(dst_server, user, "INBOX")) == FOLDERS["INBOX"]
+    assert len(folder_uids(dst_server, user, "INBOX.Work")) == FOLDERS["Work"]
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_a_few_drops_are_retried_to_completion(
+    src_server: ImapServer, dst_server: ImapServer, mailbox: str, fault: str
+) -> None:
+    result, cuts = _copy(src_server, dst_server, mailbox, fault, max_cuts=2, state=MemoryState())
+
+    assert cuts == 2, "the fault never fired: the test proves nothing"
+    assert (result.status, result.errors) == ("ok", 0), result
+    assert result.copied + result.skipped == TOTAL
+    if fault == "dst-reply-lost-after-append":
+        assert result.skipped == 2 * 5, "each lost reply's batch is found on the destination, not re-sent"
+    _assert_exactly_once(src_server, dst_server, mailbox)
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+@pytest.mark.parametrize("keep_state", [True, False], ids=["same-state", "fresh-state"])
+def test_drops_on_every_connection_fail_the_account_then_the_next_run_completes(
+    src_server: ImapServer, dst_server: ImapServer, mailbox: str, fault: str, keep_state: bool
+) -> None:
+    state = MemoryState()
+    failed, cuts = _copy(src_server, dst_server, mailbox, fault, max_cuts=None, state=state)
+
+    assert cuts == FAST.retries + 1
+    assert (failed.status, failed.error_code) == ("failed", "connection_lost")
+    assert failed.message and "gave up" in failed.message and "Traceback" not in failed.message
+
+    later = copy_account(
+        endpoint(src_server, mailbox),
+        endpoint(dst_server, mailbox),
+        FAST,
+        state=state if keep_state else MemoryState(),
+    )
+    assert (later.status, later.errors) == ("ok", 0), later
+    assert failed.copied + later.copied <= TOTAL
+    _assert_exactly_once(src_server, dst_server, mailbox)
