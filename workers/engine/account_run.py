@@ -96,9 +96,10 @@ class AccountRun:
             outcome = "failed"
         except TransientImapError as exc:
             self._record(mapping, "failed", tally, started)
-            raise TransientImapError(
-                f"gave up on {mapping.src} after {self.options.retries} reconnections: {exc.message}"
-            ) from exc
+            message = f"gave up on {mapping.src} after {self.options.retries} reconnections: {exc.message}"
+            if isinstance(exc, Throttled):
+                raise Throttled(message, exc.retry_after) from exc  # keep the code: the job waits and retries
+            raise TransientImapError(message) from exc
         self._record(mapping, outcome, tally, started)
         return outcome
 
