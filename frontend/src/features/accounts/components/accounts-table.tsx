@@ -48,7 +48,7 @@ export function AccountsTable({ taskId, accounts, testingIds, onTestStarted }: P
   return (
     <>
       <div className="table-wrap">
-        <table className="table" data-testid="accounts-table">
+        <table className="table table-stack" data-testid="accounts-table">
           <thead>
             <tr>
               <th scope="col">Source user</th>
@@ -71,11 +71,15 @@ export function AccountsTable({ taskId, accounts, testingIds, onTestStarted }: P
               return (
                 <Fragment key={account.id}>
                   <tr data-testid="account-row" data-account-id={account.id}>
-                    <td className="mono">{account.src_username}</td>
+                    <td className="mono" data-label="Source user">
+                      {account.src_username}
+                    </td>
                     <TestStatusCell side="src" status={account.test_src_status} error={account.test_src_error} {...cellProps} />
-                    <td className="mono">{account.dst_username}</td>
+                    <td className="mono" data-label="Destination user">
+                      {account.dst_username}
+                    </td>
                     <TestStatusCell side="dst" status={account.test_dst_status} error={account.test_dst_error} {...cellProps} />
-                    <td className="small muted nowrap">{account.tested_at ? formatDateTime(account.tested_at) : '—'}</td>
+                    <td className="small muted nowrap" data-label="Tested">{account.tested_at ? formatDateTime(account.tested_at) : '—'}</td>
                     <td className="row-actions">
                       <Button
                         size="sm"

@@ -42,7 +42,7 @@ export function TestStatusCell({ side, status, error, isTesting, expanded, onTog
     content = <Badge tone={tones[status]}>{status}</Badge>;
   }
   return (
-    <td data-testid={`account-${side}-status`} data-status={isTesting ? 'testing' : status}>
+    <td data-testid={`account-${side}-status`} data-status={isTesting ? 'testing' : status} data-label={`${sideName} login`}>
       {content}
     </td>
   );

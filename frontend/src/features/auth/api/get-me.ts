@@ -1,13 +1,13 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { ApiError, apiRequest, setCsrfToken } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
-import { sessionSchema, type Session } from '@/features/auth/api/session-schema';
+import { meSchema, type Session } from '@/features/auth/api/session-schema';
 
 /** The current session, or null when logged out (401). */
 export async function getMe(): Promise<Session | null> {
   try {
-    const session = await apiRequest('GET', '/auth/me', { schema: sessionSchema, expectUnauthorized: true });
-    setCsrfToken(session.csrf_token);
+    const session = await apiRequest('GET', '/auth/me', { schema: meSchema, expectUnauthorized: true });
+    setCsrfToken(session?.csrf_token ?? null);
     return session;
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {

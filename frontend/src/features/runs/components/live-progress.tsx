@@ -30,7 +30,7 @@ export function LiveProgress({ run, accountNames }: Props) {
   const running = !isTerminal(run.status);
   const elapsed = secondsBetween(run.startedAt, running ? now.toISOString() : run.finishedAt);
   const plannedMessages = totals.planComplete ? totals.plannedMessages : null;
-  const plannedBytes = totals.planComplete ? totals.plannedBytes : null;
+  const plannedBytes = totals.bytesPlanComplete ? totals.plannedBytes : null;
   const processed = processedMessages(totals);
   const accounts = Object.values(run.accounts).toSorted((a, b) =>
     (accountNames[a.accountId] ?? '').localeCompare(accountNames[b.accountId] ?? '') || a.accountId - b.accountId,

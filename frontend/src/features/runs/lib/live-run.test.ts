@@ -137,7 +137,14 @@ describe('mergeSnapshot (after a reload mid-run)', () => {
     const run = mergeSnapshot(undefined, snapshot)!;
     expect(run.status).toBe('running');
     expect(run.accounts[7]).toMatchObject({ copied: 30, plannedMessages: 100, status: 'running' });
-    expect(runTotals(run)).toMatchObject({ copied: 30, skipped: 2, accountsTotal: 2, accountsDone: 0, planComplete: false });
+    expect(runTotals(run)).toMatchObject({
+      copied: 30,
+      skipped: 2,
+      accountsTotal: 2,
+      accountsDone: 0,
+      planComplete: false,
+      bytesPlanComplete: false,
+    });
   });
 
   it('keeps the larger counters and the live folder and plan', () => {

@@ -265,6 +265,7 @@ export type RunTotals = {
   plannedMessages: number;
   plannedBytes: number;
   planComplete: boolean;
+  bytesPlanComplete: boolean;
   rate: number;
   accountsDone: number;
   accountsTotal: number;
@@ -280,6 +281,7 @@ export function runTotals(run: LiveRun): RunTotals {
     plannedMessages: 0,
     plannedBytes: 0,
     planComplete: accounts.length > 0,
+    bytesPlanComplete: accounts.length > 0,
     rate: 0,
     accountsDone: 0,
     accountsTotal: accounts.length,
@@ -290,6 +292,7 @@ export function runTotals(run: LiveRun): RunTotals {
     totals.errors += a.errors;
     totals.bytes += a.bytes;
     if (a.plannedMessages === null) totals.planComplete = false;
+    if (a.plannedBytes === null) totals.bytesPlanComplete = false;
     totals.plannedMessages += a.plannedMessages ?? 0;
     totals.plannedBytes += a.plannedBytes ?? 0;
     if (a.status === 'running') totals.rate += a.rate ?? 0;

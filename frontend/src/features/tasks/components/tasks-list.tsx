@@ -37,7 +37,7 @@ export function TasksList({ endpointName, pollMs, emptyAction }: Props) {
       >
         {(list) => (
           <div className="table-wrap">
-            <table className="table" data-testid="tasks-table">
+            <table className="table table-stack" data-testid="tasks-table">
               <thead>
                 <tr>
                   <th scope="col">Task</th>
@@ -53,30 +53,32 @@ export function TasksList({ endpointName, pollMs, emptyAction }: Props) {
               <tbody>
                 {list.map((task) => (
                   <tr key={task.id} data-testid="task-row" data-task-id={task.id}>
-                    <td>
+                    <td data-label="Task">
                       <Link className="strong" to={paths.task.href(task.id)}>
                         {task.name}
                       </Link>
                     </td>
-                    <td className="nowrap">
+                    <td data-label="Source → destination">
                       {endpointName(task.src_endpoint_id)} <span aria-label="to">→</span>{' '}
                       {endpointName(task.dst_endpoint_id)}
                     </td>
-                    <td>
+                    <td data-label="Status">
                       <span className="badge-group">
                         <TaskStatusBadge status={task.status} />
                         {task.broken ? <BrokenBadge /> : null}
                       </span>
                     </td>
-                    <td>
-                      <div data-testid="task-schedule">{scheduleLabel(task.schedule_interval_seconds)}</div>
-                      {task.schedule_interval_seconds > 0 || task.broken ? (
-                        <div className="small">
-                          <NextRunText task={task} />
-                        </div>
-                      ) : null}
+                    <td data-label="Schedule">
+                      <div>
+                        <div data-testid="task-schedule">{scheduleLabel(task.schedule_interval_seconds)}</div>
+                        {task.schedule_interval_seconds > 0 || task.broken ? (
+                          <div className="small">
+                            <NextRunText task={task} />
+                          </div>
+                        ) : null}
+                      </div>
                     </td>
-                    <td className="small">
+                    <td className="small" data-label="Last run">
                       <LastRunSummary run={task.last_run} />
                     </td>
                     <td className="row-actions">
