@@ -19,11 +19,20 @@ from pydantic import (
     field_validator,
 )
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=320)]
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL text and JSONB cannot hold U+0000: refuse it here rather than fail in the driver.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+NoNul = AfterValidator(_no_nul)
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul]
+Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=320), NoNul]
 # Passwords are taken verbatim: leading or trailing spaces can be part of a real password.
-Password = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
-FolderName = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+Password = Annotated[str, StringConstraints(min_length=1, max_length=1000), NoNul]
+FolderName = Annotated[str, StringConstraints(min_length=1, max_length=1000), NoNul]
 # Primary keys are PostgreSQL `integer`: a larger id in a URL must be a 404, not a driver overflow.
 MAX_ID = 2**31 - 1
 Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]

@@ -74,6 +74,7 @@ def test_passwords_are_encrypted_at_rest(api: ApiClient, app: Flask) -> None:
         ({"src_password": ""}, "src_password"),
         ({"dst_password": None}, "dst_password"),
         ({"src_username": 5}, "src_username"),
+        ({"dst_username": "a\u0000"}, "dst_username"),
         ({"src_password_set": True}, "src_password_set"),
         ({"task_id": 3}, "task_id"),
     ],

@@ -42,6 +42,7 @@ def test_create_get_list(api: ApiClient) -> None:
         ({"host": ""}, "host"),
         ({"name": "   "}, "name"),
         ({"name": "x" * 201}, "name"),
+        ({"name": "nul\u0000byte"}, "name"),
         ({"verify_tls": "no"}, "verify_tls"),
         ({"max_connections": 0}, "max_connections"),
         ({"password": "nope"}, "password"),

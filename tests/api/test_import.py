@@ -66,12 +66,13 @@ def test_every_bad_line_is_reported_and_nothing_is_imported(api: ApiClient) -> N
             "five,p,d,p,extra",  # 9
             "y,p,d,",  # 10: empty dst_password
             "ok2,p,d2,p",  # 11
+            "nul\x00user,p,d,p",  # 12: PostgreSQL cannot store it
         ]
     )
     response = _import(api, task["id"], text)
     assert response.status_code == 422, response.json
     fields = response.json["error"]["fields"]
-    assert set(fields) == {"line 3", "line 4", "line 5", "line 6", "line 7", "line 9", "line 10"}
+    assert set(fields) == {"line 3", "line 4", "line 5", "line 6", "line 7", "line 9", "line 10", "line 12"}
     assert "columns" in fields["line 3"] and "columns" in fields["line 9"]
     assert "src_user" in fields["line 4"] and "src_password" in fields["line 5"]
     assert "line 2" in fields["line 6"] and "already" in fields["line 7"]

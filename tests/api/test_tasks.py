@@ -71,6 +71,7 @@ def test_same_endpoint_on_both_sides_is_allowed(api: ApiClient) -> None:
         ({"folder_mapping": {"a": 1}}, "folder_mapping.a"),
         ({"exclude_folders": "Junk"}, "exclude_folders"),
         ({"exclude_folders": [""]}, "exclude_folders.0"),
+        ({"folder_mapping": {"a": "b\u0000"}}, "folder_mapping.a"),
         ({"schedule_interval_seconds": 3600}, "schedule_interval_seconds"),
         ({"status": "running"}, "status"),
     ],
