@@ -16,6 +16,7 @@ export const runSchema = z.object({
   total_skipped: count,
   total_errors: count,
   total_bytes: count,
+  error_summary: z.string().nullish().transform((v) => v ?? null),
 });
 
 export type Run = z.infer<typeof runSchema>;

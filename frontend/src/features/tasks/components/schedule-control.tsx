@@ -1,7 +1,6 @@
 import { useId } from 'react';
 import type { Task } from '@/features/tasks/api/task-schema';
 import { useUpdateSchedule } from '@/features/tasks/api/update-schedule';
-import { BrokenBadge } from '@/features/tasks/components/task-badges';
 import { NextRunText } from '@/features/tasks/components/next-run-text';
 import { scheduleOptions } from '@/features/tasks/lib/schedule';
 
@@ -35,7 +34,6 @@ export function ScheduleControl({ task }: { task: Task }) {
           ))}
         </select>
         {update.isPending ? <span className="spinner spinner-inline" aria-label="Saving schedule" /> : null}
-        {task.broken ? <BrokenBadge /> : null}
       </div>
       <p className="schedule-next">
         <NextRunText task={task} />

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { pushToast } from '@/lib/notifications';
 import { useCancelTask } from '@/features/tasks/api/cancel-task';
@@ -32,11 +33,18 @@ function Reason({ id, state }: { id: string; state: ActionState }) {
 export function TaskActions({ task, readiness, isTesting, onTestStarted }: Props) {
   const test = useTestTask(task.id, { onSuccess: onTestStarted });
   const run = useRunTask(task.id, { onSuccess: () => pushToast('Run started') });
-  const cancel = useCancelTask(task.id, { onSuccess: () => pushToast('Cancelling the run…', 'info') });
+  // Remember which run was asked to stop: it keeps running until its jobs finish their batch.
+  const [cancelledRunId, setCancelledRunId] = useState<number | null>(null);
+  const cancel = useCancelTask(task.id, {
+    onSuccess: () => {
+      setCancelledRunId(task.last_run?.id ?? null);
+      pushToast('Cancelling the run…', 'info');
+    },
+  });
 
   const testState = testAllState(task.status, readiness, isTesting || test.isPending);
   const runNow = runState(task.status, readiness, isTesting);
-  const cancelNow = cancelState(task.status);
+  const cancelNow = cancelState(task.status, cancelledRunId !== null && cancelledRunId === task.last_run?.id);
 
   return (
     <div className="task-actions">

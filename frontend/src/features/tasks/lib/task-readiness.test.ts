@@ -29,5 +29,6 @@ describe('Test all and Cancel', () => {
   it('Cancel only while running', () => {
     expect(cancelState('running').allowed).toBe(true);
     expect(cancelState('done')).toEqual({ allowed: false, reason: 'No run in progress.' });
+    expect(cancelState('running', true).reason).toMatch(/^Stopping/);
   });
 });

@@ -28,6 +28,7 @@ export function testAllState(taskStatus: string, readiness: AccountReadiness, is
   return allowed;
 }
 
-export function cancelState(taskStatus: string): ActionState {
-  return taskStatus === 'running' ? allowed : blocked('No run in progress.');
+export function cancelState(taskStatus: string, cancelRequested = false): ActionState {
+  if (taskStatus !== 'running') return blocked('No run in progress.');
+  return cancelRequested ? blocked('Stopping: each account ends after its current batch.') : allowed;
 }
