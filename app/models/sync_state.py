@@ -28,6 +28,9 @@ class FolderState(Base):
     uidnext: Mapped[int | None] = mapped_column(BigInteger)
     highest_modseq: Mapped[int | None] = mapped_column(BigInteger)
     dst_uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
+    # Destination UIDNEXT at the last checkpoint: only messages above it can be an unrecorded append
+    # from a crashed batch, so only those are checked by identity before appending again.
+    dst_uidnext: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

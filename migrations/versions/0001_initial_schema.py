@@ -218,6 +218,7 @@ def upgrade() -> None:
         sa.Column("uidnext", sa.BigInteger(), nullable=True),
         sa.Column("highest_modseq", sa.BigInteger(), nullable=True),
         sa.Column("dst_uidvalidity", sa.BigInteger(), nullable=True),
+        sa.Column("dst_uidnext", sa.BigInteger(), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"],
