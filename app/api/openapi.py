@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask import current_app, has_app_context
 from pydantic import TypeAdapter
 
 from app.api.spec import OPERATIONS, Operation
@@ -80,11 +81,18 @@ def _operation(op: Operation, path: str, components: dict[str, Any]) -> dict[str
 
 
 def build_document(prefixes: dict[str, str]) -> dict[str, Any]:
-    """prefixes: blueprint name -> URL prefix, as registered on the app."""
+    """prefixes: blueprint name -> URL prefix, used only outside an app context.
+
+    Inside one, each operation's path is its rule as registered in the app's URL map: a prefix given
+    to `register_blueprint(url_prefix=...)` never shows on `Blueprint.url_prefix`, so reading it
+    there documented "/tasks" for "/api/tasks".
+    """
+    registered = {r.endpoint: r.rule for r in current_app.url_map.iter_rules()} if has_app_context() else {}
     components: dict[str, Any] = {"Error": ERROR_SCHEMA}
     paths: dict[str, dict[str, Any]] = {}
     for op in OPERATIONS:
-        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", prefixes.get(op.tag, "") + op.rule)
+        rule = registered.get(op.name) or prefixes.get(op.tag, "") + op.rule
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
         paths.setdefault(path, {})[op.method.lower()] = _operation(op, path, components)
     return {
         "openapi": "3.1.0",
