@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.crypto import SecretBox
+from app.crypto import CredentialsKeyError, SecretBox
 from app.errors import Conflict, Invalid, NotFound
 from app.models import Account
 from app.models.enums import TestStatus
@@ -123,10 +123,17 @@ def _apply_side(box: SecretBox, account: Account, side: str, changes: dict[str, 
         setattr(account, f"{side}_username", username)
         changed = True
     password = changes.get(f"{side}_password")
-    if password is not None and password != box.decrypt(getattr(account, f"{side}_password_enc")):
+    if password is not None and not _same_secret(box, getattr(account, f"{side}_password_enc"), password):
         setattr(account, f"{side}_password_enc", box.encrypt(password))
         changed = True
     return changed
+
+
+def _same_secret(box: SecretBox, stored: bytes, password: str) -> bool:
+    try:
+        return box.decrypt(stored) == password
+    except CredentialsKeyError:
+        return False  # encrypted under another key: unusable, so any new password replaces it
 
 
 def delete_account(session: Session, account_id: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from cryptography.fernet import Fernet
 from flask import Flask
 
 from app.models import Account
@@ -169,3 +170,17 @@ def test_delete(api: ApiClient) -> None:
     for account_id in (2**31, 10**20):
         assert api.delete(f"/api/accounts/{account_id}").status_code == 404
         assert api.patch(f"/api/accounts/{account_id}", json={}).status_code == 404
+
+
+def test_patch_replaces_a_password_encrypted_under_another_key(api: ApiClient, app: Flask) -> None:
+    task = make_task(api)
+    account = make_account(api, task["id"])
+    _mark_tested(app, account["id"])
+    with session_of(app) as session:
+        row = session.get(Account, account["id"])
+        assert row is not None
+        row.dst_password_enc = Fernet(Fernet.generate_key()).encrypt(b"old")
+        session.commit()
+    response = api.patch(f"/api/accounts/{account['id']}", json={"dst_password": "old"})
+    assert response.status_code == 200 and response.json["test_dst_status"] == "untested"
+    assert app.extensions["imapcopier"].box.decrypt(_stored(app, account["id"]).dst_password_enc) == "old"
