@@ -2,9 +2,9 @@ import { fileURLToPath, URL } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
-// The Flask web process listens on 127.0.0.1:5000 in development; the websocket
-// lives under /api/ws, so the proxy must upgrade connections too.
-const apiTarget = 'http://127.0.0.1:5000';
+// The Flask web process listens on 127.0.0.1:5000 in development (API_TARGET
+// overrides it); the websocket lives under /api/ws, so the proxy upgrades too.
+const apiTarget = process.env.API_TARGET ?? 'http://127.0.0.1:5000';
 
 export default defineConfig({
   plugins: [react()],

@@ -6,13 +6,15 @@ import { AppRoot } from '@/app/routes/app-root';
 import { EndpointsRoute } from '@/app/routes/endpoints';
 import { LoginRoute } from '@/app/routes/login';
 import { NotFoundRoute } from '@/app/routes/not-found';
+import { RouteError } from '@/app/routes/route-error';
 import { TaskDetailRoute } from '@/app/routes/task-detail';
 import { TasksRoute } from '@/app/routes/tasks';
 
 const router = createBrowserRouter([
-  { path: paths.login.path, element: <LoginRoute /> },
+  { path: paths.login.path, element: <LoginRoute />, errorElement: <RouteError /> },
   {
     element: <RequireAuth />,
+    errorElement: <RouteError />,
     children: [
       {
         element: <AppRoot />,
