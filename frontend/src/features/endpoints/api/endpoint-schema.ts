@@ -18,6 +18,7 @@ export const endpointSchema = z.object({
   port: z.number(),
   tls_mode: z.enum(tlsModes),
   verify_tls: z.boolean(),
+  max_connections: z.number().nullish().transform((v) => v ?? null),
 });
 
 export type Endpoint = z.infer<typeof endpointSchema>;
@@ -36,7 +37,14 @@ export const endpointInputSchema = z.object({
     .max(65535, 'Ports go from 1 to 65535'),
   tls_mode: z.enum(tlsModes),
   verify_tls: z.boolean(),
+  /** Simultaneous accounts on this server; null uses the installation default. */
+  max_connections: z
+    .number({ error: 'Enter a whole number, or leave it empty' })
+    .int('Enter a whole number')
+    .min(1, 'At least 1')
+    .max(1000, 'At most 1000')
+    .nullable(),
 });
 
 export type EndpointInput = z.infer<typeof endpointInputSchema>;
-export const endpointFieldNames = ['name', 'host', 'port', 'tls_mode', 'verify_tls'] as const;
+export const endpointFieldNames = ['name', 'host', 'port', 'tls_mode', 'verify_tls', 'max_connections'] as const;

@@ -21,7 +21,7 @@ import { useUpdateEndpoint } from '@/features/endpoints/api/update-endpoint';
 
 type Props = { open: boolean; endpoint: Endpoint | null; onClose: () => void };
 
-const blank: EndpointInput = { name: '', host: '', port: 993, tls_mode: 'ssl', verify_tls: true };
+const blank: EndpointInput = { name: '', host: '', port: 993, tls_mode: 'ssl', verify_tls: true, max_connections: null };
 
 export function EndpointFormDialog({ open, endpoint, onClose }: Props) {
   return (
@@ -34,7 +34,16 @@ export function EndpointFormDialog({ open, endpoint, onClose }: Props) {
 function EndpointForm({ endpoint, onDone }: { endpoint: Endpoint | null; onDone: () => void }) {
   const form = useForm<EndpointInput>({
     resolver: zodResolver(endpointInputSchema),
-    defaultValues: endpoint ?? blank,
+    defaultValues: endpoint
+      ? {
+          name: endpoint.name,
+          host: endpoint.host,
+          port: endpoint.port,
+          tls_mode: endpoint.tls_mode,
+          verify_tls: endpoint.verify_tls,
+          max_connections: endpoint.max_connections,
+        }
+      : blank,
   });
   const create = useCreateEndpoint({
     onSuccess: (e) => {
@@ -110,6 +119,23 @@ function EndpointForm({ endpoint, onDone }: { endpoint: Endpoint | null; onDone:
         <label htmlFor="endpoint-verify-tls">Verify the server certificate</label>
       </div>
       <p className="field-hint">Turn verification off only for servers with a self-signed certificate you trust.</p>
+      <Field
+        label="Max simultaneous accounts (optional)"
+        htmlFor="endpoint-max-connections"
+        error={errors.max_connections?.message}
+        hint="Providers limit connections per server; leave empty for the default."
+      >
+        <input
+          {...fieldAria('endpoint-max-connections', errors.max_connections?.message, true)}
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={1000}
+          {...form.register('max_connections', {
+            setValueAs: (value: unknown) => (value === '' || value === null ? null : Number(value)),
+          })}
+        />
+      </Field>
       <div className="form-actions">
         <Button onClick={onDone}>Cancel</Button>
         <Button
