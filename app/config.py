@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.services.schedule import POLL_INTERVAL_SECONDS
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -34,6 +36,34 @@ class Settings(BaseSettings):
         10, ge=1, description="Default cap of simultaneous accounts per endpoint, across all workers"
     )
     worker_concurrency: int = Field(2, ge=1)
+    # The job system (workers/celery_app.py, app/services/runs.py). Tests shorten the timings.
+    broker_url: str | None = Field(
+        None, description="Celery broker + result backend; defaults to REDIS_URL (/metrics reads its queues)"
+    )
+    copy_time_limit_seconds: int = Field(
+        12 * 3600,
+        ge=60,
+        description="Hard time limit of one account copy job (the broker timeout is above it)",
+    )
+    scan_interval_seconds: float = Field(
+        float(POLL_INTERVAL_SECONDS), gt=0, description="Beat period of the due-task scan (tests shorten it)"
+    )
+    run_heartbeat_seconds: float = Field(
+        5.0, gt=0, description="How often a running job touches its run and reads cancel requests"
+    )
+    run_stale_seconds: float = Field(
+        180.0, gt=0, description="A run whose jobs have not beaten for this long is abandoned by the reaper"
+    )
+    run_queue_timeout_seconds: float = Field(
+        24 * 3600.0, gt=0, description="A run none of whose jobs ever started is abandoned after this"
+    )
+    semaphore_lease_seconds: float = Field(
+        60.0, gt=0, description="Lease of a per-endpoint connection slot; renewed by the heartbeat"
+    )
+    throttle_wait_max_seconds: float = Field(
+        3600.0, ge=0, description="Total back-off one account job may spend on a throttling server"
+    )
+    plan_timeout_seconds: float = Field(60.0, gt=0, description="How long GET /plan waits for its job")
 
     @field_validator("database_url")
     @classmethod

@@ -1,0 +1,154 @@
+"""Runs, schedules, connection tests and folder plans: the API side of the job system.
+
+Thin: parse -> service -> commit -> enqueue/publish. Nothing here talks IMAP or waits on a copy; the
+one wait is GET /plan, bounded by PLAN_TIMEOUT_SECONDS, for a short dry-run job.
+"""
+
+from __future__ import annotations
+
+import time
+
+import redis
+from celery.exceptions import TimeoutError as CeleryTimeout
+from flask import Blueprint
+
+from app import dispatch
+from app.api.health import READINESS_CHECKS
+from app.api.spec import operation
+from app.db import utcnow
+from app.errors import AppError, Conflict
+from app.events import EventType, publish, publish_outcome
+from app.extensions import db, resources
+from app.models import RunStatus
+from app.schemas.runs import (
+    CancelOut,
+    FolderMappingIn,
+    PlanFolder,
+    PlanOut,
+    PlanQuery,
+    RunDetail,
+    RunListQuery,
+    RunOut,
+    RunStarted,
+    ScheduleIn,
+    TestsQueued,
+)
+from app.services import run_log, runs, scheduling
+
+bp = Blueprint("runs", __name__)
+# The scheduler counts as stale when its last tick is this many scan intervals old.
+BEAT_STALE_INTERVALS = 3
+BEAT_FIRST_CHECK_KEY = "imapcopier:beat:first_check"
+
+
+class ImapUnavailable(AppError):
+    status = 502
+    code = "imap_error"
+
+
+class JobTimeout(AppError):
+    status = 504
+    code = "timeout"
+
+
+@operation(bp, "/tasks/<int:task_id>/run", "POST", response=RunStarted, status=202, errors=(409,))
+def run_task(task_id: int) -> RunStarted:
+    """Start a manual run now; 409 when the task is running or an account is not tested OK."""
+    claimed = runs.claim_manual_run(db(), task_id, utcnow())
+    db().commit()
+    dispatch.launch(dispatch.client(), resources(), claimed)
+    return RunStarted(run_id=claimed.run_id)
+
+
+@operation(bp, "/tasks/<int:task_id>/cancel", "POST", response=CancelOut, status=202, errors=(409,))
+def cancel_task(task_id: int) -> CancelOut:
+    """Cancel the running run: jobs stop after their current batch; 409 when nothing runs."""
+    outcome = runs.cancel_run(db(), task_id, utcnow())
+    db().commit()
+    publish(resources().redis, EventType.CANCELLED, task_id, run_id=outcome.run_id)
+    if outcome.finalized is not None:
+        publish_outcome(resources().redis, outcome.finalized)
+        return CancelOut(run_id=outcome.run_id, status=outcome.finalized.status)
+    return CancelOut(run_id=outcome.run_id, status=RunStatus.RUNNING)
+
+
+@operation(bp, "/tasks/<int:task_id>/test", "POST", response=TestsQueued, status=202)
+def test_task(task_id: int) -> TestsQueued:
+    """Test the logins of every account of the task (one job per account, results on the accounts)."""
+    account_ids = scheduling.account_ids(db(), task_id)
+    dispatch.test_accounts(dispatch.client(), account_ids)
+    return TestsQueued(account_ids=account_ids)
+
+
+@operation(bp, "/accounts/<int:account_id>/test", "POST", response=TestsQueued, status=202)
+def test_account(account_id: int) -> TestsQueued:
+    """Test one account's logins on both sides (the result lands on the account and as an event)."""
+    scheduling.task_of_account(db(), account_id)
+    dispatch.test_accounts(dispatch.client(), [account_id])
+    return TestsQueued(account_ids=[account_id])
+
+
+@operation(bp, "/tasks/<int:task_id>/schedule", "PUT", body=ScheduleIn, status=204, errors=(409,))
+def set_schedule(task_id: int, body: ScheduleIn) -> None:
+    """Set the schedule: 0 turns it off (and clears broken); a preset needs every account tested OK."""
+    scheduling.set_schedule(db(), task_id, body.interval_seconds, utcnow())
+    db().commit()
+
+
+@operation(bp, "/tasks/<int:task_id>/folder-mapping", "PUT", body=FolderMappingIn, status=204, errors=(409,))
+def set_folder_mapping(task_id: int, body: FolderMappingIn) -> None:
+    """Replace the task's explicit folder mapping and excluded folders; 409 while it runs."""
+    scheduling.set_folder_mapping(db(), task_id, body.folder_mapping, body.exclude_folders)
+    db().commit()
+
+
+@operation(bp, "/tasks/<int:task_id>/runs", "GET", query=RunListQuery, response=list[RunOut])
+def list_runs(task_id: int, query: RunListQuery) -> list[RunOut]:
+    """The task's run log, newest first."""
+    return [RunOut.model_validate(run) for run in run_log.list_runs(db(), task_id, query.limit)]
+
+
+@operation(bp, "/runs/<int:run_id>", "GET", response=RunDetail)
+def get_run(run_id: int) -> RunDetail:
+    """One run with its per-account results and their errors."""
+    return run_log.run_detail(db(), run_id)
+
+
+@operation(bp, "/tasks/<int:task_id>/plan", "GET", query=PlanQuery, response=PlanOut, errors=(409, 502, 504))
+def plan(task_id: int, query: PlanQuery) -> PlanOut:
+    """Dry-run folder plan (source -> destination, counts, sizes) computed by a worker; nothing written."""
+    account_ids = scheduling.account_ids(db(), task_id)
+    if not account_ids:
+        raise Conflict(f"task {task_id} has no accounts to plan with")
+    account_id = query.account_id or account_ids[0]
+    if account_id not in account_ids:
+        raise Conflict(f"account {account_id} is not in task {task_id}", {"account_id": "not in this task"})
+    db().close()  # no connection held while waiting for the worker
+    timeout = resources().settings.plan_timeout_seconds
+    try:
+        answer = dispatch.plan(dispatch.client(), task_id, account_id, timeout)
+    except CeleryTimeout as exc:
+        raise JobTimeout(f"no worker computed the plan within {timeout:.0f} s; are workers running?") from exc
+    if "error" in answer:
+        raise ImapUnavailable(answer["error"]["message"])
+    return PlanOut(account_id=account_id, folders=[PlanFolder.model_validate(f) for f in answer["folders"]])
+
+
+def beat_ready() -> tuple[bool, str]:
+    """Stale when the scan has not ticked for a few intervals (or never, a few intervals after the
+    first readiness check: a fresh install is not "stale" before beat had a chance to tick)."""
+    client, interval = resources().redis, resources().settings.scan_interval_seconds
+    now, limit = time.time(), BEAT_STALE_INTERVALS * interval
+    try:
+        last = client.get(dispatch.BEAT_TICK_KEY)
+        if last is None:
+            client.set(BEAT_FIRST_CHECK_KEY, str(now), nx=True)
+            first = float(client.get(BEAT_FIRST_CHECK_KEY) or now)
+            return (now - first <= limit, "stale: the scheduler (celery beat) has not ticked yet")
+    except redis.RedisError as exc:
+        return (False, f"error: {type(exc).__name__}")
+    age = now - float(last)
+    return (age <= limit, f"stale: last scheduler tick {age:.0f} s ago")
+
+
+READINESS_CHECKS["scheduler"] = beat_ready

@@ -1,0 +1,133 @@
+"""The only place app/ enqueues Celery work: by task name (app/ never imports workers/), and only
+after the caller has committed the rows the job will read.
+
+The Celery configuration both sides share (broker, routes, result expiry) is here too, so a producer
+(the API, or the scan inside a worker) and the workers agree on queues and on how long chord state
+lives.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from celery import Celery, chord, signature
+from celery.canvas import Signature
+from flask import current_app
+
+from app.config import Settings
+from app.db import utcnow
+from app.events import EventType, publish, publish_outcome
+from app.extensions import Resources, resources
+from app.services.runs import ClaimedRun, finalize_run
+
+logger = logging.getLogger(__name__)
+
+COPY_QUEUE = "copy"  # long jobs: one account copy each, minutes to hours
+DEFAULT_QUEUE = "default"  # short jobs: scan, reap, finalize, connection tests, plans
+COPY_ACCOUNT = "runs.copy_account"
+FINALIZE_RUN = "runs.finalize_run"
+ON_CHORD_ERROR = "runs.on_chord_error"
+TEST_ACCOUNT = "runs.test_account"
+PLAN_TASK = "runs.plan_task"
+SCAN_DUE_TASKS = "runs.scan_due_tasks"
+REAP_STALE = "runs.reap_stale"
+# Written by every scan: /readyz reports the scheduler stale when it is older than a few intervals.
+BEAT_TICK_KEY = "imapcopier:beat:last_tick"
+# Separate queues so a short job never waits behind hours of copying on the same worker slots.
+TASK_ROUTES = {COPY_ACCOUNT: {"queue": COPY_QUEUE}, "runs.*": {"queue": DEFAULT_QUEUE}}
+
+
+def broker_url(settings: Settings) -> str:
+    return settings.broker_url or settings.redis_url
+
+
+def shared_config(settings: Settings) -> dict[str, Any]:
+    """Configuration every Celery app of the product uses, producer or worker."""
+    return {
+        "broker_url": broker_url(settings),
+        "result_backend": broker_url(settings),
+        "task_routes": TASK_ROUTES,
+        "task_default_queue": DEFAULT_QUEUE,
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "enable_utc": True,
+        # Trap: the Redis backend keeps a chord's join counter under a key that expires after
+        # result_expires (refreshed as each header job reports). A run of hundreds of accounts
+        # queued behind others can take days, so keep results a week, well above the longest run;
+        # if the counter vanished anyway, the reaper finalizes the run from Postgres.
+        "result_expires": timedelta(days=7),
+        "broker_connection_retry_on_startup": True,
+    }
+
+
+def make_client(settings: Settings) -> Celery:
+    """A producer-only Celery app (no tasks registered: everything is sent by name)."""
+    client = Celery("imapcopier-client", set_as_current=False)
+    client.conf.update(shared_config(settings))
+    return client
+
+
+def client() -> Celery:
+    """The Flask app's Celery producer, made on first use."""
+    found: Celery | None = current_app.extensions.get("imapcopier.celery")
+    if found is None:
+        found = make_client(resources().settings)
+        current_app.extensions["imapcopier.celery"] = found
+    return found
+
+
+def _sig(celery: Celery, name: str, *args: Any, queue: str = DEFAULT_QUEUE) -> Signature[Any]:
+    # Immutable: the callback takes the run id only; it reads the account results from Postgres.
+    return signature(name, args=args, queue=queue, immutable=True, app=celery)
+
+
+def start_run(celery: Celery, run_id: int, account_ids: tuple[int, ...] | list[int]) -> None:
+    """One chord per run: a copy job per account on the copy queue, finalize_run as the callback and
+    on_chord_error as the errback (both call the same idempotent finalize)."""
+    if not account_ids:
+        celery.send_task(FINALIZE_RUN, args=(run_id,), queue=DEFAULT_QUEUE)
+        return
+    header = [_sig(celery, COPY_ACCOUNT, run_id, account_id, queue=COPY_QUEUE) for account_id in account_ids]
+    body = _sig(celery, FINALIZE_RUN, run_id)
+    body.on_error(_sig(celery, ON_CHORD_ERROR, run_id))
+    chord(header, app=celery)(body)
+    logger.info("dispatch.run run_id=%s accounts=%d", run_id, len(account_ids))
+
+
+def launch(celery: Celery, res: Resources, claimed: ClaimedRun) -> None:
+    """After the claim's commit: announce the run and dispatch its chord. If the broker cannot take
+    it, the run is closed at once as abandoned (an infrastructure failure) instead of hanging."""
+    data = {"trigger": claimed.trigger.value, "accounts": len(claimed.account_ids)}
+    publish(res.redis, EventType.RUN_STARTED, claimed.task_id, run_id=claimed.run_id, data=data)
+    try:
+        start_run(celery, claimed.run_id, claimed.account_ids)
+    except Exception:  # kombu/redis/socket errors alike: the run must not stay open with no jobs
+        logger.exception("dispatch.run_failed run_id=%s", claimed.run_id)
+        with res.sessions.begin() as session:
+            outcome = finalize_run(session, claimed.run_id, utcnow())
+        if outcome is not None:
+            publish_outcome(res.redis, outcome)
+
+
+def test_accounts(celery: Celery, account_ids: list[int]) -> None:
+    """One connection-test job per account (it tests both sides)."""
+    for account_id in account_ids:
+        celery.send_task(TEST_ACCOUNT, args=(account_id,), queue=DEFAULT_QUEUE)
+    logger.info("dispatch.tests accounts=%d", len(account_ids))
+
+
+def plan(celery: Celery, task_id: int, account_id: int, timeout: float) -> dict[str, Any]:
+    """Run the dry-run plan job and wait for it (bounded).
+
+    Raises: celery.exceptions.TimeoutError when no worker answered in time.
+    """
+    # expires: if no worker picks it up before the caller gives up, nobody needs the answer.
+    result = celery.send_task(PLAN_TASK, args=(task_id, account_id), queue=DEFAULT_QUEUE, expires=timeout)
+    try:
+        answer: dict[str, Any] = result.get(timeout=timeout, propagate=True)
+    finally:
+        result.forget()
+    return answer

@@ -1,0 +1,171 @@
+"""Rows and checks for the job-system tests: tasks on the Dovecot pair, waiting for runs, compares."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from app.crypto import SecretBox
+from app.db import utcnow
+from app.models import Account, AccountRun, Endpoint, Run, Task
+from app.models.enums import TestStatus
+from app.services.schedule import next_run_at
+from tests.settings import TEST_CREDENTIALS_KEY
+from workers.devservers import ImapServer
+from workers.engine.copier import compare_account
+from workers.engine.imap import ImapEndpoint
+from workers.engine.results import AccountComparison
+
+T = TypeVar("T")
+BOX = SecretBox(TEST_CREDENTIALS_KEY)
+
+
+@dataclass(frozen=True)
+class Mailbox:
+    src_user: str
+    dst_user: str
+    dst_password: str | None = None  # None: the server's; a wrong one makes the account fail
+
+
+@dataclass(frozen=True)
+class Built:
+    task_id: int
+    account_ids: list[int]
+    src_endpoint_id: int
+    dst_endpoint_id: int
+
+
+def _endpoint(session: Session, server: ImapServer, max_connections: int | None) -> Endpoint:
+    row = Endpoint(
+        name=server.name,
+        host=server.host,
+        port=server.port_plain,
+        tls_mode="plain",
+        verify_tls=True,
+        max_connections=max_connections,
+    )
+    session.add(row)
+    return row
+
+
+def make_task(
+    engine: Engine,
+    src: ImapServer,
+    dst: ImapServer,
+    mailboxes: list[Mailbox],
+    *,
+    tested: bool = True,
+    interval: int = 0,
+    anchor: datetime | None = None,
+    max_connections: int | None = None,
+) -> Built:
+    """A task with accounts (tested OK by default) and, with `interval`, a schedule due at anchor+interval."""
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        src_row, dst_row = _endpoint(session, src, max_connections), _endpoint(session, dst, max_connections)
+        session.flush()
+        anchor = anchor or utcnow()
+        task = Task(
+            name="job test",
+            src_endpoint_id=src_row.id,
+            dst_endpoint_id=dst_row.id,
+            folder_mapping={},
+            exclude_folders=[],
+            schedule_interval_seconds=interval,
+            schedule_anchor=anchor if interval else None,
+            next_due_at=next_run_at(interval, anchor, None),
+        )
+        session.add(task)
+        session.flush()
+        status = TestStatus.OK if tested else TestStatus.UNTESTED
+        accounts = [
+            Account(
+                task_id=task.id,
+                src_username=box.src_user,
+                src_password_enc=BOX.encrypt(src.password),
+                dst_username=box.dst_user,
+                dst_password_enc=BOX.encrypt(box.dst_password or dst.password),
+                test_src_status=status,
+                test_dst_status=status,
+            )
+            for box in mailboxes
+        ]
+        session.add_all(accounts)
+        session.flush()
+        return Built(task.id, [a.id for a in accounts], src_row.id, dst_row.id)
+
+
+def wait_for(predicate: Callable[[], T | None], timeout: float, what: str, interval: float = 0.1) -> T:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(interval)
+
+
+def get_run(engine: Engine, run_id: int) -> Run:
+    with Session(engine, expire_on_commit=False) as session:
+        run = session.get(Run, run_id)
+        assert run is not None
+        return run
+
+
+def get_task(engine: Engine, task_id: int) -> Task:
+    with Session(engine, expire_on_commit=False) as session:
+        task = session.get(Task, task_id)
+        assert task is not None
+        return task
+
+
+def runs_of(engine: Engine, task_id: int) -> list[Run]:
+    with Session(engine, expire_on_commit=False) as session:
+        return list(session.scalars(select(Run).where(Run.task_id == task_id).order_by(Run.id)))
+
+
+def account_runs(engine: Engine, run_id: int) -> list[AccountRun]:
+    with Session(engine, expire_on_commit=False) as session:
+        query = select(AccountRun).where(AccountRun.run_id == run_id).order_by(AccountRun.account_id)
+        return list(session.scalars(query))
+
+
+def wait_finished(engine: Engine, run_id: int, timeout: float = 60.0) -> Run:
+    def finished() -> Run | None:
+        run = get_run(engine, run_id)
+        return run if run.finished_at is not None else None
+
+    return wait_for(finished, timeout, f"run {run_id} to finish")
+
+
+def wait_progress(engine: Engine, run_id: int, copied: int, timeout: float = 30.0) -> list[AccountRun]:
+    """Until the run's account runs have recorded at least `copied` messages between them."""
+
+    def progressed() -> list[AccountRun] | None:
+        rows = account_runs(engine, run_id)
+        return rows if sum(row.copied for row in rows) >= copied else None
+
+    return wait_for(progressed, timeout, f"run {run_id} to copy {copied} messages", interval=0.05)
+
+
+def compare(src: ImapServer, dst: ImapServer, src_user: str, dst_user: str) -> AccountComparison:
+    """The engine's compare (what `imapcopier compare` prints): missing and duplicated messages."""
+    return compare_account(
+        ImapEndpoint(src.host, src.port_plain, "plain", src_user, src.password),
+        ImapEndpoint(dst.host, dst.port_plain, "plain", dst_user, dst.password),
+    )
+
+
+def shift(when: datetime, seconds: float) -> datetime:
+    return when + timedelta(seconds=seconds)
+
+
+def as_dict(run: Run) -> dict[str, Any]:
+    return {c: getattr(run, c) for c in ("status", "trigger", "total_copied", "total_errors")}

@@ -1,0 +1,128 @@
+"""Fixtures for the job system: settings with short timings, real worker processes, a large source
+mailbox shared by the session, and builders for tasks whose accounts point at the Dovecot pair."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy.engine import Engine
+
+from app.config import Settings
+from tests.jobs.workers import WorkerPool, beat
+from tests.settings import TEST_CREDENTIALS_KEY, make_test_settings, test_redis_url
+from workers.devservers import ImapServer
+
+# Short timings so that heartbeats, the reaper and the scan happen within a test's seconds.
+FAST = {
+    "scan_interval_seconds": 1.0,
+    "run_heartbeat_seconds": 0.5,
+    "run_stale_seconds": 4.0,
+    "semaphore_lease_seconds": 5.0,
+    "plan_timeout_seconds": 30.0,
+}
+BIG_SOURCE_MESSAGES = 1500
+BIG_SOURCES = 2
+
+
+def broker_url() -> str:
+    """The broker on its own Redis db: the `app` fixture flushes the events db before every test,
+    which would also wipe the broker's queue bindings under the running workers."""
+    url = test_redis_url()
+    match = re.search(r"/(\d+)$", url)
+    db = int(match.group(1)) if match else 0
+    return re.sub(r"/\d+$", "", url) + f"/{db + 1}"
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    """Test settings plus the job system's: separate broker db, short heartbeats and stale limits."""
+    return make_test_settings(broker_url=broker_url(), **FAST)
+
+
+@pytest.fixture(scope="session")
+def worker_env(settings: Settings, engine: Engine) -> dict[str, str]:
+    """The environment of worker and beat processes: the test database, Redis dbs and key."""
+    redis.Redis.from_url(broker_url()).flushdb()
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "BROKER_URL": broker_url(),
+        "SECRET_KEY": settings.secret_key,
+        "CREDENTIALS_KEY": TEST_CREDENTIALS_KEY,
+        "LOG_LEVEL": "INFO",
+    }
+    env.update({name.upper(): str(value) for name, value in FAST.items()})
+    return env
+
+
+@pytest.fixture(scope="session")
+def worker_pool(worker_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkerPool]:
+    pool = WorkerPool(worker_env, tmp_path_factory.mktemp("celery"))
+    yield pool
+    pool.stop_all()
+
+
+@pytest.fixture
+def one_worker(worker_pool: WorkerPool) -> WorkerPool:
+    """One worker process (concurrency 1) consuming both queues."""
+    worker_pool.ensure("w1")
+    return worker_pool
+
+
+@pytest.fixture
+def two_workers(worker_pool: WorkerPool) -> WorkerPool:
+    """Two worker processes (concurrency 1 each) consuming both queues."""
+    worker_pool.ensure("w1", "w2")
+    return worker_pool
+
+
+@pytest.fixture
+def beat_process(worker_env: dict[str, str], tmp_path: Path) -> Iterator[None]:
+    """A real celery beat ticking every second."""
+    proc = beat(worker_env, tmp_path)
+    proc.start(ready_marker="beat: Starting")
+    yield
+    proc.stop()
+
+
+@pytest.fixture(scope="session")
+def big_sources(src_server: ImapServer) -> Iterator[list[str]]:
+    """Source users holding the test corpus plus 1,500 small messages each: copies that last seconds.
+
+    Shared read-only by the session's tests; each test copies them to its own destination users.
+    """
+    from tests.imap_fixtures import new_username
+    from workers.corpus import generate, new_messages
+    from workers.corpus_imap import load_corpus
+
+    folders = ("INBOX", "Archive/2023", "Projects")
+    messages = [*generate("test"), *new_messages(BIG_SOURCE_MESSAGES, folders=folders)]
+    usernames = [new_username("bigsrc") for _ in range(BIG_SOURCES)]
+    with ThreadPoolExecutor(max_workers=BIG_SOURCES) as pool:
+        list(pool.map(lambda user: load_corpus(src_server, user, messages), usernames))
+    yield usernames
+    for username in usernames:
+        src_server.reset_user(username)
+
+
+@pytest.fixture
+def big_source(big_sources: list[str]) -> str:
+    return big_sources[0]
+
+
+@pytest.fixture
+def dst_users(dst_server: ImapServer) -> Iterator[list[str]]:
+    """Fresh destination users; their mail is deleted afterwards."""
+    from tests.imap_fixtures import new_username
+
+    users = [new_username("dst") for _ in range(8)]
+    yield users
+    for user in users:
+        dst_server.reset_user(user)

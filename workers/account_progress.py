@@ -1,0 +1,111 @@
+"""The engine's `on_event` for a job: publish each event and persist the account run's progress.
+
+Counters are persisted when a folder finishes and at most every `save_every` seconds in between, each
+in its own short transaction, so the run page shows live figures and a job killed mid-account
+leaves what it did on record. Nothing here may raise into the engine: a lost progress write is
+logged and the copy goes on (the final result is written by the job anyway).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.events import EventType
+from app.services import account_runs
+from app.services.account_runs import Counters
+from workers.engine.events import EngineEvent, ErrorEvent, FolderDone, FolderStarted, PlanEvent, Progress
+from workers.engine.results import AccountResult, FolderResult
+from workers.events import JobEvents
+
+logger = logging.getLogger(__name__)
+SAVE_EVERY = 2.0
+_SUMMED = ("copied", "skipped", "errors", "bytes", "flags_updated", "seconds")
+
+
+def _counters(item: FolderResult | Progress | AccountResult) -> Counters:
+    return Counters(item.copied, item.skipped, item.errors, item.bytes)
+
+
+class AccountProgress:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        account_run_id: int,
+        base: Counters,
+        events: JobEvents,
+        save_every: float = SAVE_EVERY,
+    ) -> None:
+        self._sessions = sessions
+        self._account_run_id = account_run_id
+        self._events = events
+        self._save_every = save_every
+        self._last_save = 0.0
+        self.base = base  # earlier attempts (a redelivered job, a throttled retry)
+        self._done = Counters()  # folders finished in this attempt
+        self._current = Counters()  # the folder being copied
+        self.folders: dict[str, dict[str, Any]] = {}
+
+    def totals(self) -> Counters:
+        return self.base.plus(self._done).plus(self._current)
+
+    def on_event(self, event: EngineEvent) -> None:
+        if isinstance(event, PlanEvent):
+            self._plan(event)
+        elif isinstance(event, FolderStarted):
+            self._events.emit(EventType.FOLDER, {**event.to_dict(), "state": "started"})
+        elif isinstance(event, Progress):
+            self._current = _counters(event)
+            self._events.progress({**event.to_dict(), "account": self._totals_dict()})
+            self._save(force=False)
+        elif isinstance(event, FolderDone):
+            self._folder_done(event.result)
+        elif isinstance(event, ErrorEvent):
+            self._events.emit(EventType.ERROR, event.error.model_dump())
+
+    def _plan(self, event: PlanEvent) -> None:
+        self._events.emit(EventType.PLAN, event.to_dict())
+        messages = sum(item.messages if item.pending is None else item.pending for item in event.folders)
+        sizes = [item.size for item in event.folders]
+        nbytes = None if any(size is None for size in sizes) else sum(size or 0 for size in sizes)
+        try:
+            with self._sessions.begin() as session:
+                account_runs.set_plan(session, self._account_run_id, messages, nbytes)
+        except SQLAlchemyError:
+            logger.warning("progress.plan_not_saved account_run_id=%s", self._account_run_id, exc_info=True)
+
+    def _folder_done(self, result: FolderResult) -> None:
+        self._done, self._current = self._done.plus(_counters(result)), Counters()
+        entry = result.model_dump()
+        earlier = self.folders.get(result.folder)
+        if earlier is not None:  # the same folder in an earlier attempt: add up its figures
+            entry.update({key: earlier[key] + entry[key] for key in _SUMMED})
+        self.folders[result.folder] = entry
+        self._events.flush()
+        self._events.emit(EventType.FOLDER, {**entry, "state": "done", "account": self._totals_dict()})
+        self._save(force=True)
+
+    def next_attempt(self, result: AccountResult) -> None:
+        """Fold a throttled attempt into the base; its final throttle error is not a mail error."""
+        done = _counters(result)
+        self.base = self.base.plus(Counters(done.copied, done.skipped, max(done.errors - 1, 0), done.bytes))
+        self._done = self._current = Counters()
+
+    def _totals_dict(self) -> dict[str, int]:
+        return dataclasses.asdict(self.totals())
+
+    def _save(self, force: bool) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_save < self._save_every:
+            return
+        self._last_save = now
+        try:
+            with self._sessions.begin() as session:
+                account_runs.save_progress(session, self._account_run_id, self.totals(), self.folders)
+        except SQLAlchemyError:
+            logger.warning("progress.not_saved account_run_id=%s", self._account_run_id, exc_info=True)

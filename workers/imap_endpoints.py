@@ -1,0 +1,49 @@
+"""Engine inputs from stored rows: the only place a stored password is decrypted for a job."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from app.config import Settings
+from app.crypto import SecretBox
+from app.services.account_runs import AccountLogin, EndpointSpec
+from workers.engine.imap import ImapEndpoint, TlsMode
+from workers.engine.options import CopyOptions
+
+
+def imap_endpoint(
+    spec: EndpointSpec, username: str, password_enc: bytes, box: SecretBox, settings: Settings
+) -> ImapEndpoint:
+    """Raises: app.crypto.CredentialsKeyError when the stored password cannot be decrypted."""
+    return ImapEndpoint(
+        host=spec.host,
+        port=spec.port,
+        tls_mode=cast(TlsMode, spec.tls_mode),
+        username=username,
+        password=box.decrypt(password_enc),
+        verify_tls=spec.verify_tls,
+        timeout=settings.imap_timeout_seconds,
+        ca_file=settings.imap_ca_file,
+    )
+
+
+def imap_endpoints(
+    login: AccountLogin, box: SecretBox, settings: Settings
+) -> tuple[ImapEndpoint, ImapEndpoint]:
+    """Raises: app.crypto.CredentialsKeyError."""
+    return (
+        imap_endpoint(login.src, login.src_username, login.src_password_enc, box, settings),
+        imap_endpoint(login.dst, login.dst_username, login.dst_password_enc, box, settings),
+    )
+
+
+def copy_options(login: AccountLogin) -> CopyOptions:
+    """The task's folder rules; excluded folders are names (with their subtree) or regexes."""
+    return CopyOptions(folder_mapping=login.folder_mapping, exclude=login.exclude_folders)
+
+
+def slot_limits(login: AccountLogin, settings: Settings) -> dict[int, int]:
+    """Max simultaneous accounts per endpoint (one slot per distinct endpoint a job uses)."""
+    return {
+        spec.id: spec.max_connections or settings.endpoint_max_connections for spec in (login.src, login.dst)
+    }

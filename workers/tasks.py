@@ -1,0 +1,171 @@
+"""The Celery tasks: thin edges that take ids, open their own short transactions, and call services
+(app/services/runs.py, account_runs.py) or jobs (workers/account_job.py, checks.py).
+
+Options are explicit on every task. `acks_late` only where a second delivery is harmless by
+construction: the scan and the claim are guarded in SQL, finalize is idempotent, a copy job's claim
+is a conditional UPDATE under the account's advisory lock, a connection test just tests again.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from celery import Task
+from celery.exceptions import Reject
+
+from app.db import utcnow
+from app.dispatch import (
+    BEAT_TICK_KEY,
+    COPY_ACCOUNT,
+    FINALIZE_RUN,
+    ON_CHORD_ERROR,
+    PLAN_TASK,
+    REAP_STALE,
+    SCAN_DUE_TASKS,
+    TEST_ACCOUNT,
+    launch,
+)
+from app.events import publish_outcome
+from app.logging_setup import log_context
+from app.services import account_runs, runs
+from workers import account_job, checks, context
+from workers.celery_app import celery_app, settings
+
+logger = logging.getLogger(__name__)
+# Short jobs: a scan, a finalize, a login test or a plan takes seconds; these bound a hung socket.
+SHORT_LIMIT, SHORT_SOFT_LIMIT = 120, 100
+COPY_TIME_LIMIT = settings.copy_time_limit_seconds
+
+
+def _finalize(run_id: int, *, settled_only: bool = False) -> str:
+    res = context.resources()
+    with log_context(run_id=run_id), res.sessions.begin() as session:
+        now = utcnow()
+        close = runs.finalize_if_settled if settled_only else runs.finalize_run
+        outcome = close(session, run_id, now)
+    if outcome is None:
+        return "already closed"
+    publish_outcome(res.redis, outcome)
+    return outcome.status.value
+
+
+@celery_app.task(
+    name=SCAN_DUE_TASKS,
+    acks_late=True,
+    ignore_result=True,
+    time_limit=SHORT_LIMIT,
+    soft_time_limit=SHORT_SOFT_LIMIT,
+)
+def scan_due_tasks(now_iso: str | None = None) -> int:
+    """Claim every due scheduled task and start its run; `now_iso` lets tests move the clock."""
+    res = context.resources()
+    now = datetime.fromisoformat(now_iso) if now_iso else utcnow()
+    res.redis.set(BEAT_TICK_KEY, str(utcnow().timestamp()))
+    with res.sessions.begin() as session:
+        claimed = runs.claim_due_runs(session, now)
+    for run in claimed:
+        launch(celery_app, res, run)
+    return len(claimed)
+
+
+class CopyAccountTask(Task):  # type: ignore[type-arg]
+    def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        """An unexpected error (a bug, the database): record it so the run's totals count it."""
+        run_id, account_id = args[0], args[1]
+        try:
+            with context.resources().sessions.begin() as session:
+                message = f"internal error: {exc.__class__.__name__}"
+                account_runs.fail(session, run_id, account_id, message, utcnow())
+        except Exception:  # the database may be what failed; the reaper closes the run then
+            logger.exception("copy_account.failure_not_recorded run_id=%s account_id=%s", run_id, account_id)
+
+
+@celery_app.task(
+    bind=True,
+    base=CopyAccountTask,
+    name=COPY_ACCOUNT,
+    acks_late=True,
+    # Limits come from the settings: the hard one bounds a single account copy (hours), the soft
+    # one lets the job record a "time limit" failure before it is killed.
+    time_limit=COPY_TIME_LIMIT,
+    soft_time_limit=COPY_TIME_LIMIT - min(300, COPY_TIME_LIMIT // 10),
+)
+def copy_account(self: Task, run_id: int, account_id: int) -> dict[str, Any]:  # type: ignore[type-arg]
+    """Copy one account of a run; returns its result (finalize reads Postgres, not this)."""
+    outcome = account_job.run(context.resources(), run_id, account_id, self.request.id, self.request.hostname)
+    if outcome.requeue:
+        raise Reject("worker shutting down", requeue=True)
+    if outcome.cancelled:
+        _finalize(run_id, settled_only=True)
+    return outcome.result
+
+
+@celery_app.task(
+    name=FINALIZE_RUN,
+    acks_late=True,
+    ignore_result=True,
+    time_limit=SHORT_LIMIT,
+    soft_time_limit=SHORT_SOFT_LIMIT,
+)
+def finalize_run(run_id: int) -> str:
+    """The chord callback: close the run from its account runs in Postgres."""
+    return _finalize(run_id)
+
+
+@celery_app.task(
+    name=ON_CHORD_ERROR,
+    acks_late=True,
+    ignore_result=True,
+    time_limit=SHORT_LIMIT,
+    soft_time_limit=SHORT_SOFT_LIMIT,
+)
+def on_chord_error(run_id: int) -> str:
+    """The chord errback (a copy job raised): the same idempotent finalize."""
+    logger.warning("runs.chord_error run_id=%s", run_id)
+    return _finalize(run_id)
+
+
+@celery_app.task(
+    name=REAP_STALE,
+    acks_late=True,
+    ignore_result=True,
+    time_limit=SHORT_LIMIT,
+    soft_time_limit=SHORT_SOFT_LIMIT,
+)
+def reap_stale() -> int:
+    """Close runs whose workers died or whose chord callback never came."""
+    res = context.resources()
+    settings = res.settings
+    with res.sessions.begin() as session:
+        outcomes = runs.reap_stale_runs(
+            session,
+            utcnow(),
+            timedelta(seconds=settings.run_stale_seconds),
+            timedelta(seconds=settings.run_queue_timeout_seconds),
+        )
+    for outcome in outcomes:
+        logger.warning("runs.reaped run_id=%s status=%s", outcome.run_id, outcome.status)
+        publish_outcome(res.redis, outcome)
+    return len(outcomes)
+
+
+@celery_app.task(
+    name=TEST_ACCOUNT,
+    acks_late=True,
+    ignore_result=True,
+    time_limit=SHORT_LIMIT,
+    soft_time_limit=SHORT_SOFT_LIMIT,
+)
+def test_account(account_id: int) -> dict[str, Any]:
+    """Log in to both sides of one account and store the result on it."""
+    with log_context(account_id=account_id):
+        return checks.test_account(context.resources(), account_id)
+
+
+@celery_app.task(name=PLAN_TASK, time_limit=SHORT_LIMIT, soft_time_limit=SHORT_SOFT_LIMIT)
+def plan_task(task_id: int, account_id: int) -> dict[str, Any]:
+    """The dry-run folder plan the API waits for (its result is read once, then forgotten)."""
+    with log_context(task_id=task_id, account_id=account_id):
+        return checks.plan_task(context.resources(), account_id)
