@@ -43,6 +43,7 @@ export function LiveProgress({ run, accountNames }: Props) {
           <RunStatusBadge status={run.status} testId="run-status" />
           <span className="muted small">
             Run #{run.runId}
+            {run.trigger ? ` · ${run.trigger}` : ''}
             {run.startedAt ? ` · started ${formatDateTime(run.startedAt)}` : ''}
             {elapsed !== null ? ` · ${running ? 'running for' : 'took'} ${formatDuration(elapsed)}` : ''}
           </span>

@@ -25,7 +25,7 @@ describe('reduceLiveRun', () => {
   it('follows one account from plan to done', () => {
     second = 0;
     const run = fold([
-      ev('run_started', { trigger: 'manual' }, null),
+      ev('run_started', { trigger: 'manual', accounts: 2 }, null),
       plan,
       ev('account_started', { attempt_base: 0 }),
       ev('folder', { folder: 'INBOX', dst_folder: 'INBOX', state: 'started' }),
@@ -43,6 +43,9 @@ describe('reduceLiveRun', () => {
     const a = run.accounts[7]!;
     expect(run.status).toBe('running');
     expect(run.startedAt).toBe('2025-11-28T12:00:01.000Z');
+    expect(run.trigger).toBe('manual');
+    // One of the two accounts has not reported yet: no total plan, and 0 of 2 done.
+    expect(runTotals(run)).toMatchObject({ accountsTotal: 2, accountsDone: 0, planComplete: false });
     expect(a).toMatchObject({
       status: 'running',
       folder: 'INBOX',

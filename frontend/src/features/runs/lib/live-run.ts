@@ -27,6 +27,9 @@ export type AccountProgress = {
 export type LiveRun = {
   runId: number;
   status: string;
+  trigger: string | null;
+  /** How many accounts the run started with (run_started says), before each reports. */
+  expectedAccounts: number | null;
   startedAt: string | null;
   finishedAt: string | null;
   accounts: Record<number, AccountProgress>;
@@ -40,7 +43,7 @@ export const isTerminal = (status: string): boolean => !['running', 'pending', '
 export const isSuccess = (status: string): boolean => status === 'done' || status === 'ok';
 
 export function emptyLiveRun(runId: number): LiveRun {
-  return { runId, status: 'running', startedAt: null, finishedAt: null, accounts: {} };
+  return { runId, status: 'running', trigger: null, expectedAccounts: null, startedAt: null, finishedAt: null, accounts: {} };
 }
 
 export function emptyAccount(accountId: number): AccountProgress {
@@ -185,7 +188,13 @@ export function reduceLiveRun(run: LiveRun, event: TaskEvent): LiveRun {
   const d = event.data;
   switch (event.type) {
     case 'run_started':
-      return { ...run, status: 'running', startedAt: str(d.started_at) ?? event.ts ?? run.startedAt };
+      return {
+        ...run,
+        status: 'running',
+        trigger: str(d.trigger) ?? run.trigger,
+        expectedAccounts: num(d.accounts) ?? run.expectedAccounts,
+        startedAt: str(d.started_at) ?? event.ts ?? run.startedAt,
+      };
     case 'cancelled':
     case 'run_done': {
       const status = event.type === 'cancelled' ? 'cancelled' : (str(d.status) ?? 'done');
@@ -215,7 +224,7 @@ type SnapshotAccount = {
 };
 
 type Snapshot = {
-  run: { id: number; status: string; started_at: string; finished_at: string | null };
+  run: { id: number; status: string; trigger?: string; started_at: string; finished_at: string | null };
   accounts: SnapshotAccount[];
 };
 
@@ -250,6 +259,8 @@ export function mergeSnapshot(live: LiveRun | undefined, snapshot: Snapshot | un
   return {
     runId: snapshot.run.id,
     status: snapshotFinal ? snapshot.run.status : base.status,
+    trigger: snapshot.run.trigger ?? base.trigger,
+    expectedAccounts: base.expectedAccounts,
     startedAt: base.startedAt ?? snapshot.run.started_at,
     finishedAt: snapshot.run.finished_at ?? base.finishedAt,
     accounts,
@@ -280,11 +291,11 @@ export function runTotals(run: LiveRun): RunTotals {
     bytes: 0,
     plannedMessages: 0,
     plannedBytes: 0,
-    planComplete: accounts.length > 0,
-    bytesPlanComplete: accounts.length > 0,
+    planComplete: accounts.length > 0 && accounts.length >= (run.expectedAccounts ?? 0),
+    bytesPlanComplete: accounts.length > 0 && accounts.length >= (run.expectedAccounts ?? 0),
     rate: 0,
     accountsDone: 0,
-    accountsTotal: accounts.length,
+    accountsTotal: Math.max(accounts.length, run.expectedAccounts ?? 0),
   };
   for (const a of accounts) {
     totals.copied += a.copied;
