@@ -41,6 +41,8 @@ def _migrate(url: str) -> None:
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     """Settings pointing at the test database and test Redis db."""
+    # Password hashing is deliberately slow in production; tests log in hundreds of times.
+    auth_service.HASH_METHOD = "pbkdf2:sha256:1000"
     return make_test_settings()
 
 

@@ -11,7 +11,8 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from app.errors import BadRequest, Invalid
+from app.errors import BadRequest, Invalid, NotFound
+from app.schemas.fields import MAX_ID
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def validation_error(exc: ValidationError) -> Invalid:
     fields: dict[str, str] = {}
     for err in exc.errors():
         name = ".".join(str(part) for part in err["loc"]) or "body"
-        fields.setdefault(name, err["msg"])
+        fields.setdefault(name, err["msg"].removeprefix("Value error, "))
     first = next(iter(fields.items()))
     return Invalid(f"invalid {first[0]}: {first[1]}", fields)
 
@@ -84,6 +85,8 @@ def operation(
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
         def view(**path: Any) -> Any:
+            if any(isinstance(value, int) and value > MAX_ID for value in path.values()):
+                raise NotFound("not found")  # no row has it, and the driver would overflow on it
             kwargs = dict(path)
             if body is not None:
                 kwargs["body"] = parse(body, _json_body())

@@ -14,6 +14,8 @@ from app.models import ApiToken, User
 
 TOKEN_PREFIX = "ic_"
 # A hash to compare against when the user does not exist, so timing does not reveal usernames.
+# werkzeug's default (scrypt). Tests lower it to a cheap pbkdf2 to keep the suite fast.
+HASH_METHOD = "scrypt"
 _DUMMY_HASH = generate_password_hash("not-a-password")
 
 
@@ -33,7 +35,7 @@ def set_admin(session: Session, username: str, password: str) -> User:
     if user is None:
         user = User(username=username, password_hash="")
         session.add(user)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = generate_password_hash(password, method=HASH_METHOD)
     return user
 
 
