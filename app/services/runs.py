@@ -241,13 +241,15 @@ def reap_stale_runs(
         )
     )
     open_job = exists().where(AccountRun.run_id == Run.id, AccountRun.status.in_(OPEN_ACCOUNT_STATES))
+    # Give the chord callback its chance first: it normally follows the last job within milliseconds.
+    recent_job = exists().where(AccountRun.run_id == Run.id, AccountRun.finished_at >= stale)
     started = exists().where(AccountRun.run_id == Run.id, AccountRun.started_at.is_not(None))
     running = exists().where(AccountRun.run_id == Run.id, AccountRun.status == AccountRunStatus.RUNNING)
     run_ids = session.scalars(
         select(Run.id).where(
             Run.finished_at.is_(None),
             or_(
-                ~open_job,  # every job reported: the chord callback was lost
+                and_(~open_job, ~recent_job),  # every job reported a while ago: the callback was lost
                 and_(Run.heartbeat_at < stale, started, ~running),  # its workers died mid-run
                 Run.heartbeat_at < now - queue_timeout,  # none of its jobs ever started
             ),

@@ -3,6 +3,7 @@ mailbox shared by the session, and builders for tasks whose accounts point at th
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterator
@@ -90,6 +91,14 @@ def beat_process(worker_env: dict[str, str], tmp_path: Path) -> Iterator[None]:
     proc.start(ready_marker="beat: Starting")
     yield
     proc.stop()
+
+
+@functools.cache
+def big_source_total() -> int:
+    """Messages in each big source: the test corpus plus the small ones."""
+    from workers.corpus import generate
+
+    return sum(1 for _ in generate("test")) + BIG_SOURCE_MESSAGES
 
 
 @pytest.fixture(scope="session")

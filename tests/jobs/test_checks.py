@@ -1,0 +1,112 @@
+"""Connection tests and folder plans as jobs, and the per-endpoint connection limit, with real workers."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.models import Account, enums
+from tests.conftest import ApiClient
+from tests.jobs.builders import Mailbox, compare, make_task, wait_finished, wait_for
+from tests.jobs.listen import EventLog
+from tests.jobs.workers import WorkerPool
+from workers.devservers import ImapServer
+
+pytestmark = [pytest.mark.celery, pytest.mark.imap]
+
+
+def _accounts(engine: Engine, ids: list[int]) -> list[Account]:
+    with Session(engine, expire_on_commit=False) as session:
+        return [session.get_one(Account, account_id) for account_id in ids]
+
+
+def test_connection_tests_store_results_on_the_accounts_and_publish_them(
+    api: ApiClient,
+    settings: Settings,
+    one_worker: WorkerPool,
+    clean_db: Engine,
+    src_server: ImapServer,
+    dst_server: ImapServer,
+    imap_user: str,
+) -> None:
+    good = Mailbox(imap_user, imap_user)
+    bad = Mailbox(f"{imap_user}-other", "someone-else", dst_password="not-the-password")
+    built = make_task(clean_db, src_server, dst_server, [good, bad], tested=False)
+    with EventLog(settings.redis_url, built.task_id) as events:
+        response = api.post(f"/api/tasks/{built.task_id}/test")
+        assert response.status_code == 202 and response.json == {"account_ids": built.account_ids}
+
+        def all_tested() -> list[Account] | None:
+            rows = _accounts(clean_db, built.account_ids)
+            return rows if all(row.tested_at for row in rows) else None
+
+        tested = wait_for(all_tested, 30, "both accounts to be tested")
+        wait_for(lambda: len(events.of("account_test")) == 2, 10, "two account_test events")
+    ok, failed = tested
+    assert (ok.test_src_status, ok.test_dst_status, ok.test_dst_error) == (
+        enums.TestStatus.OK,
+        enums.TestStatus.OK,
+        None,
+    )
+    assert failed.test_src_status == enums.TestStatus.OK and failed.test_dst_status == enums.TestStatus.FAIL
+    assert "login refused for someone-else" in (failed.test_dst_error or "")
+    assert "not-the-password" not in str(events.events)
+    by_account = {event["account_id"]: event["data"] for event in events.of("account_test")}
+    assert by_account[built.account_ids[1]]["test_dst_status"] == "fail"
+    # The task can now be scheduled only once every account passes.
+    assert api.put(f"/api/tasks/{built.task_id}/schedule", json={"interval_seconds": 3600}).status_code == 409
+    assert api.post(f"/api/accounts/{built.account_ids[0]}/test").status_code == 202
+    assert api.post("/api/accounts/99999/test").status_code == 404
+
+
+def test_plan_lists_source_and_destination_folders(
+    api: ApiClient,
+    one_worker: WorkerPool,
+    clean_db: Engine,
+    src_server: ImapServer,
+    dst_server: ImapServer,
+    loaded_source: object,
+    imap_user: str,
+) -> None:
+    built = make_task(clean_db, src_server, dst_server, [Mailbox(imap_user, imap_user)])
+    response = api.get(f"/api/tasks/{built.task_id}/plan")
+    assert response.status_code == 200, response.json
+    folders = {f["source"]: f for f in response.json["folders"]}
+    assert folders["INBOX"]["destination"] == "INBOX" and folders["INBOX"]["messages"] > 0
+    sent = folders["Sent Items"]
+    assert sent["special_use"] and sent["destination"] == dst_server.mailbox_name("Sent")
+    assert api.get(f"/api/tasks/{built.task_id}/plan?account_id=999").status_code == 409
+    wrong = make_task(clean_db, src_server, dst_server, [Mailbox(imap_user, "x", dst_password="wrong")])
+    assert api.get(f"/api/tasks/{wrong.task_id}/plan").status_code == 502
+
+
+def test_jobs_over_an_endpoint_limit_wait_instead_of_failing(
+    api: ApiClient,
+    settings: Settings,
+    two_workers: WorkerPool,
+    clean_db: Engine,
+    src_server: ImapServer,
+    dst_server: ImapServer,
+    big_sources: list[str],
+    dst_users: list[str],
+) -> None:
+    mailboxes = [Mailbox(src, dst) for src, dst in zip(big_sources, dst_users, strict=False)]
+    built = make_task(clean_db, src_server, dst_server, mailboxes, max_connections=1)
+    with EventLog(settings.redis_url, built.task_id) as events:
+        run = wait_finished(clean_db, api.post(f"/api/tasks/{built.task_id}/run").json["run_id"], timeout=90)
+    assert run.status == enums.RunStatus.DONE and run.total_errors == 0
+    waits = [e for e in events.of("progress") if e["data"].get("waiting")]
+    assert waits and "connection limit" in waits[0]["data"]["waiting"]
+    # One at a time: the waiting account started copying folders only after the other was done.
+    done_at = {e["account_id"]: i for i, e in enumerate(events.events) if e["type"] == "account_done"}
+    first_folder = {}
+    for i, event in enumerate(events.events):
+        if event["type"] == "folder":
+            first_folder.setdefault(event["account_id"], i)
+    waiter = waits[0]["account_id"]
+    other = next(a for a in built.account_ids if a != waiter)
+    assert first_folder[waiter] > done_at[other]
+    for box in mailboxes:
+        assert compare(src_server, dst_server, box.src_user, box.dst_user).complete
