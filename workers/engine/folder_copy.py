@@ -11,13 +11,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from workers.engine.appender import append_batch
+from workers.engine.appender import AppendOutcome, append_batch
 from workers.engine.dedup import scan_destination
 from workers.engine.errors import CopyError, MessageRefused
 from workers.engine.events import EventSink, Progress
 from workers.engine.fetcher import MessageMeta, batches, fetch_bodies, iter_meta
 from workers.engine.flag_sync import sync_flags
 from workers.engine.identity import IdentityIndex
+from workers.engine.large import SpooledMessage, append_spooled, spool
 from workers.engine.options import CopyOptions
 from workers.engine.plan import FolderMapping
 from workers.engine.prefetch import prefetched
@@ -43,12 +44,19 @@ class FolderTally:
 
 @dataclass
 class PreparedBatch:
-    """One batch read from the source: already on the destination, too big, or to append."""
+    """One batch read from the source: already on the destination, too big, or to append
+    (in memory, or spooled to disk when larger than `large_message_bytes`)."""
 
     metas: list[MessageMeta]
     found: list[MessageRecord] = field(default_factory=list)
     too_big: list[MessageMeta] = field(default_factory=list)
     messages: list[OutgoingMessage] = field(default_factory=list)
+    spooled: list[SpooledMessage] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Delete the spooled messages' temporary files."""
+        for message in self.spooled:
+            message.close()
 
 
 @dataclass
@@ -134,9 +142,12 @@ class FolderCopy:
         prepared = prefetched(self._prepare(batch, index, limit) for batch in groups)
         try:
             for batch in prepared:
-                if self.should_stop():
-                    return "cancelled"
-                records, highest = self._apply(batch)
+                try:
+                    if self.should_stop():
+                        return "cancelled"
+                    records, highest = self._apply(batch)
+                finally:
+                    batch.close()
                 highest_dst_uid = max(highest_dst_uid, highest)
                 if self.blocked_at is None:
                     state = state.replace(last_uid=batch.metas[-1].uid)
@@ -167,8 +178,17 @@ class FolderCopy:
                 prepared.too_big.append(meta)
             else:
                 outgoing.append(meta)
-        if outgoing:
-            prepared.messages = fetch_bodies(self.src, outgoing)
+        threshold = self.options.large_message_bytes
+        in_memory = [meta for meta in outgoing if meta.size <= threshold]
+        if in_memory:
+            prepared.messages = fetch_bodies(self.src, in_memory)
+        try:
+            for meta in outgoing:
+                if meta.size > threshold and (spooled := spool(self.src, meta)) is not None:
+                    prepared.spooled.append(spooled)
+        except BaseException:
+            prepared.close()
+            raise
         return prepared
 
     def _apply(self, batch: PreparedBatch) -> tuple[list[MessageRecord], int]:
@@ -179,21 +199,29 @@ class FolderCopy:
         for meta in batch.too_big:
             reason = f"message of {meta.size} bytes is over the destination's limit of {limit} bytes"
             self._failed(meta.uid, MessageRefused(reason))
-        if not batch.messages:
-            return records, 0
         highest = 0
-        outcomes = append_batch(self.dst, self.mapping.dst, batch.messages)
-        for message, outcome in zip(batch.messages, outcomes, strict=True):
-            if outcome.error is not None:
-                self._failed(message.src_uid, outcome.error)
-                continue
-            self.tally.copied += 1
-            self.tally.bytes += len(message.body)
-            records.append(MessageRecord(message.src_uid, outcome.dst_uid, message.flags))
-            if outcome.dst_uid is None:
-                self.dst_uids_unknown = True
-            highest = max(highest, outcome.dst_uid or 0)
+        if batch.messages:
+            outcomes = append_batch(self.dst, self.mapping.dst, batch.messages)
+            for message, outcome in zip(batch.messages, outcomes, strict=True):
+                highest = max(highest, self._appended(outcome, len(message.body), message.flags, records))
+        for spooled in batch.spooled:
+            outcome = append_spooled(self.dst, self.mapping.dst, spooled)
+            highest = max(highest, self._appended(outcome, spooled.size, spooled.flags, records))
         return records, highest
+
+    def _appended(
+        self, outcome: AppendOutcome, size: int, flags: frozenset[str], records: list[MessageRecord]
+    ) -> int:
+        """Count one append outcome; the destination UID (0 when unknown or refused)."""
+        if outcome.error is not None:
+            self._failed(outcome.src_uid, outcome.error)
+            return 0
+        self.tally.copied += 1
+        self.tally.bytes += size
+        records.append(MessageRecord(outcome.src_uid, outcome.dst_uid, flags))
+        if outcome.dst_uid is None:
+            self.dst_uids_unknown = True
+        return outcome.dst_uid or 0
 
     def _failed(self, uid: int, error: CopyError) -> None:
         self.tally.errors += 1

@@ -18,6 +18,8 @@ class CopyOptions:
     - `include` / `exclude`: folder names (with their subtree) or full-match regexes.
     - `batch_bytes` / `batch_messages`: one FETCH + one MULTIAPPEND per batch; a larger message
       travels alone. Memory stays around a few times `batch_bytes`.
+    - `large_message_bytes`: a message bigger than this is spooled to a temporary file and streamed
+      into its APPEND instead of being held in memory (see large.py).
     - `retries`: reconnections per folder after a dropped connection, with exponential backoff
       from `retry_wait` seconds (capped at `retry_wait_max`), before the account fails.
     """
@@ -27,6 +29,7 @@ class CopyOptions:
     exclude: tuple[str, ...] = ()
     batch_bytes: int = 8 * MB
     batch_messages: int = 50
+    large_message_bytes: int = 8 * MB
     max_error_records: int = 100
     retries: int = 3
     retry_wait: float = 1.0
