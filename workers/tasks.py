@@ -63,11 +63,15 @@ def scan_due_tasks(now_iso: str | None = None) -> int:
     res = context.resources()
     now = datetime.fromisoformat(now_iso) if now_iso else utcnow()
     res.redis.set(BEAT_TICK_KEY, str(utcnow().timestamp()))
-    with res.sessions.begin() as session:
-        claimed = runs.claim_due_runs(session, now)
-    for run in claimed:
-        launch(celery_app, res, run)
-    return len(claimed)
+    total = 0
+    while True:  # short transactions: one per batch, its runs dispatched right after its commit
+        with res.sessions.begin() as session:
+            claimed = runs.claim_due_runs(session, now, runs.SCAN_BATCH)
+        for run in claimed:
+            launch(celery_app, res, run)
+        total += len(claimed)
+        if len(claimed) < runs.SCAN_BATCH:
+            return total
 
 
 class CopyAccountTask(Task):  # type: ignore[type-arg]

@@ -26,10 +26,15 @@ OPEN_ACCOUNT_STATES = (AccountRunStatus.QUEUED, AccountRunStatus.RUNNING)
 # bound parameters, because a generic (prepared) plan cannot prove a parameterised predicate implies
 # the index's, and would fall back to a scan of all tasks.
 SCHEDULABLE = "t.schedule_interval_seconds > 0 AND NOT t.broken AND t.status <> 'running'"
+# Every account tested OK on both sides (and at least one: bool_and over no rows is NULL). A scalar
+# subquery, evaluated per due task through ix_accounts_task_id: as NOT EXISTS the planner turns it
+# into an anti-join that hashes the whole accounts table, a cost that grows with all accounts.
 TESTED_OK = (
-    "EXISTS (SELECT 1 FROM accounts a WHERE a.task_id = t.id) AND NOT EXISTS (SELECT 1 FROM accounts a"
-    " WHERE a.task_id = t.id AND (a.test_src_status <> 'ok' OR a.test_dst_status <> 'ok'))"
+    "(SELECT bool_and(a.test_src_status = 'ok' AND a.test_dst_status = 'ok')"
+    " FROM accounts a WHERE a.task_id = t.id)"
 )
+# Due tasks are claimed in batches of this many, each batch one short transaction.
+SCAN_BATCH = 100
 # One statement claims the due tasks and opens their runs: the conditional UPDATE (re-checked under
 # the row lock, SKIP LOCKED for a concurrent scan) is the claim, and the one-open-run unique index
 # turns a second claim of the same task into a no-op. Values of the statuses are the enums' own.
@@ -94,7 +99,7 @@ def _claim(session: Session, due_sql: str, trigger: Trigger, params: dict[str, o
     return [ClaimedRun(run_id, task_id, trigger, tuple(accounts)) for run_id, task_id, accounts in rows]
 
 
-def claim_due_runs(session: Session, now: datetime, limit: int = 1000) -> list[ClaimedRun]:
+def claim_due_runs(session: Session, now: datetime, limit: int = SCAN_BATCH) -> list[ClaimedRun]:
     """Claim up to `limit` due scheduled tasks and open a `scheduled` run (+ queued account runs) each.
 
     One indexed range read whose cost grows with the number of due tasks; two scans at once never
