@@ -9,6 +9,7 @@ from flask import current_app, has_app_context
 from pydantic import TypeAdapter
 
 from app.api.spec import OPERATIONS, Operation
+from app.schemas.fields import MAX_ID
 
 REF = "#/components/schemas/{model}"
 ERROR_SCHEMA = {
@@ -36,7 +37,12 @@ def _schema(tp: Any, components: dict[str, Any], mode: str) -> dict[str, Any]:
 
 def _parameters(op: Operation, path: str, components: dict[str, Any]) -> list[dict[str, Any]]:
     params: list[dict[str, Any]] = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+        }
         for name in re.findall(r"{(\w+)}", path)
     ]
     if op.query is not None:

@@ -11,7 +11,9 @@ from collections.abc import Iterator, Sequence
 import pytest
 from imapclient import IMAPClient
 
+from app.config import Settings
 from tests.imap_fixtures import new_username
+from tests.settings import make_test_settings
 from workers.devservers import SMALL_USER_PREFIX, ImapServer
 from workers.engine.copier import compare_account
 from workers.engine.imap import ImapEndpoint, TlsMode
@@ -85,6 +87,12 @@ def folder_uids(server: ImapServer, username: str, folder: str) -> list[int]:
         return sorted(client.search(["ALL"]))
     finally:
         client.logout()
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    """The shared test settings, but GET /plan gives up at once: no worker answers it here."""
+    return make_test_settings(plan_timeout_seconds=0.2)
 
 
 @pytest.fixture()
