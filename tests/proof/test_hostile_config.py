@@ -74,6 +74,7 @@ def test_port_that_never_answers_times_out(
         started = time.monotonic()
         result = copy_account(silent, good) if side == "src" else copy_account(good, silent)
         assert time.monotonic() - started < 4
+        assert hole.connections == 2  # one login test, one copy: nothing retried a dead port
     assert (result.status, result.error_code) == ("failed", "connect_failed")
 
 
