@@ -163,7 +163,7 @@ print(json.dumps({"before_kb": before, "peak_kb": peak, "status": result.status,
 """
 
 
-def test_50mb_message_copies_within_three_times_its_size_of_memory(
+def test_50mb_message_copies_in_less_memory_than_its_size(
     src_server: ImapServer, dst_server: ImapServer, imap_user: str
 ) -> None:
     import json
@@ -199,10 +199,10 @@ def test_50mb_message_copies_within_three_times_its_size_of_memory(
     growth = (figures["peak_kb"] - figures["before_kb"]) * 1024
     print(f"50 MB copy: RSS growth {growth / MB:.0f} MB ({growth / size:.2f}x)")
     assert (figures["status"], figures["copied"]) == ("ok", 2)
-    # Measured 3.0x: the body as fetched, imapclient's copy of it into a `_literal`, and the
-    # `{n+}` prefix concatenated onto that copy before sending. imaplib's CRLF regex in APPEND
-    # used to add 2.5x more (5.5x); a body held twice per batch by the prefetch would show too.
-    assert growth < 3.5 * size, f"RSS grew by {growth / MB:.0f} MB for a {size / MB:.0f} MB message"
+    # Messages over the spool threshold go to a temp file and stream into the APPEND literal
+    # (workers/engine/large.py): measured 0.2x. Holding the body whole would cost 1x, and
+    # imapclient's literal path 3x (it copies the body twice); imaplib's APPEND cost 5.7x.
+    assert growth < 1.0 * size, f"RSS grew by {growth / MB:.0f} MB for a {size / MB:.0f} MB message"
     assert compare(src_server, dst_server, imap_user).complete
 
 
