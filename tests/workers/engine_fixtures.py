@@ -63,13 +63,15 @@ def connect(server: ImapServer, username: str) -> IMAPClient:
 
 
 class CuttingProxy:
-    """A TCP relay to a real server that cuts its first `cuts` connections after `after` bytes
-    sent by the client: a connection dropped mid-APPEND, as a flaky network or a server restart does."""
+    """A TCP relay to a real server that cuts its first `cuts` connections (after the first `spare`)
+    after `after` bytes sent by the client: a connection dropped mid-APPEND, as a flaky network or a
+    server restart does. It counts the connections it relays."""
 
-    def __init__(self, port: int, after: int, cuts: int) -> None:
+    def __init__(self, port: int, after: int, cuts: int, spare: int = 0) -> None:
         self.target = ("127.0.0.1", port)
         self.after = after
         self.cuts = cuts
+        self.spare = spare
         self.connections = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._listener.getsockname()[1]
@@ -82,7 +84,8 @@ class CuttingProxy:
             except OSError:
                 return
             self.connections += 1
-            limit = self.after if self.connections <= self.cuts else None
+            cut = self.spare < self.connections <= self.spare + self.cuts
+            limit = self.after if cut else None
             server = socket.create_connection(self.target)
             threading.Thread(target=self._pump, args=(client, server, limit), daemon=True).start()
             threading.Thread(target=self._pump, args=(server, client, None), daemon=True).start()

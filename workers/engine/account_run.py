@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,22 +18,18 @@ from workers.engine.options import CopyOptions
 from workers.engine.plan import FolderMapping
 from workers.engine.results import AccountResult, AccountStatus, ErrorRecord, FolderResult, FolderStatusName
 from workers.engine.session import FolderStatus, ImapSession, open_sessions
-from workers.engine.state import FolderState, SyncState
+from workers.engine.state import FolderState, LockedState, SyncState
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass
-class AccountRun:
+class Lane:
+    """One source/destination session pair; an account copies folders on one or more lanes at once."""
+
     src_endpoint: ImapEndpoint
     dst_endpoint: ImapEndpoint
-    options: CopyOptions
-    state: SyncState
-    emit: Callable[[EngineEvent], None]
-    should_stop: Callable[[], bool]
-    folders: list[FolderResult] = field(default_factory=list)
-    errors: list[ErrorRecord] = field(default_factory=list)
-    error_count: int = 0
+    number: int = 0
     _sessions: tuple[ImapSession, ImapSession] | None = None
 
     @property
@@ -54,7 +51,7 @@ class AccountRun:
                 session.close()
             self._sessions = None
 
-    def _reconnect(self) -> None:
+    def reconnect(self) -> None:
         self.close()
         try:
             self.connect()
@@ -62,26 +59,85 @@ class AccountRun:
             # The server may be restarting: keep this retryable until the attempts run out.
             raise TransientImapError(exc.message) from exc
 
+
+@dataclass
+class AccountRun:
+    """Shared by the lanes of one account: `emit`, `report` and the state are serialised by a lock,
+    so the caller's callbacks and state store never run from two threads at once."""
+
+    src_endpoint: ImapEndpoint
+    dst_endpoint: ImapEndpoint
+    options: CopyOptions
+    state: SyncState
+    emit: Callable[[EngineEvent], None]
+    should_stop: Callable[[], bool]
+    folders: list[FolderResult] = field(default_factory=list)
+    errors: list[ErrorRecord] = field(default_factory=list)
+    error_count: int = 0
+    order: dict[str, int] = field(default_factory=dict)  # source folder -> plan position
+    aborted: threading.Event = field(default_factory=threading.Event)  # another lane failed
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def __post_init__(self) -> None:
+        self.lane = Lane(self.src_endpoint, self.dst_endpoint)
+        self.state = LockedState(self.state, self._lock)
+        self._emit = self.emit
+        self.emit = self._emit_locked
+
+    def stopping(self) -> bool:
+        """Cancelled by the caller, or another lane failed: stop before the next batch."""
+        return self.aborted.is_set() or self.should_stop()
+
+    def _emit_locked(self, event: EngineEvent) -> None:
+        with self._lock:
+            self._emit(event)
+
+    @property
+    def src(self) -> ImapSession:
+        return self.lane.src
+
+    @property
+    def dst(self) -> ImapSession:
+        return self.lane.dst
+
+    def connect(self) -> None:
+        self.lane.connect()
+
+    def close(self) -> None:
+        self.lane.close()
+
+    def new_lane(self, number: int) -> Lane:
+        return Lane(self.src_endpoint, self.dst_endpoint, number)
+
     def report(self, error: CopyError, folder: str | None, uid: int | None) -> None:
         """Count an error, keep the first `max_error_records`, and publish it."""
-        self.error_count += 1
-        record = ErrorRecord(code=error.code, reason=error.message, folder=folder, uid=uid)
-        if len(self.errors) < self.options.max_error_records:
-            self.errors.append(record)
-        logger.warning(
-            "copy.error code=%s folder=%s uid=%s reason=%s", error.code, folder, uid, error.message
-        )
-        self.emit(ErrorEvent(record))
+        with self._lock:
+            self.error_count += 1
+            record = ErrorRecord(code=error.code, reason=error.message, folder=folder, uid=uid)
+            if len(self.errors) < self.options.max_error_records:
+                self.errors.append(record)
+            logger.warning(
+                "copy.error code=%s folder=%s uid=%s reason=%s", error.code, folder, uid, error.message
+            )
+            self.emit(ErrorEvent(record))
+
+    def _done(self, result: FolderResult) -> None:
+        with self._lock:
+            self.folders.append(result)
+            self.emit(FolderDone(result))
 
     def skip_folder(self, mapping: FolderMapping) -> None:
-        result = FolderResult(folder=mapping.src, dst_folder=mapping.dst, status="failed")
-        self.folders.append(result)
-        self.emit(FolderDone(result))
+        self._done(FolderResult(folder=mapping.src, dst_folder=mapping.dst, status="failed"))
 
     def copy_folder(
-        self, mapping: FolderMapping, saved: FolderState | None, status: FolderStatus | None
+        self,
+        mapping: FolderMapping,
+        saved: FolderState | None,
+        status: FolderStatus | None,
+        lane: Lane | None = None,
     ) -> FolderStatusName:
-        """One folder, reconnecting after a dropped connection; a folder-level refusal is recorded.
+        """One folder on `lane` (default: the first), reconnecting after a dropped connection;
+        a folder-level refusal is recorded.
 
         Raises:
             TransientImapError when the connection keeps dropping; AuthFailed/TlsFailed on reconnect.
@@ -90,7 +146,7 @@ class AccountRun:
         started = time.monotonic()
         tally = FolderTally()
         try:
-            outcome = self._with_retries(mapping, saved, status, tally)
+            outcome = self._with_retries(lane or self.lane, mapping, saved, status, tally)
         except FolderUnavailable as exc:
             self.report(exc, mapping.src, None)
             outcome = "failed"
@@ -105,6 +161,7 @@ class AccountRun:
 
     def _with_retries(
         self,
+        lane: Lane,
         mapping: FolderMapping,
         saved: FolderState | None,
         status: FolderStatus | None,
@@ -122,10 +179,10 @@ class AccountRun:
         for attempt in retrying:
             with attempt:
                 if attempt.retry_state.attempt_number > 1:
-                    self._reconnect()
+                    lane.reconnect()
                     saved, status = self.state.load_folders().get(mapping.src), None
                 copy = FolderCopy(
-                    self.src, self.dst, mapping, self.state, self.options, self.emit, self.should_stop,
+                    lane.src, lane.dst, mapping, self.state, self.options, self.emit, self.stopping,
                     self.report, tally,
                 )  # fmt: skip
                 return copy.run(saved, status)
@@ -152,11 +209,11 @@ class AccountRun:
             flags_updated=tally.flags_updated,
             seconds=round(time.monotonic() - started, 3),
         )
-        self.folders.append(result)
-        self.emit(FolderDone(result))
+        self._done(result)
 
     def result(self, status: AccountStatus, started: float, fatal: CopyError | None = None) -> AccountResult:
-        folders = tuple(self.folders)
+        # Lanes finish folders in any order; the result lists them in plan order.
+        folders = tuple(sorted(self.folders, key=lambda f: self.order.get(f.folder, len(self.order))))
         return AccountResult(
             status=status,
             copied=sum(f.copied for f in folders),

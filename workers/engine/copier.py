@@ -18,6 +18,7 @@ from workers.engine.errors import CopyError
 from workers.engine.events import EngineEvent, PlanEvent, ignore_event
 from workers.engine.folders import account_plan, create_missing, discover
 from workers.engine.imap import ImapEndpoint
+from workers.engine.lanes import copy_folders
 from workers.engine.options import CopyOptions
 from workers.engine.results import AccountComparison, AccountPlan, AccountResult
 from workers.engine.session import open_sessions
@@ -63,19 +64,17 @@ def _copy_folders(run: AccountRun, started: float) -> AccountResult:
     try:
         discovery = discover(run.src, run.dst, run.options.rules)
         saved = run.state.load_folders()
+        run.order = {mapping.src: i for i, mapping in enumerate(discovery.plan.mappings)}
         run.emit(PlanEvent(discovery.items(saved), discovery.plan.excluded))
         unavailable = create_missing(run.dst, discovery.plan, run.report)
+        work = []
         for mapping in discovery.plan.mappings:
-            if run.should_stop():
-                return run.result("cancelled", started)
             if mapping.dst in unavailable:
                 run.skip_folder(mapping)
-                continue
-            if (
-                run.copy_folder(mapping, saved.get(mapping.src), discovery.statuses.get(mapping.src))
-                == "cancelled"
-            ):
-                return run.result("cancelled", started)
+            else:
+                work.append(mapping)
+        if copy_folders(run, work, saved, discovery.statuses):
+            return run.result("cancelled", started)
     except CopyError as exc:
         # Only account-wide trouble gets here: a connection lost for good, or login refused on reconnect.
         run.report(exc, None, None)

@@ -20,6 +20,9 @@ class CopyOptions:
       travels alone. Memory stays around a few times `batch_bytes`.
     - `large_message_bytes`: a message bigger than this is spooled to a temporary file and streamed
       into its APPEND instead of being held in memory (see large.py).
+    - `parallel_folders`: folders copied at once, each on its own source/destination connection pair,
+      when the pass has at least `parallel_min_messages` messages to look at (see lanes.py). An account
+      thus uses up to `parallel_folders` connections to each server; 1 copies one folder at a time.
     - `retries`: reconnections per folder after a dropped connection, with exponential backoff
       from `retry_wait` seconds (capped at `retry_wait_max`), before the account fails.
     """
@@ -30,6 +33,8 @@ class CopyOptions:
     batch_bytes: int = 8 * MB
     batch_messages: int = 50
     large_message_bytes: int = 8 * MB
+    parallel_folders: int = 2
+    parallel_min_messages: int = 250
     max_error_records: int = 100
     retries: int = 3
     retry_wait: float = 1.0

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -113,3 +114,32 @@ class MemoryState:
 
     def message_count(self, folder: str) -> int:
         return len(self._messages.get(folder, {}))
+
+
+class LockedState:
+    """A `SyncState` whose calls are serialised by `lock`: lanes copying folders in parallel share one
+    store, and neither the JSON file store nor a caller's own implementation need be thread-safe."""
+
+    def __init__(self, inner: SyncState, lock: AbstractContextManager[object]) -> None:
+        self.inner = inner
+        self._lock = lock
+
+    def load_folders(self) -> dict[str, FolderState]:
+        with self._lock:
+            return self.inner.load_folders()
+
+    def messages(self, folder: str, src_uids: Iterable[int]) -> dict[int, MessageRecord]:
+        with self._lock:
+            return self.inner.messages(folder, src_uids)
+
+    def messages_above(self, folder: str, src_uid: int) -> dict[int, MessageRecord]:
+        with self._lock:
+            return self.inner.messages_above(folder, src_uid)
+
+    def checkpoint(self, state: FolderState, records: Sequence[MessageRecord] = ()) -> None:
+        with self._lock:
+            self.inner.checkpoint(state, records)
+
+    def reset_folder(self, folder: str) -> None:
+        with self._lock:
+            self.inner.reset_folder(folder)
