@@ -15,31 +15,41 @@ _LISTED_ERRORS = 20
 
 
 class ProgressLine:
-    """Redraws one status line on stderr (terminals only), at most ten times a second."""
+    """Redraws one status line on stderr (terminals only), at most ten times a second.
+
+    Folders may be copied two at a time (engine lanes): their running counts are kept apart and
+    added to those of the folders already done."""
 
     def __init__(self, stream: TextIO = sys.stderr) -> None:
         self.stream = stream
         self.enabled = stream.isatty()
         self.folders = 0
         self.folder_index = 0
-        self.copied = 0
-        self.bytes = 0
-        self._base = (0, 0)
+        self._done = (0, 0)
+        self._running: dict[str, tuple[int, int]] = {}
         self._last = 0.0
+
+    @property
+    def copied(self) -> int:
+        return self._done[0] + sum(copied for copied, _ in self._running.values())
+
+    @property
+    def bytes(self) -> int:
+        return self._done[1] + sum(nbytes for _, nbytes in self._running.values())
 
     def __call__(self, event: EngineEvent) -> None:
         if isinstance(event, PlanEvent):
             self.folders = len(event.folders)
         elif isinstance(event, FolderStarted):
             self.folder_index += 1
-            self._base = (self.copied, self.bytes)
+            self._running[event.folder] = (0, 0)
             self._draw(f"{event.folder} -> {event.dst_folder}", force=True)
         elif isinstance(event, Progress):
-            self.copied, self.bytes = self._base[0] + event.copied, self._base[1] + event.bytes
+            self._running[event.folder] = (event.copied, event.bytes)
             self._draw(f"{event.folder}: {event.done}/{event.total}")
         elif isinstance(event, FolderDone):
-            self.copied = self._base[0] + event.result.copied
-            self.bytes = self._base[1] + event.result.bytes
+            self._running.pop(event.result.folder, None)
+            self._done = (self._done[0] + event.result.copied, self._done[1] + event.result.bytes)
         elif isinstance(event, ErrorEvent) and self.enabled:
             where = f"{event.error.folder} uid {event.error.uid}" if event.error.uid else event.error.folder
             self._clear()
