@@ -100,3 +100,29 @@ def test_drops_on_every_connection_fail_the_account_then_the_next_run_completes(
     assert (later.status, later.errors) == ("ok", 0), later
     assert failed.copied + later.copied <= TOTAL
     _assert_exactly_once(src_server, dst_server, mailbox)
+
+
+@pytest.mark.parametrize(
+    ("side", "mode"),
+    [("dst", "cut_up"), ("dst", "cut_on"), ("src", "cut_down")],
+    ids=["dst-cut-mid-stream", "dst-reply-lost", "src-cut-mid-spool"],
+)
+def test_drop_while_a_large_message_streams(
+    src_server: ImapServer, dst_server: ImapServer, imap_user: str, side: str, mode: Mode
+) -> None:
+    """A message over the spool threshold goes through a temp file: a cut halfway through it (it is the
+    first one sent and fetched) is retried."""
+    load_raw(src_server, imap_user, "INBOX", [message("big", 12 * 1024 * KB), message("after")])
+    target = src_server if side == "src" else dst_server
+    with FaultProxy(
+        target.port_plain, mode, after_bytes=5 * 1024 * KB, pattern=b"APPENDUID", max_cuts=1
+    ) as proxy:
+        src = endpoint(src_server, imap_user, port=proxy.port if side == "src" else None)
+        dst = endpoint(dst_server, imap_user, port=proxy.port if side == "dst" else None)
+        result = copy_account(src, dst, FAST)
+    assert proxy.cuts == 1
+    assert (result.status, result.copied + result.skipped, result.errors) == ("ok", 2, 0), result
+    if mode == "cut_on":
+        assert result.skipped == 1, "the big message whose reply was lost is found, not appended again"
+    comparison = compare(src_server, dst_server, imap_user)
+    assert (comparison.missing, comparison.duplicated) == (0, 0)
