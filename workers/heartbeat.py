@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from types import TracebackType
 
 import redis
@@ -52,7 +51,6 @@ class Heartbeat:
         self.reason: str | None = None  # "cancelled" | "shutdown" once the job should stop
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=f"heartbeat-run-{run_id}", daemon=True)
-        self.on_stop: Callable[[str], None] | None = None
 
     def should_stop(self) -> bool:
         return self.reason is not None
@@ -75,8 +73,6 @@ class Heartbeat:
         if self.reason is None:
             self.reason = reason
             logger.info("heartbeat.stop_requested run_id=%s reason=%s", self.run_id, reason)
-            if self.on_stop is not None:
-                self.on_stop(reason)
 
     def _loop(self) -> None:
         while not self._done.wait(self.interval):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -70,18 +71,47 @@ def worker_pool(worker_env: dict[str, str], tmp_path_factory: pytest.TempPathFac
     pool.stop_all()
 
 
+def settle(settings: Settings, timeout: float = 30.0) -> None:
+    """Wait until the workers have nothing queued or running, then forget unacknowledged messages of
+    killed workers: a job left over from one test must not act on the next test's rows (the ids
+    restart at 1 after every truncation)."""
+    from app.dispatch import COPY_QUEUE, DEFAULT_QUEUE, make_client
+
+    broker: redis.Redis[bytes] = redis.Redis.from_url(broker_url())
+    client = make_client(settings)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        queued = broker.llen(COPY_QUEUE) + broker.llen(DEFAULT_QUEUE)
+        active = client.control.inspect(timeout=0.5).active() or {}
+        if not queued and not any(active.values()):
+            break
+        time.sleep(0.2)
+    broker.delete("unacked", "unacked_index")
+    broker.close()
+
+
 @pytest.fixture
-def one_worker(worker_pool: WorkerPool) -> WorkerPool:
+def one_worker(worker_pool: WorkerPool, settings: Settings) -> Iterator[WorkerPool]:
     """One worker process (concurrency 1) consuming both queues."""
     worker_pool.ensure("w1")
-    return worker_pool
+    yield worker_pool
+    settle(settings)
 
 
 @pytest.fixture
-def two_workers(worker_pool: WorkerPool) -> WorkerPool:
+def two_workers(worker_pool: WorkerPool, settings: Settings) -> Iterator[WorkerPool]:
     """Two worker processes (concurrency 1 each) consuming both queues."""
     worker_pool.ensure("w1", "w2")
-    return worker_pool
+    yield worker_pool
+    settle(settings)
+
+
+@pytest.fixture
+def any_workers(worker_pool: WorkerPool, settings: Settings) -> Iterator[WorkerPool]:
+    """The pool, for tests that start, stop and kill workers themselves."""
+    yield worker_pool
+    worker_pool.ensure("w1")
+    settle(settings)
 
 
 @pytest.fixture

@@ -57,7 +57,9 @@ def test_connection_tests_store_results_on_the_accounts_and_publish_them(
     assert by_account[built.account_ids[1]]["test_dst_status"] == "fail"
     # The task can now be scheduled only once every account passes.
     assert api.put(f"/api/tasks/{built.task_id}/schedule", json={"interval_seconds": 3600}).status_code == 409
-    assert api.post(f"/api/accounts/{built.account_ids[0]}/test").status_code == 202
+    with EventLog(settings.redis_url, built.task_id) as again:
+        assert api.post(f"/api/accounts/{built.account_ids[0]}/test").status_code == 202
+        assert again.wait_for("account_test")["account_id"] == built.account_ids[0]
     assert api.post("/api/accounts/99999/test").status_code == 404
 
 
@@ -99,14 +101,11 @@ def test_jobs_over_an_endpoint_limit_wait_instead_of_failing(
     assert run.status == enums.RunStatus.DONE and run.total_errors == 0
     waits = [e for e in events.of("progress") if e["data"].get("waiting")]
     assert waits and "connection limit" in waits[0]["data"]["waiting"]
-    # One at a time: the waiting account started copying folders only after the other was done.
-    done_at = {e["account_id"]: i for i, e in enumerate(events.events) if e["type"] == "account_done"}
-    first_folder = {}
-    for i, event in enumerate(events.events):
-        if event["type"] == "folder":
-            first_folder.setdefault(event["account_id"], i)
+    # One at a time: the waiting account copied its first folder after the other had copied its last.
+    folders = [(i, e["account_id"]) for i, e in enumerate(events.events) if e["type"] == "folder"]
     waiter = waits[0]["account_id"]
-    other = next(a for a in built.account_ids if a != waiter)
-    assert first_folder[waiter] > done_at[other]
+    first_of_waiter = min(i for i, account in folders if account == waiter)
+    last_of_other = max(i for i, account in folders if account != waiter)
+    assert first_of_waiter > last_of_other
     for box in mailboxes:
         assert compare(src_server, dst_server, box.src_user, box.dst_user).complete

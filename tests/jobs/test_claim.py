@@ -4,13 +4,17 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
+from app.dispatch import BEAT_TICK_KEY
 from app.models import AccountRun, Run, Task
 from app.models.enums import AccountRunStatus, RunStatus, TaskStatus, Trigger
 from app.services import runs
@@ -215,3 +219,12 @@ def test_cancel_with_nothing_running_closes_the_run_at_once(
     assert detail["run"]["status"] == "cancelled"
     assert {a["status"] for a in detail["accounts"]} == {"cancelled"}
     assert get_task(clean_db, built.task_id).status == TaskStatus.CANCELLED
+
+
+def test_readyz_reports_a_stale_scheduler(app: Flask, anon: FlaskClient) -> None:
+    client = app.extensions["imapcopier"].redis
+    client.set(BEAT_TICK_KEY, str(time.time()))
+    assert anon.get("/readyz").json["checks"]["scheduler"] == "ok"
+    client.set(BEAT_TICK_KEY, str(time.time() - 10))  # scan interval 1 s in these tests: 10 are missed
+    ready = anon.get("/readyz")
+    assert ready.status_code == 503 and ready.json["checks"]["scheduler"].startswith("stale")

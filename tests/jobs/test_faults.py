@@ -61,7 +61,7 @@ def test_cancel_stops_a_run_within_seconds(
 
 def test_sigkilled_worker_run_is_abandoned_and_the_next_run_completes_without_duplicates(
     api: ApiClient,
-    worker_pool: WorkerPool,
+    any_workers: WorkerPool,
     beat_process: None,
     clean_db: Engine,
     src_server: ImapServer,
@@ -69,12 +69,12 @@ def test_sigkilled_worker_run_is_abandoned_and_the_next_run_completes_without_du
     big_source: str,
     dst_users: list[str],
 ) -> None:
-    [victim] = worker_pool.ensure("w1")
+    [victim] = any_workers.ensure("w1")
     built = make_task(clean_db, src_server, dst_server, [Mailbox(big_source, dst_users[0])], interval=3600)
     run_id = api.post(f"/api/tasks/{built.task_id}/run").json["run_id"]
     wait_progress(clean_db, run_id, copied=200)
     victim.kill()  # parent and pool child: nobody acknowledges, finishes or finalizes the job
-    worker_pool.ensure("w1")  # a fresh worker runs the reaper (beat ticks every second)
+    any_workers.ensure("w1")  # a fresh worker runs the reaper (beat ticks every second)
     run = wait_finished(clean_db, run_id, timeout=30)
     assert run.status == RunStatus.ABANDONED
     [account] = account_runs(clean_db, run_id)
@@ -107,5 +107,31 @@ def test_a_redelivered_copy_job_copies_nothing_twice(
     assert duplicate.get(timeout=60)["status"] == "skipped"
     [account] = account_runs(clean_db, run_id)
     assert run.status == RunStatus.DONE and account.copied == run.total_copied == big_source_total()
+    result = compare(src_server, dst_server, big_source, dst_users[0])
+    assert (result.missing, result.duplicated) == (0, 0)
+
+
+def test_a_worker_shutting_down_hands_its_account_back_and_another_finishes_it(
+    api: ApiClient,
+    any_workers: WorkerPool,
+    clean_db: Engine,
+    src_server: ImapServer,
+    dst_server: ImapServer,
+    big_source: str,
+    dst_users: list[str],
+) -> None:
+    [worker] = any_workers.ensure("w1")
+    built = make_task(clean_db, src_server, dst_server, [Mailbox(big_source, dst_users[0])])
+    run_id = api.post(f"/api/tasks/{built.task_id}/run").json["run_id"]
+    wait_progress(clean_db, run_id, copied=100)
+    asked = time.monotonic()
+    worker.stop()  # warm shutdown: the job stops after its batch instead of holding the worker for hours
+    assert time.monotonic() - asked < CANCEL_WITHIN_SECONDS
+    [handed_back] = account_runs(clean_db, run_id)
+    assert handed_back.status == AccountRunStatus.QUEUED and 100 <= handed_back.copied < big_source_total()
+    assert "account_job.requeued" in worker.log()
+    any_workers.ensure("w1")  # the requeued message is picked up again
+    run = wait_finished(clean_db, run_id)
+    assert run.status == RunStatus.DONE and run.total_errors == 0
     result = compare(src_server, dst_server, big_source, dst_users[0])
     assert (result.missing, result.duplicated) == (0, 0)

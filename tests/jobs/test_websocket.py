@@ -85,6 +85,7 @@ def test_a_logged_in_client_receives_the_progress_of_a_run(
     types = [event["type"] for event in events]
     assert types[0] == "run_started" and types[-1] == "run_done"
     assert {"plan", "account_started", "folder", "progress", "account_done"} <= set(types)
-    assert all(e["task_id"] == built.task_id and e["run_id"] == run_id for e in events)
+    strays = [e for e in events if (e["task_id"], e["run_id"]) != (built.task_id, run_id)]
+    assert not strays, strays
     assert set(events[-1]) == {"type", "task_id", "run_id", "account_id", "data", "ts"}
     assert events[-1]["data"]["status"] == "done" and events[-1]["data"]["total_copied"] > 0
