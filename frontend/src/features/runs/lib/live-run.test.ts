@@ -156,6 +156,13 @@ describe('mergeSnapshot (after a reload mid-run)', () => {
     expect(run.accounts[7]).toMatchObject({ copied: 45, bytes: 800, folder: 'Sent', plannedMessages: 100 });
   });
 
+  it('keeps an account running when the snapshot was read before it started', () => {
+    const live = fold([ev('progress', { folder: 'INBOX', account: { copied: 5, skipped: 0, errors: 0, bytes: 10 } }, 8)]);
+    const run = mergeSnapshot(live, snapshot)!;
+    expect(run.accounts[8]).toMatchObject({ status: 'running', copied: 5, folder: 'INBOX' });
+    expect(runTotals(run).accountsDone).toBe(0);
+  });
+
   it('lets a finished snapshot close the run', () => {
     const live = fold([ev('progress', { folder: 'Sent', account: { copied: 45, skipped: 0, errors: 0, bytes: 1 } })]);
     const closed = {

@@ -228,10 +228,14 @@ type Snapshot = {
   accounts: SnapshotAccount[];
 };
 
+/** How far along a status is: queued, then running, then finished. */
+const statusStage = (status: string): number => (isTerminal(status) ? 2 : status === 'running' ? 1 : 0);
+
 function mergeAccount(live: AccountProgress | undefined, snap: SnapshotAccount): AccountProgress {
   const base = live ?? emptyAccount(snap.account_id);
-  // The more final of the two statuses wins; counters take the larger value.
-  const status = isTerminal(base.status) ? base.status : snap.status;
+  // The further along of the two statuses wins (a snapshot read at the start of the run still says
+  // "queued" while events say "running"); counters take the larger value.
+  const status = statusStage(base.status) >= statusStage(snap.status) ? base.status : snap.status;
   const finished = isTerminal(status);
   return {
     ...base,
