@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatBytes,
   formatCount,
+  formatCountOf,
   formatDateTime,
   formatDuration,
   formatRate,
@@ -84,6 +85,11 @@ describe('formatRelative', () => {
 describe('small formatters', () => {
   it('formats counts with the locale grouping', () => {
     expect(formatCount(1234567, 'en-US')).toBe('1,234,567');
+  });
+  it('puts the noun in the plural unless there is exactly one', () => {
+    expect(formatCountOf(1, 'error', 'en-US')).toBe('1 error');
+    expect(formatCountOf(0, 'error', 'en-US')).toBe('0 errors');
+    expect(formatCountOf(1200, 'error', 'en-US')).toBe('1,200 errors');
   });
   it('formats rates', () => {
     expect(formatRate(4.25)).toBe('4.3 msg/s');

@@ -21,6 +21,11 @@ export function formatCount(n: number | null | undefined, locale?: string): stri
   return new Intl.NumberFormat(locale).format(n);
 }
 
+/** "1 error", "1,024 errors": a count with its noun, singular for exactly one. */
+export function formatCountOf(n: number, noun: string, locale?: string): string {
+  return `${formatCount(n, locale)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** "45 s", "2 min 05 s", "3 h 07 min", "2 d 4 h". */
 export function formatDuration(totalSeconds: number | null | undefined): string {
   if (totalSeconds === null || totalSeconds === undefined || !Number.isFinite(totalSeconds)) return '—';

@@ -1,5 +1,5 @@
 import { ProgressBar } from '@/components/ui/progress-bar';
-import { formatBytes, formatCount, formatDateTime, formatDuration, formatRate, percent, secondsBetween } from '@/lib/format';
+import { formatBytes, formatCount, formatCountOf, formatDateTime, formatDuration, formatRate, percent, secondsBetween } from '@/lib/format';
 import { useNow } from '@/lib/use-now';
 import { RunStatusBadge } from '@/features/runs/components/run-status-badge';
 import {
@@ -17,10 +17,12 @@ function of(done: string, total: number | null, totalText: string) {
   return total === null ? done : `${done} of ${totalText}`;
 }
 
-function tone(status: string): 'info' | 'success' | 'warning' | 'danger' {
+function tone(status: string, errors = 0): 'info' | 'success' | 'warning' | 'danger' {
   if (status === 'failed' || status === 'abandoned') return 'danger';
   if (status === 'partial' || status === 'cancelled') return 'warning';
-  return isSuccess(status) ? 'success' : 'info';
+  // A run closes "done" even when some messages were refused: not an all-green result.
+  if (isSuccess(status)) return errors > 0 ? 'warning' : 'success';
+  return 'info';
 }
 
 /** Per-account and total progress of the task's latest run. */
@@ -52,7 +54,7 @@ export function LiveProgress({ run, accountNames }: Props) {
           label="All accounts, messages"
           value={running ? percent(processed, plannedMessages) : isSuccess(run.status) ? 100 : percent(processed, plannedMessages)}
           valueText={of(formatCount(processed), plannedMessages, `${formatCount(plannedMessages)} messages`)}
-          tone={tone(run.status)}
+          tone={tone(run.status, totals.errors)}
           testId="run-total-progress"
         />
         <dl className="stats">
@@ -113,7 +115,7 @@ function AccountProgressItem({ progress: a, name }: { progress: AccountProgress;
         <span className="spacer" />
         <span className="small counts" data-testid="account-counts">
           {formatCount(a.copied)} copied · {formatCount(a.skipped)} skipped ·{' '}
-          <span className={a.errors > 0 ? 'text-danger' : undefined}>{formatCount(a.errors)} errors</span>
+          <span className={a.errors > 0 ? 'text-danger' : undefined}>{formatCountOf(a.errors, 'error')}</span>
           {!finished && a.rate !== null ? ` · ${formatRate(a.rate)}` : ''}
         </span>
       </div>

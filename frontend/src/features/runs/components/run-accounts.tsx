@@ -1,13 +1,16 @@
 import { QueryState } from '@/components/ui/query-state';
-import { formatBytes, formatCount, formatDuration, secondsBetween } from '@/lib/format';
+import { formatBytes, formatCount, formatCountOf, formatDuration, secondsBetween } from '@/lib/format';
 import { useRun } from '@/features/runs/api/get-run';
 import type { AccountRun } from '@/features/runs/api/run-schema';
 import { RunStatusBadge } from '@/features/runs/components/run-status-badge';
 
 const ERRORS_SHOWN = 50;
 
-/** Per-account results of one run, with the message errors. */
-export function RunAccounts({ runId }: { runId: number }) {
+/**
+ * Per-account results of one run, with the message errors. The run's own error summary is one of
+ * its accounts' summaries; it is shown only when no account row already says it.
+ */
+export function RunAccounts({ runId, runSummary }: { runId: number; runSummary: string | null }) {
   const detail = useRun(runId);
   return (
     <QueryState
@@ -17,11 +20,16 @@ export function RunAccounts({ runId }: { runId: number }) {
       empty={<p className="muted">No account was part of this run.</p>}
     >
       {(d) => (
-        <ul className="run-accounts">
-          {d.accounts.map((a) => (
-            <RunAccountItem key={a.account_id} account={a} />
-          ))}
-        </ul>
+        <>
+          {runSummary && !d.accounts.some((a) => a.error_summary === runSummary) ? (
+            <p className="small text-danger">{runSummary}</p>
+          ) : null}
+          <ul className="run-accounts">
+            {d.accounts.map((a) => (
+              <RunAccountItem key={a.account_id} account={a} />
+            ))}
+          </ul>
+        </>
       )}
     </QueryState>
   );
@@ -36,7 +44,7 @@ function RunAccountItem({ account: a }: { account: AccountRun }) {
         <RunStatusBadge status={a.status} />
         <span className="small">
           {formatCount(a.copied)} copied · {formatCount(a.skipped)} skipped ·{' '}
-          <span className={a.errors > 0 ? 'text-danger' : undefined}>{formatCount(a.errors)} errors</span> ·{' '}
+          <span className={a.errors > 0 ? 'text-danger' : undefined}>{formatCountOf(a.errors, 'error')}</span> ·{' '}
           {formatBytes(a.bytes)}
           {duration !== null ? ` · ${formatDuration(duration)}` : ''}
         </span>

@@ -95,8 +95,7 @@ function RunLog({ taskId }: { taskId: number }) {
                     {isOpen ? (
                       <tr id={`run-${run.id}-details`} className="detail-row" data-testid="run-details">
                         <td colSpan={9}>
-                          {run.error_summary ? <p className="small text-danger">{run.error_summary}</p> : null}
-                          <RunAccounts runId={run.id} />
+                          <RunAccounts runId={run.id} runSummary={run.error_summary} />
                         </td>
                       </tr>
                     ) : null}

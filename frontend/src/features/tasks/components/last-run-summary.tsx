@@ -1,4 +1,4 @@
-import { formatBytes, formatCount, formatDateTime, formatDuration, secondsBetween } from '@/lib/format';
+import { formatBytes, formatCount, formatCountOf, formatDateTime, formatDuration, secondsBetween } from '@/lib/format';
 import type { LastRun } from '@/features/tasks/api/task-schema';
 
 /** One line about the last run: status, totals, when and how long. */
@@ -10,7 +10,7 @@ export function LastRunSummary({ run }: { run: LastRun | null }) {
       <span className={`run-status run-status-${run.status}`}>{run.status}</span>
       {' · '}
       {formatCount(run.total_copied)} copied, {formatCount(run.total_skipped)} skipped,{' '}
-      <span className={run.total_errors > 0 ? 'text-danger' : undefined}>{formatCount(run.total_errors)} errors</span>
+      <span className={run.total_errors > 0 ? 'text-danger' : undefined}>{formatCountOf(run.total_errors, 'error')}</span>
       {' · '}
       {formatBytes(run.total_bytes)}
       <span className="muted">
