@@ -151,7 +151,8 @@ def _summary(result: AccountResult) -> str | None:
         return result.message
     if result.errors:
         first = result.error_list[0].reason if result.error_list else ""
-        return f"{result.errors} errors; first: {first}"
+        noun = "error" if result.errors == 1 else "errors"
+        return f"{result.errors} {noun}; first: {first}"
     return None
 
 
