@@ -71,6 +71,11 @@ describe('reduceLiveRun', () => {
     expect(done.recentErrors).toEqual([{ folder: 'INBOX', uid: '17', reason: 'message too big' }]);
   });
 
+  it('has no total rate until a running account has one', () => {
+    const started = fold([ev('run_started', { accounts: 1 }, null), ev('account_started', {})]);
+    expect(runTotals(started).rate).toBeNull();
+  });
+
   it('derives a rate from event timestamps when none is sent', () => {
     second = 0;
     const run = fold([

@@ -281,7 +281,8 @@ export type RunTotals = {
   plannedBytes: number;
   planComplete: boolean;
   bytesPlanComplete: boolean;
-  rate: number;
+  /** Messages per second of the running accounts; null until one of them has a rate. */
+  rate: number | null;
   accountsDone: number;
   accountsTotal: number;
 };
@@ -297,7 +298,7 @@ export function runTotals(run: LiveRun): RunTotals {
     plannedBytes: 0,
     planComplete: accounts.length > 0 && accounts.length >= (run.expectedAccounts ?? 0),
     bytesPlanComplete: accounts.length > 0 && accounts.length >= (run.expectedAccounts ?? 0),
-    rate: 0,
+    rate: null,
     accountsDone: 0,
     accountsTotal: Math.max(accounts.length, run.expectedAccounts ?? 0),
   };
@@ -310,7 +311,7 @@ export function runTotals(run: LiveRun): RunTotals {
     if (a.plannedBytes === null) totals.bytesPlanComplete = false;
     totals.plannedMessages += a.plannedMessages ?? 0;
     totals.plannedBytes += a.plannedBytes ?? 0;
-    if (a.status === 'running') totals.rate += a.rate ?? 0;
+    if (a.status === 'running' && a.rate !== null) totals.rate = (totals.rate ?? 0) + a.rate;
     if (isTerminal(a.status)) totals.accountsDone += 1;
   }
   return totals;
