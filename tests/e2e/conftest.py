@@ -151,6 +151,9 @@ def playwright() -> Iterator[Playwright]:
 def browser(playwright: Playwright) -> Iterator[Browser]:
     """Debian's Chromium, headless. Playwright gives every launch a fresh temporary profile
     (--user-data-dir), and every test gets its own context (cookies, storage)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for stale in ARTIFACTS.glob("FAILED-*.png"):
+        stale.unlink()
     browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
@@ -175,7 +178,6 @@ def new_page(
     browser: Browser, stack: str, request: pytest.FixtureRequest
 ) -> Iterator[Callable[..., tuple[Page, BrowserLog]]]:
     """Opens pages in fresh contexts; each page's console errors fail the test unless expected."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     opened: list[tuple[Page, BrowserLog]] = []
 
     def open_page(width: int = 1280, height: int = 900) -> tuple[Page, BrowserLog]:

@@ -66,7 +66,7 @@ def _expect_broken_detail(page: Page, source: Source) -> None:
     expect(page.get_by_test_id("run-total-copied")).to_have_text(f"{source.messages - source.oversized:,}")
     # Sent by the web process to this page only through the websocket: nothing polls while it is up.
     expect(page.get_by_test_id("socket-status")).to_have_attribute("data-status", "open")
-    screenshot(page, "10-broken-detail")
+    screenshot(page, "11-broken-detail")
 
 
 def _expect_run_log_errors(page: Page, source: Source) -> None:
@@ -84,7 +84,7 @@ def _expect_run_log_errors(page: Page, source: Source) -> None:
     )
     details.locator("details summary").click()
     expect(details.get_by_test_id("run-error")).to_have_count(source.oversized)
-    screenshot(page, "11-run-log-errors", full_page=False)
+    screenshot(page, "12-run-log-errors", full_page=False)
     page.keyboard.press("Escape")
     expect(modal).to_be_hidden()
 
@@ -121,7 +121,7 @@ def test_scheduled_run_with_errors_breaks_the_task(
     expect(row.get_by_test_id("task-schedule")).to_have_text("Off")
     expect(row.get_by_test_id("next-run")).to_have_text("Schedule stopped: a scheduled run ended with errors")
     expect(row.get_by_test_id("last-run")).to_contain_text("scheduled")
-    screenshot(page, "12-broken-list")
+    screenshot(page, "13-broken-list")
 
     narrow, _ = new_page(width=420, height=900)
     login(narrow, *admin)
@@ -133,4 +133,4 @@ def test_scheduled_run_with_errors_breaks_the_task(
         " document.body.scrollWidth - document.body.clientWidth]"
     )
     assert overflow == [0, 0], f"horizontal overflow in a 420 px window: {overflow}"
-    screenshot(narrow, "13-narrow-task-detail")
+    screenshot(narrow, "14-narrow-task-detail")

@@ -72,7 +72,7 @@ def _test_logins_one_fails(page: Page, log: BrowserLog, good_src: str, bad_src: 
     )
     expect(run_button).to_be_disabled()
     expect(page.get_by_test_id("run-reason")).to_contain_text("1 account failed the login test")
-    screenshot(page, "03-login-test-failed")
+    screenshot(page, "04-login-test-failed")
 
     # Scheduling is refused while an account fails: the 409 shows, the select stays Off.
     log.expect(409, r"/api/tasks/\d+/schedule$")
@@ -84,7 +84,7 @@ def _test_logins_one_fails(page: Page, log: BrowserLog, good_src: str, bad_src: 
     expect(select).to_have_value("0")
     expect(select).to_have_attribute("data-server-value", "0")
     expect(page.get_by_test_id("schedule-control").get_by_test_id("next-run")).to_have_text("Schedule off")
-    screenshot(page, "04-schedule-refused")
+    screenshot(page, "05-schedule-refused")
     banner.get_by_role("button", name="Dismiss error").click()
     expect(banner).to_be_hidden()
 
@@ -115,7 +115,11 @@ def _run_and_watch(page: Page, counts: dict[int, int]) -> int:
     expect(page.get_by_test_id("run-total-copied")).not_to_have_text("0", timeout=RUN_TIMEOUT)
     expect(page.get_by_test_id("current-folder").first).to_be_visible()
     expect(page.locator("[data-testid=account-progress][data-status=running]").first).to_be_visible()
-    screenshot(page, "05-live-progress")
+    screenshot(page, "06-live-progress")
+    copied = int(page.get_by_test_id("run-total-copied").inner_text().replace(",", ""))
+    assert copied < sum(counts.values()) / 2, (
+        "the run is too quick to reload mid-run: raise BIG_EXTRA_MESSAGES"
+    )
 
     page.reload()
     live = page.get_by_test_id("live-progress")
@@ -135,7 +139,7 @@ def _run_and_watch(page: Page, counts: dict[int, int]) -> int:
     expect(page.get_by_test_id("task-detail").get_by_test_id("task-status")).to_have_attribute(
         "data-status", "done"
     )
-    screenshot(page, "06-run-done")
+    screenshot(page, "07-run-done")
     return int(run_id or 0)
 
 
@@ -157,7 +161,7 @@ def _check_run_log(page: Page, run_id: int, counts: dict[int, int]) -> None:
         account = accounts.and_(modal.locator(f"[data-account-id='{account_id}']"))
         expect(account).to_have_attribute("data-status", "ok")
         expect(account).to_contain_text(f"{copied:,} copied")
-    screenshot(page, "07-run-log", full_page=False)
+    screenshot(page, "08-run-log", full_page=False)
     page.keyboard.press("Escape")
     expect(modal).to_be_hidden()
     expect(opener).to_be_focused()
@@ -179,7 +183,7 @@ def _enable_schedule(page: Page) -> None:
     expect(next_run).to_have_text(re.compile(r"Next run: .*"))
     assert normalized(next_run.inner_text()) in (expected, expected.replace("1 h 00 min", "59 min"))
     page.get_by_test_id("schedule-control").scroll_into_view_if_needed()
-    screenshot(page, "08-schedule-next-run")
+    screenshot(page, "09-schedule-next-run")
 
 
 def test_migration_in_the_browser(
@@ -202,6 +206,8 @@ def test_migration_in_the_browser(
         f"{small},secret,{dst_user('e2edst')},wrong-password\n"
     )
     import_csv(browser_page, csv_text, 2)
+    expect(browser_page.get_by_test_id("account-src-status")).to_have_count(2)
+    screenshot(browser_page, "03-task-detail-idle")
     _test_logins_one_fails(browser_page, log, big, small)
     _fix_password(browser_page, small)
 
@@ -218,7 +224,10 @@ def test_migration_in_the_browser(
     row = browser_page.locator(f"[data-testid=task-row][data-task-id='{task_id}']")
     expect(row.get_by_test_id("task-status")).to_have_attribute("data-status", "done")
     expect(row.get_by_test_id("task-schedule")).to_have_text("Every 1h")
-    expect(row.get_by_test_id("next-run")).to_contain_text("Next run: ")
+    next_run = row.get_by_test_id("next-run")
+    expect(next_run).to_contain_text("Next run: ")
+    local = local_time_text(next_run.get_attribute("data-next-run-at") or "", BROWSER_TIME_ZONE)
+    assert normalized(next_run.inner_text()).startswith(f"Next run: {local} (")
     expect(row.get_by_test_id("broken-badge")).to_have_count(0)
     expect(row.get_by_test_id("last-run")).to_be_visible()
-    screenshot(browser_page, "09-tasks-list")
+    screenshot(browser_page, "10-tasks-list")
