@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,7 +71,9 @@ def run(
             if base is None:
                 return _skipped("account run already finished (a redelivered job)")
             heartbeat.account_run_id = job.account_run_id
-            events.emit(EventType.ACCOUNT_STARTED, {"attempt_base": base.copied})
+            login = job.login
+            started = {"src_username": login.src_username, "dst_username": login.dst_username}
+            events.emit(EventType.ACCOUNT_STARTED, {**started, "already_copied": base.copied})
             return _copy(res, job, base, heartbeat, events)
 
 
@@ -92,7 +95,7 @@ def _copy(
             account_runs.requeue(session, job.account_run_id, progress.totals())
         logger.info("account_job.requeued reason=worker_shutdown")
         return JobOutcome({"status": "requeued"}, requeue=True)
-    if result is None:  # told to stop while waiting for an endpoint slot
+    if result is None:  # told to stop while waiting for a slot or backing off
         return _finish(res, job, events, AccountOutcome(AccountRunStatus.CANCELLED, progress.totals()))
     outcome = AccountOutcome(
         AccountRunStatus(result.status),
@@ -128,11 +131,11 @@ def _attempts(
         _waiting(events, f"server is throttling; trying again in {delay:.0f} s")()
         progress.next_attempt(result)
         if not _sleep(delay, heartbeat):
-            return result
+            return None  # cancelled or shutting down while backing off
         waited, attempt = waited + delay, attempt + 1
 
 
-def _waiting(events: JobEvents, why: str) -> Any:
+def _waiting(events: JobEvents, why: str) -> Callable[[], None]:
     return lambda: events.emit(EventType.PROGRESS, {"waiting": why})
 
 
