@@ -6,6 +6,7 @@ Phases, each in its own process so peak RSS is that phase's alone:
   ceiling-single   FETCH in batches + one APPEND per message into an empty destination, no dedup/state
   ceiling-multi    FETCH in batches + MULTIAPPEND batches of 50 (RFC 3502), no dedup/state
   engine-full      `copy_account` into an empty destination (state in a JSON file)
+  engine-1-lane    the same with `parallel_folders=1` (one connection pair), into another destination
   engine-nochange  the same again: nothing new
   engine-delta     after 50 new messages are appended to the source
 Then `compare_account` checks zero missing / zero duplicated.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -82,10 +84,11 @@ def ceiling(src: ImapServer, dst: ImapServer, src_user: str, dst_user: str, mult
 
 
 def engine_pass(
-    src: ImapServer, dst: ImapServer, src_user: str, dst_user: str, state_path: Path
+    src: ImapServer, dst: ImapServer, src_user: str, dst_user: str, state_path: Path, lanes: int
 ) -> dict[str, float]:
     from workers.engine.copier import copy_account
     from workers.engine.imap import ImapEndpoint
+    from workers.engine.options import CopyOptions
     from workers.engine.state_file import JsonFileState
 
     def endpoint(server: ImapServer, user: str) -> ImapEndpoint:
@@ -99,7 +102,8 @@ def engine_pass(
 
     with JsonFileState(state_path) as state:
         started = time.perf_counter()
-        result = copy_account(endpoint(src, src_user), endpoint(dst, dst_user), state=state)
+        options = CopyOptions(parallel_folders=lanes)
+        result = copy_account(endpoint(src, src_user), endpoint(dst, dst_user), options, state=state)
         seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
@@ -136,7 +140,7 @@ def child(args: argparse.Namespace) -> None:
     elif args.phase == "ceiling-multi":
         out = ceiling(src, dst, args.src_user, args.dst_user, multi=True)
     elif args.phase == "engine":
-        out = engine_pass(src, dst, args.src_user, args.dst_user, Path(args.state))
+        out = engine_pass(src, dst, args.src_user, args.dst_user, Path(args.state), int(args.lanes))
     else:
         out = compare(src, dst, args.src_user, args.dst_user)
     print(json.dumps(out))
@@ -157,6 +161,7 @@ def main() -> None:
     parser.add_argument("--src-user")
     parser.add_argument("--dst-user")
     parser.add_argument("--state")
+    parser.add_argument("--lanes", default="2")
     parser.add_argument("--messages", type=int, default=None, help="corpus size (default: the bench profile)")
     args = parser.parse_args()
     if args.phase:
@@ -165,6 +170,7 @@ def main() -> None:
 
     pair = DovecotPair("bench")
     src, _dst = pair.start()
+    load_before = _load()
     tag = uuid.uuid4().hex[:6]
     src_user = f"bench-{tag}"
     started = time.perf_counter()
@@ -184,6 +190,8 @@ def main() -> None:
     engine_user = f"eng-{tag}"
     kw = {"src_user": src_user, "dst_user": engine_user, "state": str(state)}
     rows.append(("engine: full copy", run_phase("engine", **kw)))
+    one_lane = {"src_user": src_user, "dst_user": f"e1-{tag}", "state": str(state) + ".1", "lanes": "1"}
+    rows.append(("engine: full copy, 1 lane", run_phase("engine", **one_lane)))
     rows.append(("engine: no-change pass", run_phase("engine", **kw)))
     corpus.load_corpus(src, src_user, corpus.new_messages(50, seed=7, folders=("INBOX", "Projects")))
     rows.append(("engine: +50 messages", run_phase("engine", **kw)))
@@ -198,12 +206,19 @@ def main() -> None:
             f"{name:34} {secs:8.3f} {int(r['messages']):6d} {r['messages'] / secs:8.0f} {mb / secs:7.1f} "
             f"{r['rss_mb']:11.0f}"
         )
-    full, single, multi, nochange = rows[2][1], rows[0][1], rows[1][1], rows[3][1]
+    full, single, multi, nochange = rows[2][1], rows[0][1], rows[1][1], rows[4][1]
     print()
     print(f"full copy vs plain ceiling:        {full['seconds'] / single['seconds']:.2f}x (target <= 1.25x)")
     print(f"full copy vs MULTIAPPEND ceiling:  {full['seconds'] / multi['seconds']:.2f}x (target <= 1.5x)")
     print(f"no-change pass speed-up:           {full['seconds'] / nochange['seconds']:.0f}x (target >= 20x)")
     print(f"verify: missing={int(check['missing'])} duplicated={int(check['duplicated'])}")
+    print(f"full copy, 2 lanes vs 1 lane:      {full['seconds'] / rows[3][1]['seconds']:.2f}x")
+    print(f"load average: {load_before} before, {_load()} after, {os.cpu_count()} CPUs")
+    print("(on a shared machine the load skews every figure: compare rows of the same run)")
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":

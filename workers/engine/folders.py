@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from workers.engine.errors import CopyError, FolderUnavailable
+from workers.engine.listing import list_with_status
 from workers.engine.plan import FolderMapping, FolderPlan, MappingRules, folders_to_create, plan_folders
 from workers.engine.results import AccountPlan, FolderPlanItem
 from workers.engine.session import FolderStatus, ImapSession
@@ -48,10 +49,13 @@ def _pending(status: FolderStatus | None, saved: FolderState | None) -> int | No
 
 
 def discover(src: ImapSession, dst: ImapSession, rules: MappingRules, with_size: bool = False) -> Discovery:
-    """Map the folders and read each source folder's STATUS (one round trip per folder)."""
-    plan = plan_folders(src.layout(), dst.layout(), rules)
-    statuses: dict[str, FolderStatus] = {}
+    """Map the folders and read each source folder's STATUS: with the LIST where the server offers
+    LIST-STATUS, else one round trip per folder."""
+    src_layout, statuses = list_with_status(src, with_size)
+    plan = plan_folders(src_layout, dst.layout(), rules)
     for mapping in plan.mappings:
+        if mapping.src in statuses:
+            continue
         try:
             statuses[mapping.src] = src.status(mapping.src, with_size=with_size)
         except FolderUnavailable:

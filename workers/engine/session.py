@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -65,6 +67,20 @@ class OutgoingMessage:
     internaldate: datetime | None
 
 
+def folder_status(raw: dict[bytes, Any]) -> FolderStatus:
+    """From STATUS response items (keys as the server sent them, upper-cased by Dovecot and others)."""
+    items = {key.upper(): value for key, value in raw.items()}
+    modseq = items.get(b"HIGHESTMODSEQ")
+    size = items.get(b"SIZE")
+    return FolderStatus(
+        int(items[b"MESSAGES"]),
+        int(items[b"UIDNEXT"]),
+        int(items[b"UIDVALIDITY"]),
+        None if modseq is None else int(modseq),
+        None if size is None else int(size),
+    )
+
+
 def uid_set(uids: Iterable[int]) -> str:
     """Compact IMAP sequence set: [1, 2, 3, 7] -> "1:3,7" (keeps command lines short)."""
     ordered = sorted(set(uids))
@@ -112,29 +128,28 @@ class ImapSession:
         """All folders with their attributes (Dovecot and most servers send special-use in LIST)."""
         with imap_errors("listing folders"):
             listed = self.client.list_folders()
+        return self.layout_from(listed)
+
+    def layout_from(self, listed: Iterable[tuple[Sequence[bytes], Any, str]]) -> Layout:
+        """A Layout from imapclient's parsed LIST responses (flags, delimiter, unicode name)."""
         folders = tuple(
             FolderInfo(name, frozenset(f.decode("ascii", "replace") for f in flags))
             for flags, _, name in listed
         )
         return Layout(self.info.separator, self.info.prefix, folders)
 
-    def status(self, folder: str, with_size: bool = False) -> FolderStatus:
+    def status_items(self, with_size: bool = False) -> list[str]:
         items = ["MESSAGES", "UIDNEXT", "UIDVALIDITY"]
         if self.info.condstore:
             items.append("HIGHESTMODSEQ")
         if with_size and self.info.has("STATUS=SIZE"):
             items.append("SIZE")
+        return items
+
+    def status(self, folder: str, with_size: bool = False) -> FolderStatus:
         with imap_errors(f"reading the status of {folder}"):
-            raw = self.client.folder_status(folder, items)
-        modseq = raw.get(b"HIGHESTMODSEQ")
-        size = raw.get(b"SIZE")
-        return FolderStatus(
-            int(raw[b"MESSAGES"]),
-            int(raw[b"UIDNEXT"]),
-            int(raw[b"UIDVALIDITY"]),
-            None if modseq is None else int(modseq),
-            None if size is None else int(size),
-        )
+            raw = self.client.folder_status(folder, self.status_items(with_size))
+        return folder_status(raw)
 
     def select(self, folder: str, readonly: bool) -> None:
         if self.selected == folder:
@@ -229,10 +244,18 @@ def open_session(endpoint: ImapEndpoint) -> ImapSession:
 
 
 def open_sessions(src: ImapEndpoint, dst: ImapEndpoint) -> tuple[ImapSession, ImapSession]:
-    """Both sessions, or neither (the first is closed when the second fails)."""
-    source = ImapSession(src)
-    try:
-        return source, ImapSession(dst)
-    except BaseException:
-        source.close()
-        raise
+    """Both sessions, or neither. The two logins run at the same time (a login costs several round
+    trips and the server's password check); when both fail, the source's error is the one raised."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="login") as pool:
+        pending = pool.submit(ImapSession, dst)
+        try:
+            source = ImapSession(src)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                pending.result().close()
+            raise
+        try:
+            return source, pending.result()
+        except BaseException:
+            source.close()
+            raise
