@@ -64,7 +64,7 @@ def _expect_broken_detail(page: Page, source: Source) -> None:
     expect(live).to_contain_text("scheduled")
     expect(page.get_by_test_id("run-total-errors")).to_have_text(str(source.oversized))
     expect(page.get_by_test_id("run-total-copied")).to_have_text(f"{source.messages - source.oversized:,}")
-    # Sent by the web process to this page only through the websocket: nothing polls while it is up.
+    # The page never reloaded and does not poll while its websocket is up: the events brought this.
     expect(page.get_by_test_id("socket-status")).to_have_attribute("data-status", "open")
     screenshot(page, "11-broken-detail")
 
