@@ -37,8 +37,15 @@ class EventType(StrEnum):
     TASK_BROKEN = "task_broken"
 
 
-def channel(task_id: int) -> str:
-    return f"{CHANNEL_PREFIX}{task_id}"
+def channel(task_id: int, db: int = 0) -> str:
+    """The task's channel. Pub/sub ignores Redis database numbers, so the channel names the database:
+    two installations (say a test run beside `make run`) sharing one Redis server stay apart."""
+    return f"{CHANNEL_PREFIX}{db}:{task_id}"
+
+
+def db_of(client: redis.Redis[bytes] | redis.client.PubSub) -> int:
+    """The database number a client or pub/sub object was opened on."""
+    return int(client.connection_pool.connection_kwargs.get("db", 0))
 
 
 def encode(
@@ -72,7 +79,7 @@ def publish(
     """Publish one event; never raises: a lost event must not fail a copy or a request."""
     message = encode(type_, task_id, run_id=run_id, account_id=account_id, data=data)
     try:
-        client.publish(channel(task_id), message)
+        client.publish(channel(task_id, db_of(client)), message)
     except redis.RedisError as exc:
         logger.warning("events.publish_failed type=%s task_id=%s error=%s", type_.value, task_id, exc)
 

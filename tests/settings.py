@@ -33,6 +33,8 @@ def make_test_settings(**overrides: object) -> Settings:
         "secret_key": "test-secret-key-not-for-production",
         "credentials_key": TEST_CREDENTIALS_KEY,
         "login_rate_limit": 5,
+        # GET /plan waits for a worker; most tests run none, so do not wait a minute for the 504.
+        "plan_timeout_seconds": 2.0,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

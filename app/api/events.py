@@ -16,7 +16,7 @@ import redis
 from flask import Blueprint
 from flask_sock import Sock
 
-from app.events import channel
+from app.events import channel, db_of
 from app.extensions import close_db, resources
 
 logger = logging.getLogger(__name__)
@@ -40,9 +40,9 @@ def _handle(ws: Any, pubsub: redis.client.PubSub, text: str) -> None:
         _reply(ws, "protocol_error", data={"message": 'send {"subscribe": <task id>}'})
         return
     if action == "subscribe":
-        pubsub.subscribe(channel(task_id))
+        pubsub.subscribe(channel(task_id, db_of(pubsub)))
     else:
-        pubsub.unsubscribe(channel(task_id))
+        pubsub.unsubscribe(channel(task_id, db_of(pubsub)))
     _reply(ws, f"{action}d", task_id=task_id)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import redis
 
-from app.events import channel
+from app.events import channel, db_of
 
 
 class EventLog:
@@ -19,7 +19,7 @@ class EventLog:
     def __init__(self, redis_url: str, task_id: int) -> None:
         self._client: redis.Redis[bytes] = redis.Redis.from_url(redis_url)
         self._pubsub = self._client.pubsub(ignore_subscribe_messages=True)
-        self._pubsub.subscribe(channel(task_id))
+        self._pubsub.subscribe(channel(task_id, db_of(self._client)))
         self.events: list[dict[str, Any]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._read, daemon=True)

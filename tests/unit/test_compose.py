@@ -32,9 +32,14 @@ def test_fleet_services(compose: dict[str, object]) -> None:
     assert {"postgres", "redis", "migrate", "web", "worker", "beat", "flower"} <= set(services)
 
 
-def test_worker_is_scalable(compose: dict[str, object]) -> None:
-    worker = compose["services"]["worker"]  # type: ignore[index]
-    assert "container_name" not in worker and "ports" not in worker
+def test_workers_are_scalable_and_queues_separate(compose: dict[str, object]) -> None:
+    services = compose["services"]
+    assert isinstance(services, dict)
+    for name, queue in (("worker", "copy"), ("worker-default", "default")):
+        worker = services[name]
+        assert "container_name" not in worker and "ports" not in worker
+        command = worker["command"]
+        assert command[command.index("--queues") + 1] == queue
 
 
 def test_secrets_come_from_env_file(compose: dict[str, object]) -> None:
