@@ -32,7 +32,6 @@ from tests.e2e.stack import (
     e2e_broker_url,
     e2e_database_url,
     e2e_redis_url,
-    empty_database,
     prepare_database,
 )
 from tests.imap_fixtures import new_username
@@ -73,18 +72,12 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="package")
 def engine(settings: Settings) -> Iterator[Engine]:
-    """The e2e database, created if needed and migrated to head."""
+    """The e2e database, created if needed and migrated to head (tests/conftest.py's clean_db empties
+    this one for the package's tests)."""
     prepare_database(settings.database_url)
     eng = create_engine(settings.database_url)
     yield eng
     eng.dispose()
-
-
-@pytest.fixture
-def clean_db(engine: Engine) -> Engine:
-    """An empty e2e database for this test."""
-    empty_database(engine)
-    return engine
 
 
 @pytest.fixture(scope="package")

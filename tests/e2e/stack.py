@@ -2,8 +2,7 @@
 
 Several engineers run test suites on this machine at once, and the other suites truncate the shared
 test database and flush the test Redis db. The browser tests therefore use a database and Redis dbs
-of their own. Redis pub/sub channels are global across dbs, though, and the live events go out on
-one channel per task id: e2e task ids start high, so no other suite's task shares a channel.
+of their own (event channels name their Redis db, app/events.py, so live events stay apart too).
 """
 
 from __future__ import annotations
@@ -19,14 +18,11 @@ import requests
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, make_url, pool, text
-from sqlalchemy.engine import Engine
 
 from app.config import REPO_ROOT
-from tests.conftest import truncate_all
 from tests.settings import test_database_url, test_redis_url
 
 FRONTEND = REPO_ROOT / "frontend"
-FIRST_TASK_ID = 900_001
 # Above the test Redis db: +1 is the broker of tests/jobs; the e2e suite takes +3 and +4.
 EVENTS_DB_OFFSET = 3
 BROKER_DB_OFFSET = 4
@@ -70,15 +66,6 @@ def prepare_database(url: str) -> None:
     config.set_main_option("script_location", str(REPO_ROOT / "migrations"))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     command.upgrade(config, "head")
-
-
-def empty_database(engine: Engine) -> None:
-    """Truncate every table; task ids restart at FIRST_TASK_ID."""
-    truncate_all(engine)
-    with engine.begin() as conn:
-        conn.execute(
-            text("SELECT setval(pg_get_serial_sequence('tasks', 'id'), :last)"), {"last": FIRST_TASK_ID - 1}
-        )
 
 
 def _newest_source_mtime() -> float:
