@@ -102,6 +102,8 @@ def print_plan(plan: AccountPlan, out: TextIO = sys.stdout) -> None:
         size = f"{f.size / _MB:.1f} MB" if f.size is not None else "? MB"
         create = ", will be created" if not f.dst_exists else ""
         print(f"{f.src:<{width}}  ->  {f.dst} ({f.messages} messages, {size}, {f.reason}{create})", file=out)
+        if f.note:
+            print(f"{'':<{width}}      {f.note}", file=out)
     for name in plan.excluded:
         print(f"{name:<{width}}  --  excluded", file=out)
     total = sum(f.messages for f in plan.folders)

@@ -124,3 +124,40 @@ def test_plan_skips_unselectable_and_excluded_and_lists_folders_to_create() -> N
     created = list(folders_to_create(plan, "."))
     assert created.index("INBOX.Projects") < created.index("INBOX.Projects.2024")
     assert "INBOX.Sent" not in created
+
+
+def test_an_escaped_name_is_reported_in_the_plan() -> None:
+    plan = {m.src: m for m in plan_folders(EXCHANGE, COURIER, MappingRules()).mappings}
+    assert plan["Reports 1.5"].dst == "INBOX.Reports 1_5"
+    assert plan["Reports 1.5"].note and "'.' separates folders on the destination" in plan["Reports 1.5"].note
+    assert "'_'" in plan["Reports 1.5"].note
+    assert [m.src for m in plan.values() if m.note] == ["Reports 1.5"]
+
+
+def test_an_escaped_name_that_collides_gets_a_name_of_its_own_and_its_children_follow() -> None:
+    src = Layout("/", "", _folders("INBOX", "a.b", "a.b/c", "a_b", "a_b/c", "x.y_z", "x_y.z"))
+    dst = Layout(".", "INBOX.", _folders("INBOX", "INBOX.a_b (2)"))
+    plan = {m.src: m for m in plan_folders(src, dst, MappingRules()).mappings}
+    assert {name: m.dst for name, m in plan.items()} == {
+        "INBOX": "INBOX",
+        "a_b": "INBOX.a_b",  # its name needed no change: it keeps it
+        "a_b/c": "INBOX.a_b.c",
+        "a.b": "INBOX.a_b (2)",
+        "a.b/c": "INBOX.a_b (2).c",
+        "x.y_z": "INBOX.x_y_z",  # both escaped: the first by name keeps it
+        "x_y.z": "INBOX.x_y_z (2)",
+    }
+    assert plan["a.b"].dst_exists and not plan["a.b/c"].dst_exists
+    assert plan["a.b"].note and "'INBOX.a_b' is already the destination of 'a_b'" in plan["a.b"].note
+    assert plan["a_b"].note is None
+    assert plan["a.b/c"].note and "already" not in plan["a.b/c"].note
+
+
+def test_folders_mapped_together_on_purpose_stay_together() -> None:
+    src = Layout("/", "", _folders("INBOX", "Old Sent", "Sent Items", Sent="Sent Items"))
+    plan = plan_folders(src, COURIER, MappingRules(mapping={"Old Sent": "INBOX.Sent"}))
+    assert {m.src: (m.dst, m.note) for m in plan.mappings} == {
+        "INBOX": ("INBOX", None),
+        "Old Sent": ("INBOX.Sent", None),
+        "Sent Items": ("INBOX.Sent", None),
+    }

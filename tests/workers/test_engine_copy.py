@@ -170,3 +170,35 @@ def test_bare_carriage_returns_survive_single_appends(
     assert snapshot(dst_server, imap_user)["INBOX"] == snapshot(src_server, imap_user)["INBOX"]
     assert snapshot(dst_server, imap_user)["INBOX"][0].raw == raw
     assert compare_account(src, dst).complete
+
+
+def test_a_folder_renamed_for_the_destination_separator_is_reported_and_kept_apart(
+    src_server: ImapServer, dst_server: ImapServer, imap_user: str
+) -> None:
+    """ "a.b" becomes "a_b" on a "." server; the source's own "a_b" keeps that name, "a.b" gets another."""
+    client = connect(src_server, imap_user)
+    try:
+        for folder in ("Reports 1.5", "a.b", "a_b"):
+            client.create_folder(folder)
+            for tag in (f"only-in-{folder}", "in-both"):
+                raw = f"Subject: {tag}\r\nMessage-ID: <{tag}@example.com>\r\n\r\n{tag}\r\n".encode()
+                client.append(folder, raw)
+    finally:
+        client.logout()
+    src, dst = pair(src_server, dst_server, imap_user)
+
+    plan = {f.src: f for f in plan_account(src, dst).folders}
+    assert (plan["Reports 1.5"].dst, plan["a_b"].dst, plan["a.b"].dst) == (
+        "INBOX.Reports 1_5",
+        "INBOX.a_b",
+        "INBOX.a_b (2)",
+    )
+    assert plan["Reports 1.5"].note and "separates folders" in plan["Reports 1.5"].note
+    assert plan["a.b"].note and "already the destination of 'a_b'" in plan["a.b"].note
+    assert plan["a_b"].note is None
+
+    result = copy_account(src, dst)
+    assert (result.status, result.copied) == ("ok", 6)
+    assert compare_account(src, dst).complete
+    copied = snapshot(dst_server, imap_user)
+    assert [len(copied[name]) for name in ("Reports 1_5", "a_b", "a_b (2)")] == [2, 2, 2]

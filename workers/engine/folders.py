@@ -34,6 +34,7 @@ class Discovery:
             messages=status.messages if status else 0,
             size=status.size if status else None,
             pending=_pending(status, saved),
+            note=mapping.note,
         )
 
 

@@ -14,6 +14,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from workers.engine import renames
+from workers.engine.renames import Draft
+
 ROLES = ("\\Sent", "\\Drafts", "\\Trash", "\\Junk", "\\Archive", "\\All")
 # Names that mean a role on servers without SPECIAL-USE (case-insensitive, relative to the prefix).
 COMMON_NAMES: dict[str, tuple[str, ...]] = {
@@ -116,6 +119,7 @@ class FolderMapping:
     dst: str
     reason: str  # "explicit" | "special-use" | "inbox" | "translated"
     dst_exists: bool
+    note: str | None = None  # why the destination name differs from what the reason alone gives
 
 
 @dataclass(frozen=True)
@@ -155,15 +159,27 @@ def role_folders(layout: Layout) -> dict[str, str]:
     return roles
 
 
+def _escape(parts: list[str], dst: Layout) -> tuple[list[str], bool]:
+    """Source name components with the destination separator replaced; whether any had one."""
+    if not dst.separator:
+        return parts, False
+    escaped = [part.replace(dst.separator, SEPARATOR_SUBSTITUTE) for part in parts]
+    return escaped, escaped != parts
+
+
+def _translate(name: str, src: Layout, dst: Layout) -> tuple[str, bool]:
+    if _is_inbox(name):
+        return "INBOX", False
+    relative = _relative(name, src)
+    parts, escaped = _escape(relative.split(src.separator) if src.separator else [relative], dst)
+    if _is_inbox(parts[0]) and len(parts) > 1:
+        return dst.separator.join(["INBOX", *parts[1:]]), escaped
+    return dst.prefix + dst.separator.join(parts), escaped
+
+
 def translate_name(name: str, src: Layout, dst: Layout) -> str:
     """Rewrite a source name for the destination's separator and namespace prefix."""
-    if _is_inbox(name):
-        return "INBOX"
-    parts = _relative(name, src).split(src.separator) if src.separator else [_relative(name, src)]
-    parts = [part.replace(dst.separator, SEPARATOR_SUBSTITUTE) if dst.separator else part for part in parts]
-    if _is_inbox(parts[0]) and len(parts) > 1:
-        return dst.separator.join(["INBOX", *parts[1:]])
-    return dst.prefix + dst.separator.join(parts)
+    return _translate(name, src, dst)[0]
 
 
 def _pattern_matches(pattern: str, name: str, separator: str) -> bool:
@@ -190,11 +206,11 @@ def _ancestors(name: str, separator: str) -> list[tuple[str, str]]:
     return [(separator.join(parts[:i]), separator.join(parts[i:])) for i in range(len(parts), 0, -1)]
 
 
-def _under(base: str, remainder: str, src: Layout, dst: Layout) -> str:
+def _under(base: str, remainder: str, src: Layout, dst: Layout) -> tuple[str, bool]:
     if not remainder:
-        return base
-    parts = remainder.split(src.separator)
-    return dst.separator.join([base, *(p.replace(dst.separator, SEPARATOR_SUBSTITUTE) for p in parts)])
+        return base, False
+    parts, escaped = _escape(remainder.split(src.separator), dst)
+    return dst.separator.join([base, *parts]), escaped
 
 
 def map_folder(
@@ -205,26 +221,41 @@ def map_folder(
     roles: tuple[dict[str, str], dict[str, str]] | None = None,
 ) -> tuple[str, str]:
     """(destination name, reason) for one source folder; `roles` caches role_folders() of both sides."""
+    dst_name, reason, _ = _map_folder(name, src, dst, rules, roles)
+    return dst_name, reason
+
+
+def _map_folder(
+    name: str,
+    src: Layout,
+    dst: Layout,
+    rules: MappingRules,
+    roles: tuple[dict[str, str], dict[str, str]] | None = None,
+) -> tuple[str, str, bool]:
+    """(destination name, reason, whether a name component had to be escaped)."""
     ancestors = _ancestors(name, src.separator)
     for ancestor, rest in ancestors:
         if ancestor in rules.mapping:
-            return _under(rules.mapping[ancestor], rest, src, dst), "explicit"
+            dst_name, escaped = _under(rules.mapping[ancestor], rest, src, dst)
+            return dst_name, "explicit", escaped
     if _is_inbox(name):
-        return "INBOX", "inbox"
+        return "INBOX", "inbox", False
     src_by_role, dst_roles = roles or (role_folders(src), role_folders(dst))
     src_roles = {folder: role for role, folder in src_by_role.items()}
     for ancestor, rest in ancestors:
         role = src_roles.get(ancestor)
         if role and role in dst_roles:
-            return _under(dst_roles[role], rest, src, dst), "special-use"
-    return translate_name(name, src, dst), "translated"
+            dst_name, escaped = _under(dst_roles[role], rest, src, dst)
+            return dst_name, "special-use", escaped
+    dst_name, escaped = _translate(name, src, dst)
+    return dst_name, "translated", escaped
 
 
 def plan_folders(src: Layout, dst: Layout, rules: MappingRules) -> FolderPlan:
     """Map every selectable, non-excluded source folder; INBOX first, then by name."""
     dst_names = {f.name for f in dst.folders if f.selectable}
     roles = (role_folders(src), role_folders(dst))
-    mappings: list[FolderMapping] = []
+    drafts: list[tuple[Draft, str]] = []
     excluded: list[str] = []
     for folder in src.folders:
         if not folder.selectable:
@@ -232,9 +263,14 @@ def plan_folders(src: Layout, dst: Layout, rules: MappingRules) -> FolderPlan:
         if is_excluded(folder.name, rules, src.separator):
             excluded.append(folder.name)
             continue
-        dst_name, reason = map_folder(folder.name, src, dst, rules, roles)
+        dst_name, reason, escaped = _map_folder(folder.name, src, dst, rules, roles)
+        drafts.append((Draft(folder.name, dst_name, escaped), reason))
+    renamed = renames.resolve([d for d, _ in drafts], src.separator, dst.separator, SEPARATOR_SUBSTITUTE)
+    mappings: list[FolderMapping] = []
+    for draft, reason in drafts:
+        dst_name, note = renamed.get(draft.src, (draft.dst, None))
         exists = dst_name in dst_names or _is_inbox(dst_name)
-        mappings.append(FolderMapping(folder.name, dst_name, reason, exists))
+        mappings.append(FolderMapping(draft.src, dst_name, reason, exists, note))
     mappings.sort(key=lambda m: (not _is_inbox(m.src), m.src))  # a parent sorts before its children
     return FolderPlan(tuple(mappings), tuple(excluded))
 

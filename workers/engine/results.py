@@ -64,6 +64,7 @@ class FolderPlanItem(_Frozen):
     messages: int
     size: int | None = None
     pending: int | None = None
+    note: str | None = None  # set when the destination name had to change (see renames.py)
 
 
 class AccountPlan(_Frozen):
