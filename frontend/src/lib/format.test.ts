@@ -7,6 +7,7 @@ import {
   formatDuration,
   formatRate,
   formatRelative,
+  formatShortDateTime,
   percent,
   secondsBetween,
 } from '@/lib/format';
@@ -69,10 +70,18 @@ describe('formatDateTime', () => {
   });
 });
 
+describe('formatShortDateTime', () => {
+  it('drops the year for chart labels', () => {
+    expect(formatShortDateTime('2025-11-28T13:30:00Z', 'en-US', 'America/New_York')).toBe('Nov 28, 8:30 AM');
+    expect(formatShortDateTime(null)).toBe('—');
+  });
+});
+
 describe('formatRelative', () => {
   const now = new Date('2025-11-28T12:00:00Z');
   it.each([
     ['2025-11-28T12:00:10Z', 'now'],
+    ['2025-11-28T11:59:50Z', 'just now'],
     ['2025-11-28T12:05:00Z', 'in 5 min'],
     ['2025-11-28T14:05:00Z', 'in 2 h 05 min'],
     ['2025-11-28T11:00:00Z', '1 h 00 min ago'],

@@ -53,6 +53,16 @@ export function formatDateTime(iso: string | null | undefined, locale?: string, 
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(date);
 }
 
+/** "Nov 28, 6:06 AM": short enough for a chart axis. */
+export function formatShortDateTime(iso: string | null | undefined, locale?: string, timeZone?: string): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '—';
+  return new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone }).format(
+    date,
+  );
+}
+
 function coarseDistance(seconds: number): string {
   const minutes = Math.max(1, Math.round(seconds / 60));
   if (minutes < 60) return `${minutes} min`;
@@ -65,7 +75,7 @@ function coarseDistance(seconds: number): string {
 export function formatRelative(iso: string, now: Date): string {
   const seconds = (Date.parse(iso) - now.getTime()) / 1000;
   if (!Number.isFinite(seconds)) return '';
-  if (Math.abs(seconds) < 30) return 'now';
+  if (Math.abs(seconds) < 30) return seconds > 0 ? 'now' : 'just now';
   const text = coarseDistance(Math.abs(seconds));
   return seconds > 0 ? `in ${text}` : `${text} ago`;
 }

@@ -71,7 +71,7 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
       <div className="page-header">
         <div>
           <h1 className="title-with-badges">
-            {task.name} <TaskStatusBadge status={task.status} />
+            {task.name} <TaskStatusBadge task={task} />
             {task.broken ? <BrokenBadge /> : null}
           </h1>
           <p className="muted">

@@ -42,7 +42,7 @@ export function LiveProgress({ run, accountNames }: Props) {
     <div className="live-progress" data-testid="live-progress" data-run-id={run.runId} data-status={run.status}>
       <div className="run-total" data-testid="run-total" data-status={run.status}>
         <div className="run-total-head">
-          <RunStatusBadge status={run.status} testId="run-status" />
+          <RunStatusBadge status={run.status} errors={totals.errors} testId="run-status" />
           <span className="muted small">
             Run #{run.runId}
             {run.trigger ? ` · ${run.trigger}` : ''}
@@ -52,7 +52,7 @@ export function LiveProgress({ run, accountNames }: Props) {
         </div>
         <ProgressBar
           label="All accounts, messages"
-          value={running ? percent(processed, plannedMessages) : isSuccess(run.status) ? 100 : percent(processed, plannedMessages)}
+          value={totalValue(run.status, processed, plannedMessages)}
           valueText={of(formatCount(processed), plannedMessages, `${formatCount(plannedMessages)} messages`)}
           tone={tone(run.status, totals.errors)}
           testId="run-total-progress"
@@ -63,7 +63,7 @@ export function LiveProgress({ run, accountNames }: Props) {
           <Stat label="Errors" value={formatCount(totals.errors)} testId="run-total-errors" danger={totals.errors > 0} />
           <Stat label="Data" value={of(formatBytes(totals.bytes), plannedBytes, formatBytes(plannedBytes))} />
           {running ? <Stat label="Rate" value={formatRate(totals.rate)} /> : null}
-          <Stat label="Accounts done" value={`${totals.accountsDone} / ${totals.accountsTotal}`} />
+          <Stat label="Accounts done" value={`${formatCount(totals.accountsDone)} / ${formatCount(totals.accountsTotal)}`} />
         </dl>
       </div>
       {accounts.length === 0 ? (
@@ -90,18 +90,31 @@ function Stat({ label, value, testId, danger }: { label: string; value: string; 
   );
 }
 
+/**
+ * The bar's value: the share of the plan while running; a finished account is complete whatever
+ * the plan estimated. Striped (null) only while work is going on and no plan has arrived yet.
+ */
+function barValue(status: string, done: number, planned: number | null): number | null {
+  if (isSuccess(status) || status === 'partial') return 100;
+  const value = percent(done, planned);
+  if (value !== null) return value;
+  return status === 'running' ? null : 0;
+}
+
+function totalValue(status: string, processed: number, planned: number | null): number | null {
+  if (isSuccess(status)) return 100;
+  return percent(processed, planned) ?? (isTerminal(status) ? 0 : null);
+}
+
 function AccountProgressItem({ progress: a, name }: { progress: AccountProgress; name: string }) {
   const processed = processedMessages(a);
   const finished = isTerminal(a.status);
-  // A finished account is complete whatever the plan estimated.
-  const complete = isSuccess(a.status) || a.status === 'partial';
-  const msgValue = complete ? 100 : percent(processed, a.plannedMessages);
-  const byteValue = complete ? 100 : percent(a.bytes, a.plannedBytes);
+  const messagesText = of(formatCount(processed), a.plannedMessages, formatCount(a.plannedMessages));
   return (
     <li className="account-progress" data-testid="account-progress" data-account-id={a.accountId} data-status={a.status}>
       <div className="account-progress-head">
         <span className="mono strong">{name}</span>
-        <RunStatusBadge status={a.status} />
+        <RunStatusBadge status={a.status} errors={a.errors} />
         {a.waiting && !finished ? (
           <span className="small text-warning" data-testid="account-waiting">
             waiting: {a.waiting}
@@ -122,22 +135,27 @@ function AccountProgressItem({ progress: a, name }: { progress: AccountProgress;
       <div className="account-progress-bars">
         <ProgressBar
           label={`${name}, messages`}
-          value={msgValue}
-          valueText={of(formatCount(processed), a.plannedMessages, `${formatCount(a.plannedMessages)} messages`)}
-          tone={tone(a.status)}
+          value={barValue(a.status, processed, a.plannedMessages)}
+          valueText={`${messagesText} messages`}
+          tone={tone(a.status, a.errors)}
           testId="progress-messages"
         />
-        <span className="small muted bar-label">
-          {of(formatCount(processed), a.plannedMessages, formatCount(a.plannedMessages))} msgs
-        </span>
-        <ProgressBar
-          label={`${name}, data`}
-          value={byteValue}
-          valueText={of(formatBytes(a.bytes), a.plannedBytes, formatBytes(a.plannedBytes))}
-          tone={tone(a.status)}
-          testId="progress-bytes"
-        />
-        <span className="small muted bar-label">{of(formatBytes(a.bytes), a.plannedBytes, formatBytes(a.plannedBytes))}</span>
+        <span className="small muted bar-label">{messagesText} msgs</span>
+        {a.plannedBytes === null ? (
+          // Without a byte total there is nothing to measure against: the amount alone, no bar.
+          <span className="small muted bar-label bytes-only">{formatBytes(a.bytes)} copied</span>
+        ) : (
+          <>
+            <ProgressBar
+              label={`${name}, data`}
+              value={barValue(a.status, a.bytes, a.plannedBytes)}
+              valueText={of(formatBytes(a.bytes), a.plannedBytes, formatBytes(a.plannedBytes))}
+              tone={tone(a.status, a.errors)}
+              testId="progress-bytes"
+            />
+            <span className="small muted bar-label">{of(formatBytes(a.bytes), a.plannedBytes, formatBytes(a.plannedBytes))}</span>
+          </>
+        )}
       </div>
       {a.errorSummary ? <p className="small text-danger">{a.errorSummary}</p> : null}
       {a.recentErrors.length > 0 ? (

@@ -41,7 +41,7 @@ function RunAccountItem({ account: a }: { account: AccountRun }) {
     <li className="run-account" data-testid="run-account-row" data-account-id={a.account_id} data-status={a.status}>
       <div className="run-account-head">
         <span className="mono strong">{a.src_username}</span>
-        <RunStatusBadge status={a.status} />
+        <RunStatusBadge status={a.status} errors={a.errors} />
         <span className="small">
           {formatCount(a.copied)} copied · {formatCount(a.skipped)} skipped ·{' '}
           <span className={a.errors > 0 ? 'text-danger' : undefined}>{formatCountOf(a.errors, 'error')}</span> ·{' '}

@@ -73,7 +73,7 @@ function RunLog({ taskId }: { taskId: number }) {
                       </td>
                       <td>{run.trigger}</td>
                       <td>
-                        <RunStatusBadge status={run.status} />
+                        <RunStatusBadge status={run.status} errors={run.total_errors} />
                       </td>
                       <td className="num">{formatCount(run.total_copied)}</td>
                       <td className="num">{formatCount(run.total_skipped)}</td>

@@ -1,23 +1,19 @@
-import { Badge, type BadgeTone } from '@/components/ui/badge';
+import { Badge } from '@/components/ui/badge';
+import { describeStatus } from '@/lib/status-display';
 
-const tones: Record<string, BadgeTone> = {
-  running: 'info',
-  done: 'success',
-  failed: 'danger',
-  cancelled: 'warning',
-  abandoned: 'warning',
-  pending: 'neutral',
-  queued: 'neutral',
-  ok: 'success',
-  partial: 'warning',
-  skipped: 'neutral',
+type Props = {
+  status: string;
+  /** Messages refused: a "done" run or "ok" account with errors reads "done with errors". */
+  errors?: number;
+  testId?: string;
 };
 
-export function RunStatusBadge({ status, testId }: { status: string; testId?: string }) {
+export function RunStatusBadge({ status, errors = 0, testId }: Props) {
+  const shown = describeStatus(status, errors);
   return (
-    <Badge tone={tones[status] ?? 'neutral'} data-testid={testId} data-status={status}>
+    <Badge tone={shown.tone} data-testid={testId} data-status={status} title={shown.hint ?? undefined}>
       {status === 'running' ? <span className="pulse" aria-hidden="true" /> : null}
-      {status}
+      {shown.label}
     </Badge>
   );
 }

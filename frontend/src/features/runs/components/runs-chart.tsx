@@ -1,19 +1,45 @@
 import { EmptyState } from '@/components/ui/empty-state';
-import { formatCount, formatDateTime, formatDuration } from '@/lib/format';
+import { formatCount, formatCountOf, formatDateTime, formatDuration, formatShortDateTime } from '@/lib/format';
+import { describeStatus } from '@/lib/status-display';
 import type { Run } from '@/features/runs/api/run-schema';
-import { layoutRunsChart } from '@/features/runs/lib/runs-chart';
+import { layoutRunsChart, type BarTone, type ChartPoint } from '@/features/runs/lib/runs-chart';
 
-const BOX = { width: 640, height: 180, top: 14, bottom: 22, left: 52, right: 52 };
+const BOX = { width: 640, height: 184, top: 14, bottom: 26, left: 52, right: 52 };
+
+const barClass: Record<BarTone, string> = {
+  ok: 'bar',
+  warning: 'bar bar-warning',
+  danger: 'bar bar-danger',
+  running: 'bar bar-running',
+};
+
+function barTitle(p: ChartPoint): string {
+  const status = describeStatus(p.status, p.errors).label;
+  const head = `Run #${p.id} · ${formatDateTime(p.startedAt)} · ${status}`;
+  if (p.tone === 'running') return `${head}\nstill running: the bar fills in when it finishes`;
+  const errors = p.errors > 0 ? ` · ${formatCountOf(p.errors, 'error')}` : '';
+  return `${head}\n${formatCount(p.copied)} copied${errors} · took ${formatDuration(p.durationSeconds)}`;
+}
 
 /** Messages copied (bars) and duration (line) of the recent runs, oldest on the left. */
 export function RunsChart({ runs }: { runs: Run[] }) {
-  if (runs.length === 0) {
-    return <EmptyState title="No runs yet" testId="runs-chart-empty">The chart fills in as runs finish.</EmptyState>;
+  const { points, maxCopied, maxDuration, finishedCount, durationPath } = layoutRunsChart(runs, BOX);
+  if (finishedCount === 0) {
+    const current = runs[0];
+    return (
+      <EmptyState title={current ? 'No finished runs yet' : 'No runs yet'} testId="runs-chart-empty">
+        {current
+          ? `Run #${current.id} is in progress; the chart fills in when it finishes.`
+          : 'Each run adds a bar here: messages copied and how long it took.'}
+      </EmptyState>
+    );
   }
-  const { points, maxCopied, maxDuration, durationPath } = layoutRunsChart(runs, BOX);
   const plotBottom = BOX.height - BOX.bottom;
-  const latest = runs[0];
-  const summary = `${points.length} most recent runs. Latest: ${formatCount(latest?.total_copied)} messages copied.`;
+  const latest = runs.find((r) => r.finished_at !== null);
+  const summary = `${points.length} most recent runs. Latest finished: ${formatCount(latest?.total_copied)} messages copied.`;
+  const tones = new Set(points.map((p) => p.tone));
+  const first = points[0];
+  const last = points.at(-1);
 
   return (
     <figure className="runs-chart" data-testid="runs-chart">
@@ -26,24 +52,25 @@ export function RunsChart({ runs }: { runs: Run[] }) {
         <text className="axis-label" x={BOX.left - 6} y={plotBottom} textAnchor="end">
           0
         </text>
-        <text className="axis-label duration" x={BOX.width - BOX.right + 6} y={BOX.top + 4}>
-          {formatDuration(maxDuration)}
-        </text>
+        {maxDuration > 0 ? (
+          <text className="axis-label duration" x={BOX.width - BOX.right + 6} y={BOX.top + 4}>
+            {formatDuration(maxDuration)}
+          </text>
+        ) : null}
+        {first ? (
+          <text className="axis-label" x={first.x + first.width / 2} y={plotBottom + 16} textAnchor={last === first ? 'middle' : 'start'}>
+            {formatShortDateTime(first.startedAt)}
+          </text>
+        ) : null}
+        {last && last !== first ? (
+          <text className="axis-label" x={last.x + last.width / 2} y={plotBottom + 16} textAnchor="end">
+            {formatShortDateTime(last.startedAt)}
+          </text>
+        ) : null}
         {points.map((p) => (
-          <g key={p.id} data-testid="runs-chart-bar" data-run-id={p.id}>
-            <title>
-              {`Run #${p.id} · ${formatDateTime(p.startedAt)} · ${p.status}\n${formatCount(p.copied)} copied · ${
-                p.durationSeconds === null ? 'still running' : formatDuration(p.durationSeconds)
-              }`}
-            </title>
-            <rect
-              className={`bar ${p.hasErrors || p.status === 'failed' ? 'bar-danger' : ''}`}
-              x={p.x}
-              y={p.barY}
-              width={p.width}
-              height={Math.max(p.barHeight, 1)}
-              rx={2}
-            />
+          <g key={p.id} data-testid="runs-chart-bar" data-run-id={p.id} data-tone={p.tone}>
+            <title>{barTitle(p)}</title>
+            <rect className={barClass[p.tone]} x={p.x} y={p.barY} width={p.width} height={Math.max(p.barHeight, 1)} rx={2} />
           </g>
         ))}
         {durationPath ? <path className="duration-line" d={durationPath} /> : null}
@@ -52,16 +79,20 @@ export function RunsChart({ runs }: { runs: Run[] }) {
         )}
       </svg>
       <figcaption className="chart-legend">
-        <span className="legend-item">
-          <span className="swatch swatch-bar" aria-hidden="true" /> messages copied
-        </span>
-        <span className="legend-item">
-          <span className="swatch swatch-line" aria-hidden="true" /> duration
-        </span>
-        <span className="legend-item">
-          <span className="swatch swatch-danger" aria-hidden="true" /> run with errors
-        </span>
+        <LegendItem swatch="bar" label="messages copied" />
+        <LegendItem swatch="line" label="duration" />
+        {tones.has('warning') ? <LegendItem swatch="warning" label="finished with errors or cancelled" /> : null}
+        {tones.has('danger') ? <LegendItem swatch="danger" label="failed" /> : null}
+        {tones.has('running') ? <LegendItem swatch="running" label="in progress" /> : null}
       </figcaption>
     </figure>
+  );
+}
+
+function LegendItem({ swatch, label }: { swatch: string; label: string }) {
+  return (
+    <span className="legend-item">
+      <span className={`swatch swatch-${swatch}`} aria-hidden="true" /> {label}
+    </span>
   );
 }

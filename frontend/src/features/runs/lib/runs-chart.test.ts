@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { layoutRunsChart } from '@/features/runs/lib/runs-chart';
 
 const box = { width: 300, height: 120, top: 10, bottom: 10, left: 0, right: 0 };
-const run = (id: number, copied: number, seconds: number | null, errors = 0) => ({
+const run = (id: number, copied: number, seconds: number | null, errors = 0, status?: string) => ({
   id,
-  status: seconds === null ? 'running' : 'done',
+  status: status ?? (seconds === null ? 'running' : 'done'),
   started_at: '2025-11-28T10:00:00Z',
   finished_at: seconds === null ? null : new Date(Date.parse('2025-11-28T10:00:00Z') + seconds * 1000).toISOString(),
   total_copied: copied,
@@ -35,7 +35,38 @@ describe('layoutRunsChart', () => {
     expect(layout.points.at(-1)?.dotY).toBeNull();
   });
 
+  it('leaves a run in progress out of the scales and draws it as a placeholder', () => {
+    const inProgress = { ...run(2, 5000, null), status: 'running' };
+    const layout = layoutRunsChart([inProgress, run(1, 40, 20)], box);
+    expect(layout.maxCopied).toBe(40);
+    expect(layout.maxDuration).toBe(20);
+    expect(layout.finishedCount).toBe(1);
+    const [done, running] = layout.points;
+    expect(done?.barHeight).toBe(100);
+    expect(running?.tone).toBe('running');
+    expect(running?.dotY).toBeNull();
+  });
+
+  it('has no scale at all while the only run is still going', () => {
+    const layout = layoutRunsChart([run(1, 0, null)], box);
+    expect(layout).toMatchObject({ maxCopied: 0, maxDuration: 0, finishedCount: 0, durationPath: '' });
+  });
+
+  it('tells clean runs from runs with errors and failed ones', () => {
+    const layout = layoutRunsChart(
+      [run(4, 1, 1, 0, 'cancelled'), run(3, 1, 1, 0, 'failed'), run(2, 1, 1, 2), run(1, 1, 1)],
+      box,
+    );
+    expect(layout.points.map((p) => p.tone)).toEqual(['ok', 'warning', 'danger', 'warning']);
+  });
+
   it('copes with no runs', () => {
-    expect(layoutRunsChart([], box)).toEqual({ points: [], maxCopied: 1, maxDuration: 1, durationPath: '' });
+    expect(layoutRunsChart([], box)).toEqual({
+      points: [],
+      maxCopied: 0,
+      maxDuration: 0,
+      finishedCount: 0,
+      durationPath: '',
+    });
   });
 });

@@ -1,19 +1,16 @@
-import { Badge, type BadgeTone } from '@/components/ui/badge';
-import type { TaskStatus } from '@/features/tasks/api/task-schema';
+import { Badge } from '@/components/ui/badge';
+import { describeStatus } from '@/lib/status-display';
+import type { Task } from '@/features/tasks/api/task-schema';
 
-const statusTones: Record<TaskStatus, BadgeTone> = {
-  idle: 'neutral',
-  running: 'info',
-  done: 'success',
-  failed: 'danger',
-  cancelled: 'warning',
-};
-
-export function TaskStatusBadge({ status }: { status: TaskStatus }) {
+/** The task's status; "done" after a run that had errors reads "done with errors". */
+export function TaskStatusBadge({ task }: { task: Pick<Task, 'status' | 'last_run'> }) {
+  const { status, last_run: lastRun } = task;
+  const errors = status === 'done' && lastRun?.status === 'done' ? lastRun.total_errors : 0;
+  const shown = describeStatus(status, errors);
   return (
-    <Badge tone={statusTones[status]} data-testid="task-status" data-status={status}>
+    <Badge tone={shown.tone} data-testid="task-status" data-status={status} title={shown.hint ?? undefined}>
       {status === 'running' ? <span className="pulse" aria-hidden="true" /> : null}
-      {status}
+      {shown.label}
     </Badge>
   );
 }

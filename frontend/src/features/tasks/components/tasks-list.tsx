@@ -64,7 +64,7 @@ export function TasksList({ endpointName, pollMs, emptyAction }: Props) {
                     </td>
                     <td data-label="Status">
                       <span className="badge-group">
-                        <TaskStatusBadge status={task.status} />
+                        <TaskStatusBadge task={task} />
                         {task.broken ? <BrokenBadge /> : null}
                       </span>
                     </td>
