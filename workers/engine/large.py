@@ -102,6 +102,11 @@ def append_spooled(dst: ImapSession, folder: str, message: SpooledMessage) -> Ap
     Raises:
         TransientImapError when the session breaks; Throttled when the server pushes back.
     """
+    limit = dst.info.append_limit
+    if limit is not None and message.size > limit:
+        # RFC822.SIZE passed the check before the fetch, but the bytes read are what would be sent.
+        reason = f"message of {message.size} bytes is over the destination's limit of {limit} bytes"
+        return AppendOutcome(message.src_uid, error=MessageRefused(reason))
     try:
         with imap_errors(f"appending to {folder}", permanent=MessageRefused):
             typ, data = _stream_append(dst, folder, message)
