@@ -169,7 +169,7 @@ def main() -> None:
         return
 
     pair = DovecotPair("bench")
-    src, _dst = pair.start()
+    src, dst = pair.start()
     load_before = _load()
     tag = uuid.uuid4().hex[:6]
     src_user = f"bench-{tag}"
@@ -196,6 +196,12 @@ def main() -> None:
     corpus.load_corpus(src, src_user, corpus.new_messages(50, seed=7, folders=("INBOX", "Projects")))
     rows.append(("engine: +50 messages", run_phase("engine", **kw)))
     check = run_phase("compare", src_user=src_user, dst_user=engine_user)
+    # Each run writes some 600 MB of mail: leave the shared disk as we found it.
+    src.reset_user(src_user)
+    for user in (f"c1-{tag}", f"c2-{tag}", engine_user, f"e1-{tag}"):
+        dst.reset_user(user)
+    for path in state.parent.glob(f"state-{tag}.json*"):
+        path.unlink()
 
     print()
     print(f"{'phase':34} {'seconds':>8} {'msgs':>6} {'msg/s':>8} {'MB/s':>7} {'peak RSS MB':>11}")
