@@ -48,11 +48,15 @@ class AccountProgress:
         self._last_save = 0.0
         self.base = base  # earlier attempts (a redelivered job, a throttled retry)
         self._done = Counters()  # folders finished in this attempt
-        self._current = Counters()  # the folder being copied
+        # The folders being copied, by source folder: the engine may copy two at once.
+        self._current: dict[str, Counters] = {}
         self.folders: dict[str, dict[str, Any]] = {}
 
     def totals(self) -> Counters:
-        return self.base.plus(self._done).plus(self._current)
+        totals = self.base.plus(self._done)
+        for counters in self._current.values():
+            totals = totals.plus(counters)
+        return totals
 
     def on_event(self, event: EngineEvent) -> None:
         if isinstance(event, PlanEvent):
@@ -60,7 +64,7 @@ class AccountProgress:
         elif isinstance(event, FolderStarted):
             self._events.emit(EventType.FOLDER, {**event.to_dict(), "state": "started"})
         elif isinstance(event, Progress):
-            self._current = _counters(event)
+            self._current[event.folder] = _counters(event)
             self._events.progress({**event.to_dict(), "account": self._totals_dict()})
             self._save(force=False)
         elif isinstance(event, FolderDone):
@@ -80,7 +84,8 @@ class AccountProgress:
             logger.warning("progress.plan_not_saved account_run_id=%s", self._account_run_id, exc_info=True)
 
     def _folder_done(self, result: FolderResult) -> None:
-        self._done, self._current = self._done.plus(_counters(result)), Counters()
+        self._done = self._done.plus(_counters(result))
+        self._current.pop(result.folder, None)
         entry = result.model_dump()
         earlier = self.folders.get(result.folder)
         if earlier is not None:  # the same folder in an earlier attempt: add up its figures
@@ -94,7 +99,8 @@ class AccountProgress:
         """Fold a throttled attempt into the base; its final throttle error is not a mail error."""
         done = _counters(result)
         self.base = self.base.plus(Counters(done.copied, done.skipped, max(done.errors - 1, 0), done.bytes))
-        self._done = self._current = Counters()
+        self._done = Counters()
+        self._current = {}
 
     def _totals_dict(self) -> dict[str, int]:
         return dataclasses.asdict(self.totals())

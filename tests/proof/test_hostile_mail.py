@@ -277,7 +277,6 @@ def test_folder_the_destination_cannot_create_is_reported(
     assert (comparison.missing, comparison.duplicated) == (1, 0)
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: 'a.b' and 'a_b' are merged into INBOX.a_b (see report)")
 def test_folders_whose_escaped_names_collide_are_not_merged(
     src_server: ImapServer, dst_server: ImapServer, imap_user: str
 ) -> None:
