@@ -5,6 +5,7 @@ import {
   formatCountOf,
   formatDateTime,
   formatDuration,
+  formatEnd,
   formatRate,
   formatRelative,
   formatShortDateTime,
@@ -67,6 +68,15 @@ describe('formatDateTime', () => {
   it('shows a dash for null and garbage', () => {
     expect(formatDateTime(null)).toBe('—');
     expect(formatDateTime('not a date')).toBe('—');
+  });
+});
+
+describe('formatEnd', () => {
+  it('gives only the time on the day the run started, the date otherwise', () => {
+    const zone = 'America/New_York';
+    expect(formatEnd('2025-11-28T13:30:00Z', '2025-11-28T13:42:00Z', 'en-US', zone)).toBe('8:42 AM');
+    expect(formatEnd('2025-11-28T13:30:00Z', '2025-11-29T06:00:00Z', 'en-US', zone)).toBe('Nov 29, 2025, 1:00 AM');
+    expect(formatEnd('2025-11-28T13:30:00Z', null)).toBe('—');
   });
 });
 

@@ -53,6 +53,20 @@ export function formatDateTime(iso: string | null | undefined, locale?: string, 
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(date);
 }
 
+/**
+ * When something ended, next to when it started: only the time ("6:08 AM") on the
+ * same local day, the full date otherwise.
+ */
+export function formatEnd(startIso: string, endIso: string | null, locale?: string, timeZone?: string): string {
+  if (!endIso) return '—';
+  const day = (iso: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeZone }).format(new Date(iso));
+  const end = new Date(endIso);
+  if (Number.isNaN(end.getTime()) || Number.isNaN(Date.parse(startIso)) || day(startIso) !== day(endIso)) {
+    return formatDateTime(endIso, locale, timeZone);
+  }
+  return new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone }).format(end);
+}
+
 /** "Nov 28, 6:06 AM": short enough for a chart axis. */
 export function formatShortDateTime(iso: string | null | undefined, locale?: string, timeZone?: string): string {
   if (!iso) return '—';

@@ -29,15 +29,17 @@ export function clearErrorBanner(): void {
 }
 
 const TOAST_MS = 4000;
+// A burst of actions (several rows deleted in a row) keeps only the latest few on screen.
+const MAX_TOASTS = 3;
 
 export function pushToast(message: string, tone: Toast['tone'] = 'success'): void {
   const toast = { id: nextToastId++, message, tone };
-  setState({ ...state, toasts: [...state.toasts, toast] });
+  setState({ ...state, toasts: [...state.toasts, toast].slice(-MAX_TOASTS) });
   setTimeout(() => dismissToast(toast.id), TOAST_MS);
 }
 
 export function dismissToast(id: number): void {
-  setState({ ...state, toasts: state.toasts.filter((t) => t.id !== id) });
+  if (state.toasts.some((t) => t.id === id)) setState({ ...state, toasts: state.toasts.filter((t) => t.id !== id) });
 }
 
 export function enterModal(): () => void {

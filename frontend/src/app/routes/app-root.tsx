@@ -17,7 +17,7 @@ function SocketIndicator() {
       title={live ? 'Live updates are on' : 'Live updates are reconnecting; the page refreshes every 5 s meanwhile'}
     >
       <span className="dot" aria-hidden="true" />
-      {live ? 'Live' : 'Reconnecting…'}
+      <span className="socket-label">{live ? 'Live' : 'Reconnecting…'}</span>
     </span>
   );
 }
@@ -34,7 +34,7 @@ export function AppRoot() {
         <div className="topbar-inner">
           <NavLink to={paths.tasks.href()} className="brand">
             <img src="/favicon.svg" alt="" width={22} height={22} />
-            IMAP Copier
+            <span className="brand-name">IMAP Copier</span>
           </NavLink>
           <nav aria-label="Main" className="nav">
             <NavLink to={paths.tasks.href()} className="nav-link">

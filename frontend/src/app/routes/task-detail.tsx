@@ -4,6 +4,7 @@ import { Button } from '@/components/ui/button';
 import { QueryState } from '@/components/ui/query-state';
 import { paths } from '@/config/paths';
 import { useSocketStatus } from '@/lib/task-socket';
+import { useDocumentTitle } from '@/lib/use-document-title';
 import { useTaskAccounts } from '@/features/accounts/api/use-task-accounts';
 import { AccountFormDialog } from '@/features/accounts/components/account-form-dialog';
 import { AccountsTable } from '@/features/accounts/components/accounts-table';
@@ -23,6 +24,7 @@ import { LastRunSummary } from '@/features/tasks/components/last-run-summary';
 import { ScheduleControl } from '@/features/tasks/components/schedule-control';
 import { BrokenBadge, TaskStatusBadge } from '@/features/tasks/components/task-badges';
 import { TaskActions } from '@/features/tasks/components/task-actions';
+import { deleteTaskState } from '@/features/tasks/lib/task-readiness';
 import { NotFoundRoute } from '@/app/routes/not-found';
 
 const FALLBACK_POLL_MS = 5_000;
@@ -37,6 +39,7 @@ function TaskDetail({ taskId }: { taskId: number }) {
   const socketUp = useSocketStatus() === 'open';
   const pollMs = socketUp ? false : FALLBACK_POLL_MS;
   const task = useTask(taskId, { pollMs });
+  useDocumentTitle(task.data?.name ?? `Task #${taskId}`);
 
   return (
     <>
@@ -65,6 +68,9 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
   for (const a of live.snapshot.data?.accounts ?? []) accountNames[a.account_id] = a.src_username;
   for (const a of accountList) accountNames[a.id] = a.src_username;
   const endpointName = (id: number) => endpoints.data?.find((e) => e.id === id)?.name ?? `server #${id}`;
+  const deletable = deleteTaskState(task.status);
+  const accountsLocked =
+    task.status === 'running' ? 'While the run is in progress, logins can be neither tested nor changed.' : null;
 
   return (
     <div className="task-page" data-testid="task-detail" data-task-id={task.id}>
@@ -80,9 +86,22 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
         </div>
         <div className="header-actions">
           <RunLogButton taskId={task.id} />
-          <Button variant="ghost" onClick={() => setDialog('delete')} data-testid="delete-task-button">
-            Delete task
-          </Button>
+          <div className="action">
+            <Button
+              variant="ghost"
+              onClick={() => setDialog('delete')}
+              disabled={!deletable.allowed}
+              aria-describedby={deletable.allowed ? undefined : 'delete-task-reason'}
+              data-testid="delete-task-button"
+            >
+              Delete task
+            </Button>
+            {deletable.reason ? (
+              <p className="action-reason" id="delete-task-reason">
+                {deletable.reason}
+              </p>
+            ) : null}
+          </div>
         </div>
       </div>
 
@@ -100,7 +119,11 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
           <LiveProgress run={live.run} accountNames={accountNames} />
         ) : (
           <p className="muted">
-            <LastRunSummary run={task.last_run} />
+            {task.last_run ? (
+              <LastRunSummary run={task.last_run} />
+            ) : (
+              'Never run. The first run copies every mailbox; later runs copy only what is new.'
+            )}
           </p>
         )}
       </section>
@@ -110,7 +133,7 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
           <header className="card-header">
             <h2 id="schedule-heading">Schedule</h2>
           </header>
-          <ScheduleControl task={task} />
+          <ScheduleControl task={task} readiness={readiness} />
         </section>
         <section className="card" aria-labelledby="chart-heading">
           <header className="card-header">
@@ -148,6 +171,7 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
               taskId={task.id}
               accounts={list}
               testingIds={testingIds}
+              lockedReason={accountsLocked}
               onTestStarted={(ids) => startTests(ids)}
             />
           )}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { Button } from '@/components/ui/button';
 import { paths } from '@/config/paths';
+import { useDocumentTitle } from '@/lib/use-document-title';
 import { useTaskEvents } from '@/lib/task-events';
 import { useSocketStatus } from '@/lib/task-socket';
 import { useEndpoints } from '@/features/endpoints/api/get-endpoints';
@@ -18,6 +19,7 @@ export function TasksRoute() {
   const pollMs = socketUp ? false : FALLBACK_POLL_MS;
   const tasks = useTasks({ pollMs });
   const [creating, setCreating] = useState(false);
+  useDocumentTitle('Tasks');
   // Live status changes (run started/finished, broken) refresh the list.
   useTaskEvents(tasks.data?.map((t) => t.id) ?? []);
 
@@ -25,17 +27,34 @@ export function TasksRoute() {
   const endpointName = (id: number) => names.get(id) ?? `server #${id}`;
   const noServers = endpoints.isSuccess && endpoints.data.length === 0;
 
-  const newTask = (
-    <Button
-      variant="primary"
-      onClick={() => setCreating(true)}
-      disabled={!endpoints.isSuccess || noServers}
-      aria-describedby={noServers ? 'new-task-reason' : undefined}
-      data-testid="add-task-button"
-    >
-      New task
-    </Button>
-  );
+  const empty = noServers
+    ? {
+        title: 'Add your old and new IMAP servers',
+        body: (
+          <>
+            <p>A task copies mailboxes from one server to another, so both servers come first.</p>
+            <Link className="btn btn-primary" to={paths.endpoints.href()} data-testid="add-servers-link">
+              Add servers
+            </Link>
+          </>
+        ),
+      }
+    : {
+        title: 'No migration tasks yet',
+        body: (
+          <>
+            <p>Create a task, add the accounts to copy, test their logins, then run it.</p>
+            <Button
+              variant="primary"
+              onClick={() => setCreating(true)}
+              disabled={!endpoints.isSuccess}
+              data-testid="add-task-empty-button"
+            >
+              New task
+            </Button>
+          </>
+        ),
+      };
 
   return (
     <>
@@ -45,7 +64,15 @@ export function TasksRoute() {
           <p className="muted">Each task copies a list of accounts from a source server to a destination server.</p>
         </div>
         <div className="action">
-          {newTask}
+          <Button
+            variant="primary"
+            onClick={() => setCreating(true)}
+            disabled={!endpoints.isSuccess || noServers}
+            aria-describedby={noServers ? 'new-task-reason' : undefined}
+            data-testid="add-task-button"
+          >
+            New task
+          </Button>
           {noServers ? (
             <p className="action-reason" id="new-task-reason">
               <Link to={paths.endpoints.href()}>Add the source and destination servers</Link> first.
@@ -53,8 +80,8 @@ export function TasksRoute() {
           ) : null}
         </div>
       </div>
-      <section className="card">
-        <TasksList endpointName={endpointName} pollMs={pollMs} emptyAction={noServers ? null : newTask} />
+      <section className="card" aria-label="Tasks">
+        <TasksList endpointName={endpointName} pollMs={pollMs} empty={empty} />
       </section>
       <CreateTaskDialog
         open={creating}

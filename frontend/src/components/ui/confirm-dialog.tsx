@@ -22,7 +22,10 @@ export function ConfirmDialog({ open, title, children, confirmLabel, isPending, 
       testId="confirm-dialog"
       footer={
         <>
-          <Button onClick={onClose}>Cancel</Button>
+          {/* The safe choice has the focus: Enter right after opening does not delete anything. */}
+          <Button onClick={onClose} data-autofocus>
+            Cancel
+          </Button>
           <Button variant="danger" isLoading={isPending} onClick={onConfirm} data-testid="confirm-button">
             {confirmLabel}
           </Button>

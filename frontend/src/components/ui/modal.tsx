@@ -12,9 +12,29 @@ type ModalProps = {
   testId?: string;
 };
 
+/** Where the focus goes when the button that opened a dialog is gone (the row it deleted). */
+function focusFallback(opener: Element | null): HTMLElement | null {
+  const section = opener?.closest('section') ?? null;
+  return section?.querySelector<HTMLElement>('h1, h2') ?? section ?? document.getElementById('main');
+}
+
+function restoreFocus(opener: Element | null, fallback: HTMLElement | null): void {
+  if (opener instanceof HTMLElement && opener.isConnected) {
+    // The browser does this itself for a still-enabled opener; a button disabled meanwhile is skipped.
+    if (document.activeElement === document.body) opener.focus();
+    return;
+  }
+  if (!fallback?.isConnected) return;
+  if (!fallback.hasAttribute('tabindex')) fallback.setAttribute('tabindex', '-1');
+  fallback.focus();
+}
+
 /**
  * A native <dialog> opened with showModal(): the browser traps focus, makes the
  * page behind inert and turns Escape into a "cancel" event, which closes it.
+ * The focus starts on the control marked data-autofocus (a form's first field,
+ * a confirmation's Cancel) and, on close, goes back to the opener or, when the
+ * opener is gone, to its section's heading.
  */
 export function Modal({ open, onClose, title, children, footer, size = 'md', testId }: ModalProps) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -22,13 +42,19 @@ export function Modal({ open, onClose, title, children, footer, size = 'md', tes
 
   useEffect(() => {
     const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) {
+    if (!dialog || !open) return undefined;
+    const opener = document.activeElement;
+    const fallback = focusFallback(opener);
+    if (!dialog.open) {
       if (typeof dialog.showModal === 'function') dialog.showModal();
       else dialog.setAttribute('open', '');
-    } else if (!open && dialog.open) {
-      dialog.close();
     }
+    dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    return () => {
+      if (dialog.open) dialog.close();
+      // After React has removed what the dialog's action deleted.
+      setTimeout(() => restoreFocus(opener, fallback), 0);
+    };
   }, [open]);
 
   useEffect(() => (open ? enterModal() : undefined), [open]);

@@ -18,6 +18,11 @@ import { useUpdateAccount } from '@/features/accounts/api/update-account';
 
 type Props = { taskId: number; open: boolean; account: Account | null; onClose: () => void };
 
+const placeholders: Partial<Record<keyof AccountUpdate, string>> = {
+  src_username: 'e.g. alice@old-provider.example',
+  dst_username: 'e.g. alice@new-provider.example',
+};
+
 /** Add an account, or edit one (an empty password keeps the stored one). */
 export function AccountFormDialog({ taskId, open, account, onClose }: Props) {
   return (
@@ -65,6 +70,8 @@ function AccountForm({ taskId, account, onDone }: { taskId: number; account: Acc
         autoComplete={type === 'password' ? 'new-password' : 'off'}
         autoCapitalize="off"
         spellCheck={false}
+        placeholder={placeholders[name]}
+        data-autofocus={name === 'src_username' || undefined}
         {...form.register(name)}
       />
     </Field>

@@ -1,8 +1,8 @@
 import { Fragment, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { DateTime } from '@/components/ui/date-time';
 import { EmptyState } from '@/components/ui/empty-state';
-import { formatDateTime } from '@/lib/format';
 import { pushToast } from '@/lib/notifications';
 import type { Account } from '@/features/accounts/api/account-schema';
 import { useDeleteAccount } from '@/features/accounts/api/delete-account';
@@ -14,20 +14,26 @@ type Props = {
   taskId: number;
   accounts: Account[];
   testingIds: Set<number>;
+  /** Why the rows' buttons are off (a run is in progress: the API refuses changes), or null. */
+  lockedReason: string | null;
   onTestStarted: (accountIds: number[]) => void;
 };
 
-export function AccountsTable({ taskId, accounts, testingIds, onTestStarted }: Props) {
+export function AccountsTable({ taskId, accounts, testingIds, lockedReason, onTestStarted }: Props) {
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
   const [editing, setEditing] = useState<Account | null>(null);
   const [deleting, setDeleting] = useState<Account | null>(null);
   const test = useTestAccount(taskId, { onSuccess: (id) => onTestStarted([id]) });
-  const remove = useDeleteAccount(taskId, {
-    onSuccess: () => {
-      pushToast('Account removed');
-      setDeleting(null);
-    },
-  });
+  const remove = useDeleteAccount(taskId);
+  const confirmDelete = (account: Account) =>
+    remove.mutate(account.id, {
+      onSuccess: () => {
+        pushToast(`Account ${account.src_username} removed`);
+        setDeleting(null);
+      },
+    });
+  const lockedId = `accounts-${taskId}-locked`;
+  const locked = lockedReason !== null;
 
   const toggle = (id: number) =>
     setExpanded((current) => {
@@ -40,13 +46,22 @@ export function AccountsTable({ taskId, accounts, testingIds, onTestStarted }: P
   if (accounts.length === 0) {
     return (
       <EmptyState title="No accounts yet" testId="accounts-empty">
-        <p>Add the mailboxes to copy one by one, or import a CSV with one account per line.</p>
+        <p>
+          Add the mailboxes to copy one by one with <strong>Add account</strong>, or paste a whole list with{' '}
+          <strong>Import CSV</strong>: one line per account with the source user and password, then the destination
+          user and password.
+        </p>
       </EmptyState>
     );
   }
 
   return (
     <>
+      {lockedReason ? (
+        <p className="action-reason" id={lockedId} data-testid="accounts-locked">
+          {lockedReason}
+        </p>
+      ) : null}
       <div className="table-wrap">
         <table className="table table-stack" data-testid="accounts-table">
           <thead>
@@ -79,12 +94,15 @@ export function AccountsTable({ taskId, accounts, testingIds, onTestStarted }: P
                       {account.dst_username}
                     </td>
                     <TestStatusCell side="dst" status={account.test_dst_status} error={account.test_dst_error} {...cellProps} />
-                    <td className="small muted nowrap" data-label="Tested">{account.tested_at ? formatDateTime(account.tested_at) : '—'}</td>
+                    <td className="small muted" data-label="Tested">
+                      <DateTime iso={account.tested_at} stacked />
+                    </td>
                     <td className="row-actions">
                       <Button
                         size="sm"
                         onClick={() => test.mutate(account.id)}
-                        disabled={isTesting}
+                        disabled={isTesting || locked}
+                        aria-describedby={locked ? lockedId : undefined}
                         aria-label={`Test ${account.src_username}`}
                         data-testid="account-test-button"
                       >
@@ -93,6 +111,8 @@ export function AccountsTable({ taskId, accounts, testingIds, onTestStarted }: P
                       <Button
                         size="sm"
                         onClick={() => setEditing(account)}
+                        disabled={locked}
+                        aria-describedby={locked ? lockedId : undefined}
                         aria-label={`Edit ${account.src_username}`}
                         data-testid="account-edit-button"
                       >
@@ -102,6 +122,8 @@ export function AccountsTable({ taskId, accounts, testingIds, onTestStarted }: P
                         size="sm"
                         variant="danger"
                         onClick={() => setDeleting(account)}
+                        disabled={locked}
+                        aria-describedby={locked ? lockedId : undefined}
                         aria-label={`Delete ${account.src_username}`}
                         data-testid="account-delete-button"
                       >
@@ -134,14 +156,15 @@ export function AccountsTable({ taskId, accounts, testingIds, onTestStarted }: P
       <AccountFormDialog taskId={taskId} open={editing !== null} account={editing} onClose={() => setEditing(null)} />
       <ConfirmDialog
         open={deleting !== null}
-        title="Remove account?"
+        title={`Remove the account ${deleting?.src_username ?? ''}?`}
         confirmLabel="Remove account"
         isPending={remove.isPending}
-        onConfirm={() => deleting && remove.mutate(deleting.id)}
+        onConfirm={() => deleting && confirmDelete(deleting)}
         onClose={() => setDeleting(null)}
       >
         <p>
-          Remove <strong>{deleting?.src_username}</strong> from this task? Mail already copied stays where it is.
+          <strong className="mono">{deleting?.src_username}</strong> → <strong className="mono">{deleting?.dst_username}</strong>{' '}
+          leaves this task with its run results. Mail already copied stays where it is, on both servers.
         </p>
       </ConfirmDialog>
     </>

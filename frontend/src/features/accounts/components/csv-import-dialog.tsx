@@ -79,6 +79,7 @@ function CsvImport({ taskId, onDone }: { taskId: number; onDone: () => void }) {
           placeholder={EXAMPLE}
           spellCheck={false}
           onChange={(event) => onText(event.target.value)}
+          data-autofocus
           data-testid="csv-text"
         />
       </div>

@@ -11,7 +11,7 @@ export function UserMenu() {
   if (!me.data) return null;
   return (
     <div className="user-menu">
-      <span className="user-name" data-testid="current-user">
+      <span className="user-name" data-testid="current-user" title={`Signed in as ${me.data.user.username}`}>
         {me.data.user.username}
       </span>
       <Button size="sm" variant="ghost" onClick={() => logout.mutate()} isLoading={logout.isPending} data-testid="logout-button">

@@ -1,5 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useForm } from 'react-hook-form';
+import { useState } from 'react';
+import { useForm, useWatch } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { fieldAria } from '@/components/ui/field-aria';
@@ -22,6 +23,12 @@ import { useUpdateEndpoint } from '@/features/endpoints/api/update-endpoint';
 type Props = { open: boolean; endpoint: Endpoint | null; onClose: () => void };
 
 const blank: EndpointInput = { name: '', host: '', port: 993, tls_mode: 'ssl', verify_tls: true, max_connections: null };
+
+const tlsHints: Record<TlsMode, string> = {
+  ssl: 'Encrypted from the first byte; usually port 993.',
+  starttls: 'Connects in clear, then upgrades to TLS before logging in; usually port 143.',
+  plain: 'No encryption: passwords cross the network in clear. Only for a trusted network.',
+};
 
 export function EndpointFormDialog({ open, endpoint, onClose }: Props) {
   return (
@@ -65,16 +72,25 @@ function EndpointForm({ endpoint, onDone }: { endpoint: Endpoint | null; onDone:
     else create.mutate(values, { onError });
   });
 
+  // The port follows the TLS mode (993 or 143) until the admin types one; an existing server's
+  // unusual port counts as typed.
+  const [portEdited, setPortEdited] = useState(endpoint ? endpoint.port !== defaultPorts[endpoint.tls_mode] : false);
   const tlsField = form.register('tls_mode');
-  const onTlsChange = (mode: TlsMode, previous: TlsMode) => {
-    // Follow the mode's usual port unless the admin typed a custom one.
-    if (form.getValues('port') === defaultPorts[previous]) form.setValue('port', defaultPorts[mode]);
+  const portField = form.register('port', { valueAsNumber: true });
+  const tlsMode = useWatch({ control: form.control, name: 'tls_mode' });
+  const onTlsChange = (mode: TlsMode) => {
+    if (!portEdited) form.setValue('port', defaultPorts[mode], { shouldValidate: form.formState.isSubmitted });
   };
 
   return (
     <form className="stack" onSubmit={onSubmit} noValidate data-testid="endpoint-form">
       <Field label="Name" htmlFor="endpoint-name" error={errors.name?.message}>
-        <input {...fieldAria('endpoint-name', errors.name?.message)} {...form.register('name')} placeholder="Old provider" />
+        <input
+          {...fieldAria('endpoint-name', errors.name?.message)}
+          {...form.register('name')}
+          data-autofocus
+          placeholder="e.g. Old provider"
+        />
       </Field>
       <div className="form-row">
         <Field label="Host" htmlFor="endpoint-host" error={errors.host?.message} className="grow">
@@ -93,18 +109,22 @@ function EndpointForm({ endpoint, onDone }: { endpoint: Endpoint | null; onDone:
             inputMode="numeric"
             min={1}
             max={65535}
-            {...form.register('port', { valueAsNumber: true })}
+            placeholder={String(defaultPorts[tlsMode])}
+            {...portField}
+            onChange={(event) => {
+              setPortEdited(true);
+              void portField.onChange(event);
+            }}
           />
         </Field>
       </div>
-      <Field label="TLS mode" htmlFor="endpoint-tls-mode" error={errors.tls_mode?.message}>
+      <Field label="TLS mode" htmlFor="endpoint-tls-mode" error={errors.tls_mode?.message} hint={tlsHints[tlsMode]}>
         <select
-          {...fieldAria('endpoint-tls-mode', errors.tls_mode?.message)}
+          {...fieldAria('endpoint-tls-mode', errors.tls_mode?.message, true)}
           {...tlsField}
           onChange={(event) => {
-            const previous = form.getValues('tls_mode');
             void tlsField.onChange(event);
-            onTlsChange(event.target.value as TlsMode, previous);
+            onTlsChange(event.target.value as TlsMode);
           }}
         >
           {tlsModes.map((mode) => (
@@ -118,7 +138,11 @@ function EndpointForm({ endpoint, onDone }: { endpoint: Endpoint | null; onDone:
         <input id="endpoint-verify-tls" type="checkbox" {...form.register('verify_tls')} />
         <label htmlFor="endpoint-verify-tls">Verify the server certificate</label>
       </div>
-      <p className="field-hint">Turn verification off only for servers with a self-signed certificate you trust.</p>
+      <p className="field-hint">
+        {tlsMode === 'plain'
+          ? 'A plain connection has no certificate to verify.'
+          : 'Turn verification off only for a server with a self-signed certificate you trust.'}
+      </p>
       <Field
         label="Max simultaneous accounts (optional)"
         htmlFor="endpoint-max-connections"

@@ -3,7 +3,8 @@ import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Modal } from '@/components/ui/modal';
 import { QueryState } from '@/components/ui/query-state';
-import { formatBytes, formatCount, formatDateTime, formatDuration, secondsBetween } from '@/lib/format';
+import { DateTime } from '@/components/ui/date-time';
+import { formatBytes, formatCount, formatDuration, formatEnd, secondsBetween } from '@/lib/format';
 import { useRuns } from '@/features/runs/api/get-runs';
 import { RunAccounts } from '@/features/runs/components/run-accounts';
 import { RunStatusBadge } from '@/features/runs/components/run-status-badge';
@@ -66,10 +67,12 @@ function RunLog({ taskId }: { taskId: number }) {
                 return (
                   <Fragment key={run.id}>
                     <tr data-testid="run-row" data-run-id={run.id} data-status={run.status} data-trigger={run.trigger}>
-                      <td className="nowrap">{formatDateTime(run.started_at)}</td>
                       <td className="nowrap">
-                        {run.finished_at ? formatDateTime(run.finished_at) : '—'}
-                        {duration !== null ? <div className="muted small">{formatDuration(duration)}</div> : null}
+                        <DateTime iso={run.started_at} stacked />
+                      </td>
+                      <td className="nowrap">
+                        {run.status === 'running' ? <span className="muted">running…</span> : formatEnd(run.started_at, run.finished_at)}
+                        {duration !== null ? <div className="muted small">took {formatDuration(duration)}</div> : null}
                       </td>
                       <td>{run.trigger}</td>
                       <td>

@@ -1,10 +1,13 @@
 import { EmptyState } from '@/components/ui/empty-state';
 import { formatCount, formatCountOf, formatDateTime, formatDuration, formatShortDateTime } from '@/lib/format';
 import { describeStatus } from '@/lib/status-display';
+import { useElementWidth } from '@/lib/use-element-width';
 import type { Run } from '@/features/runs/api/run-schema';
 import { layoutRunsChart, type BarTone, type ChartPoint } from '@/features/runs/lib/runs-chart';
 
+// Drawn at the card's real width (measured), so labels keep their size on a narrow window.
 const BOX = { width: 640, height: 184, top: 14, bottom: 26, left: 52, right: 52 };
+const MIN_WIDTH = 260;
 
 const barClass: Record<BarTone, string> = {
   ok: 'bar',
@@ -23,7 +26,9 @@ function barTitle(p: ChartPoint): string {
 
 /** Messages copied (bars) and duration (line) of the recent runs, oldest on the left. */
 export function RunsChart({ runs }: { runs: Run[] }) {
-  const { points, maxCopied, maxDuration, finishedCount, durationPath } = layoutRunsChart(runs, BOX);
+  const [figureRef, measured] = useElementWidth<HTMLElement>(BOX.width);
+  const box = { ...BOX, width: Math.max(MIN_WIDTH, measured) };
+  const { points, maxCopied, maxDuration, finishedCount, durationPath } = layoutRunsChart(runs, box);
   if (finishedCount === 0) {
     const current = runs[0];
     return (
@@ -34,7 +39,7 @@ export function RunsChart({ runs }: { runs: Run[] }) {
       </EmptyState>
     );
   }
-  const plotBottom = BOX.height - BOX.bottom;
+  const plotBottom = box.height - box.bottom;
   const latest = runs.find((r) => r.finished_at !== null);
   const summary = `${points.length} most recent runs. Latest finished: ${formatCount(latest?.total_copied)} messages copied.`;
   const tones = new Set(points.map((p) => p.tone));
@@ -42,30 +47,36 @@ export function RunsChart({ runs }: { runs: Run[] }) {
   const last = points.at(-1);
 
   return (
-    <figure className="runs-chart" data-testid="runs-chart">
-      <svg viewBox={`0 0 ${BOX.width} ${BOX.height}`} role="img" aria-label={summary} preserveAspectRatio="xMidYMid meet">
-        <line className="axis" x1={BOX.left} x2={BOX.width - BOX.right} y1={plotBottom} y2={plotBottom} />
-        <line className="grid" x1={BOX.left} x2={BOX.width - BOX.right} y1={BOX.top} y2={BOX.top} />
-        <text className="axis-label" x={BOX.left - 6} y={BOX.top + 4} textAnchor="end">
+    <figure className="runs-chart" data-testid="runs-chart" ref={figureRef}>
+      <svg viewBox={`0 0 ${box.width} ${box.height}`} role="img" aria-label={summary} preserveAspectRatio="xMidYMid meet">
+        <line className="axis" x1={box.left} x2={box.width - box.right} y1={plotBottom} y2={plotBottom} />
+        <line className="grid" x1={box.left} x2={box.width - box.right} y1={box.top} y2={box.top} />
+        <text className="axis-label" x={box.left - 6} y={box.top + 4} textAnchor="end">
           {formatCount(maxCopied)}
         </text>
-        <text className="axis-label" x={BOX.left - 6} y={plotBottom} textAnchor="end">
+        <text className="axis-label" x={box.left - 6} y={plotBottom} textAnchor="end">
           0
         </text>
         {maxDuration > 0 ? (
-          <text className="axis-label duration" x={BOX.width - BOX.right + 6} y={BOX.top + 4}>
+          <text className="axis-label duration" x={box.width - box.right + 6} y={box.top + 4}>
             {formatDuration(maxDuration)}
           </text>
         ) : null}
-        {first ? (
-          <text className="axis-label" x={first.x + first.width / 2} y={plotBottom + 16} textAnchor={last === first ? 'middle' : 'start'}>
+        {/* When the oldest and the newest run shown started, at the ends of the axis. */}
+        {first && last === first ? (
+          <text className="axis-label" x={first.x + first.width / 2} y={plotBottom + 18} textAnchor="middle">
             {formatShortDateTime(first.startedAt)}
           </text>
         ) : null}
-        {last && last !== first ? (
-          <text className="axis-label" x={last.x + last.width / 2} y={plotBottom + 16} textAnchor="end">
-            {formatShortDateTime(last.startedAt)}
-          </text>
+        {first && last && last !== first ? (
+          <>
+            <text className="axis-label" x={box.left} y={plotBottom + 18} textAnchor="start">
+              {formatShortDateTime(first.startedAt)}
+            </text>
+            <text className="axis-label" x={box.width - box.right} y={plotBottom + 18} textAnchor="end">
+              {formatShortDateTime(last.startedAt)}
+            </text>
+          </>
         ) : null}
         {points.map((p) => (
           <g key={p.id} data-testid="runs-chart-bar" data-run-id={p.id} data-tone={p.tone}>

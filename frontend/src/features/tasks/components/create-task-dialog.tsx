@@ -49,7 +49,12 @@ function CreateTaskForm({ endpoints, onCancel, onCreated }: Omit<Props, 'open' |
   return (
     <form className="stack" onSubmit={onSubmit} noValidate data-testid="task-form">
       <Field label="Task name" htmlFor="task-name" error={errors.name?.message}>
-        <input {...fieldAria('task-name', errors.name?.message)} {...form.register('name')} placeholder="Acme to new provider" />
+        <input
+          {...fieldAria('task-name', errors.name?.message)}
+          {...form.register('name')}
+          data-autofocus
+          placeholder="e.g. Acme to the new provider"
+        />
       </Field>
       <div className="form-row">
         {endpointSelect('src_endpoint_id', 'task-src-endpoint', 'Source server')}

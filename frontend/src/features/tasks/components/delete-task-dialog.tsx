@@ -7,7 +7,7 @@ type Props = { task: { id: number; name: string } | null; onClose: () => void; o
 export function DeleteTaskDialog({ task, onClose, onDeleted }: Props) {
   const remove = useDeleteTask({
     onSuccess: () => {
-      pushToast('Task deleted');
+      pushToast(`Task “${task?.name ?? ''}” deleted`);
       onClose();
       onDeleted?.();
     },
@@ -15,15 +15,15 @@ export function DeleteTaskDialog({ task, onClose, onDeleted }: Props) {
   return (
     <ConfirmDialog
       open={task !== null}
-      title="Delete task?"
+      title={`Delete the task “${task?.name ?? ''}”?`}
       confirmLabel="Delete task"
       isPending={remove.isPending}
       onConfirm={() => task && remove.mutate(task.id)}
       onClose={onClose}
     >
       <p>
-        Delete <strong>{task?.name}</strong> with its accounts and its run history? Mail already copied stays on the
-        destination server.
+        <strong>{task?.name}</strong> is deleted with its accounts, its schedule and its run history. Mail already copied
+        stays on the destination server.
       </p>
     </ConfirmDialog>
   );

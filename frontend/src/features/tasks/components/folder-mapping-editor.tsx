@@ -11,6 +11,7 @@ import { useUpdateFolderMapping } from '@/features/tasks/api/update-folder-mappi
 import {
   duplicateDestinations,
   folderMappingPayload,
+  isSameMapping,
   rowsFromPlan,
   type FolderRow,
 } from '@/features/tasks/lib/folder-mapping';
@@ -97,6 +98,13 @@ function MappingTable({ task, folders, onReload, isReloading }: TableProps) {
   const dupes = duplicateDestinations(rows);
   const byName = new Map(folders.map((f) => [f.source, f]));
   const hidden = Object.keys(task.folder_mapping).filter((src) => !byName.has(src)).length;
+  const payload = folderMappingPayload(rows, task.folder_mapping, task.exclude_folders);
+  const saveBlocker =
+    task.status === 'running'
+      ? 'A run is in progress; it read the mapping when it started. Save once it has finished.'
+      : isSameMapping(payload, task.folder_mapping, task.exclude_folders)
+        ? 'No changes to save.'
+        : null;
 
   const patch = (source: string, change: Partial<FolderRow>) =>
     setRows((current) => current.map((r) => (r.source === source ? { ...r, ...change } : r)));
@@ -165,16 +173,25 @@ function MappingTable({ task, folders, onReload, isReloading }: TableProps) {
       <p className="field-hint">
         Leave a destination empty to use the automatic mapping shown in grey (special-use folders such as Sent or Trash
         are matched on both sides).
-        {hidden > 0 ? ` ${hidden} mapping(s) for folders not in this account are kept.` : ''}
+        {hidden > 0
+          ? ` ${hidden === 1 ? 'One mapping' : `${hidden} mappings`} for folders not in this account ${hidden === 1 ? 'is' : 'are'} kept.`
+          : ''}
       </p>
       <div className="form-actions">
+        {saveBlocker ? (
+          <span className="action-reason" id="save-folder-mapping-reason">
+            {saveBlocker}
+          </span>
+        ) : null}
         <Button onClick={onReload} isLoading={isReloading}>
           Reload folders
         </Button>
         <Button
           variant="primary"
           isLoading={save.isPending}
-          onClick={() => save.mutate(folderMappingPayload(rows, task.folder_mapping, task.exclude_folders))}
+          disabled={saveBlocker !== null}
+          aria-describedby={saveBlocker ? 'save-folder-mapping-reason' : undefined}
+          onClick={() => save.mutate(payload)}
           data-testid="save-folder-mapping"
         >
           Save folder mapping

@@ -18,8 +18,7 @@ export function LastRunSummary({ run }: { run: LastRun | null }) {
       <span className={run.total_errors > 0 ? 'text-danger' : undefined}>{formatCountOf(run.total_errors, 'error')}</span>
       {' · '}
       {formatBytes(run.total_bytes)}
-      <span className="muted">
-        {' · '}
+      <span className="muted last-run-meta">
         {run.trigger} · <DateTime iso={run.started_at} />
         {duration !== null ? ` · took ${formatDuration(duration)}` : ''}
       </span>

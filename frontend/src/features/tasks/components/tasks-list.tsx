@@ -11,14 +11,16 @@ import { LastRunSummary } from '@/features/tasks/components/last-run-summary';
 import { NextRunText } from '@/features/tasks/components/next-run-text';
 import { BrokenBadge, TaskStatusBadge } from '@/features/tasks/components/task-badges';
 import { scheduleLabel } from '@/features/tasks/lib/schedule';
+import { deleteTaskState } from '@/features/tasks/lib/task-readiness';
 
 type Props = {
   endpointName: (id: number) => string;
   pollMs: number | false;
-  emptyAction?: ReactNode;
+  /** The next step when there is no task yet (it depends on whether servers exist). */
+  empty: { title: string; body: ReactNode };
 };
 
-export function TasksList({ endpointName, pollMs, emptyAction }: Props) {
+export function TasksList({ endpointName, pollMs, empty }: Props) {
   const tasks = useTasks({ pollMs });
   const [deleting, setDeleting] = useState<Task | null>(null);
 
@@ -29,9 +31,8 @@ export function TasksList({ endpointName, pollMs, emptyAction }: Props) {
         loadingLabel="Loading tasks…"
         isEmpty={(list) => list.length === 0}
         empty={
-          <EmptyState title="No migration tasks yet" testId="tasks-empty">
-            <p>A task copies a set of accounts from one server to another.</p>
-            {emptyAction}
+          <EmptyState title={empty.title} testId="tasks-empty">
+            {empty.body}
           </EmptyState>
         }
       >
@@ -52,47 +53,7 @@ export function TasksList({ endpointName, pollMs, emptyAction }: Props) {
               </thead>
               <tbody>
                 {list.map((task) => (
-                  <tr key={task.id} data-testid="task-row" data-task-id={task.id}>
-                    <td data-label="Task">
-                      <Link className="strong" to={paths.task.href(task.id)}>
-                        {task.name}
-                      </Link>
-                    </td>
-                    <td data-label="Source → destination">
-                      {endpointName(task.src_endpoint_id)} <span aria-label="to">→</span>{' '}
-                      {endpointName(task.dst_endpoint_id)}
-                    </td>
-                    <td data-label="Status">
-                      <span className="badge-group">
-                        <TaskStatusBadge task={task} />
-                        {task.broken ? <BrokenBadge /> : null}
-                      </span>
-                    </td>
-                    <td data-label="Schedule">
-                      <div>
-                        <div data-testid="task-schedule">{scheduleLabel(task.schedule_interval_seconds)}</div>
-                        {task.schedule_interval_seconds > 0 || task.broken ? (
-                          <div className="small">
-                            <NextRunText task={task} />
-                          </div>
-                        ) : null}
-                      </div>
-                    </td>
-                    <td className="small" data-label="Last run">
-                      <LastRunSummary run={task.last_run} />
-                    </td>
-                    <td className="row-actions">
-                      <Button
-                        size="sm"
-                        variant="danger"
-                        onClick={() => setDeleting(task)}
-                        aria-label={`Delete ${task.name}`}
-                        data-testid="delete-task-button"
-                      >
-                        Delete
-                      </Button>
-                    </td>
-                  </tr>
+                  <TaskRow key={task.id} task={task} endpointName={endpointName} onDelete={() => setDeleting(task)} />
                 ))}
               </tbody>
             </table>
@@ -101,5 +62,61 @@ export function TasksList({ endpointName, pollMs, emptyAction }: Props) {
       </QueryState>
       <DeleteTaskDialog task={deleting} onClose={() => setDeleting(null)} />
     </>
+  );
+}
+
+type RowProps = { task: Task; endpointName: (id: number) => string; onDelete: () => void };
+
+function TaskRow({ task, endpointName, onDelete }: RowProps) {
+  const deletable = deleteTaskState(task.status);
+  const reasonId = `task-${task.id}-delete-reason`;
+  return (
+    <tr data-testid="task-row" data-task-id={task.id}>
+      <td data-label="Task">
+        <Link className="strong" to={paths.task.href(task.id)}>
+          {task.name}
+        </Link>
+      </td>
+      <td data-label="Source → destination">
+        {endpointName(task.src_endpoint_id)} <span aria-label="to">→</span> {endpointName(task.dst_endpoint_id)}
+      </td>
+      <td data-label="Status">
+        <span className="badge-group">
+          <TaskStatusBadge task={task} />
+          {task.broken ? <BrokenBadge /> : null}
+        </span>
+      </td>
+      <td data-label="Schedule">
+        <div>
+          <div data-testid="task-schedule">{scheduleLabel(task.schedule_interval_seconds)}</div>
+          {task.schedule_interval_seconds > 0 || task.broken ? (
+            <div className="small">
+              <NextRunText task={task} />
+            </div>
+          ) : null}
+        </div>
+      </td>
+      <td className="small" data-label="Last run">
+        <LastRunSummary run={task.last_run} />
+      </td>
+      <td className="row-actions">
+        <Button
+          size="sm"
+          variant="danger"
+          onClick={onDelete}
+          disabled={!deletable.allowed}
+          aria-label={`Delete ${task.name}`}
+          aria-describedby={deletable.allowed ? undefined : reasonId}
+          data-testid="delete-task-button"
+        >
+          Delete
+        </Button>
+        {deletable.reason ? (
+          <p className="action-reason row-reason" id={reasonId}>
+            {deletable.reason}
+          </p>
+        ) : null}
+      </td>
+    </tr>
   );
 }

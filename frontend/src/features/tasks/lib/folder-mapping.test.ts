@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { duplicateDestinations, folderMappingPayload, rowsFromPlan } from '@/features/tasks/lib/folder-mapping';
+import {
+  duplicateDestinations,
+  folderMappingPayload,
+  isSameMapping,
+  rowsFromPlan,
+} from '@/features/tasks/lib/folder-mapping';
 
 const plan = [
   { source: 'INBOX', destination: 'INBOX', excluded: false },
@@ -34,5 +39,15 @@ describe('folder mapping editor', () => {
     expect(duplicateDestinations(rows)).toEqual(new Set(['INBOX']));
     rows[0] = { ...rows[0]!, excluded: true };
     expect(duplicateDestinations(rows).size).toBe(0);
+  });
+
+  it('knows when there is nothing to save', () => {
+    const mapping = { 'Sent Items': 'Sent' };
+    const rows = rowsFromPlan(plan, mapping, ['Junk']);
+    expect(isSameMapping(folderMappingPayload(rows, mapping, ['Junk']), mapping, ['Junk'])).toBe(true);
+    rows[2] = { ...rows[2]!, excluded: false };
+    expect(isSameMapping(folderMappingPayload(rows, mapping, ['Junk']), mapping, ['Junk'])).toBe(false);
+    rows[2] = { ...rows[2]!, excluded: true, destination: 'Spam' };
+    expect(isSameMapping(folderMappingPayload(rows, mapping, ['Junk']), mapping, ['Junk'])).toBe(false);
   });
 });

@@ -56,3 +56,15 @@ export function duplicateDestinations(rows: readonly FolderRow[]): Set<string> {
   }
   return new Set([...seen].filter(([, n]) => n > 1).map(([dst]) => dst));
 }
+
+const mappingKey = (m: Readonly<Record<string, string>>): string => JSON.stringify(Object.entries(m).toSorted());
+const setKey = (list: readonly string[]): string => JSON.stringify([...new Set(list)].toSorted());
+
+/** Whether saving would change nothing: same explicit mappings, same exclusions (order aside). */
+export function isSameMapping(
+  payload: { folder_mapping: Readonly<Record<string, string>>; exclude_folders: readonly string[] },
+  mapping: Readonly<Record<string, string>>,
+  excludes: readonly string[],
+): boolean {
+  return mappingKey(payload.folder_mapping) === mappingKey(mapping) && setKey(payload.exclude_folders) === setKey(excludes);
+}

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cancelState, runState, testAllState } from '@/features/tasks/lib/task-readiness';
+import {
+  cancelState,
+  deleteTaskState,
+  runState,
+  scheduleBlocker,
+  testAllState,
+} from '@/features/tasks/lib/task-readiness';
 
 const ready = { total: 3, ok: 3, failed: 0, untested: 0 };
 
@@ -30,5 +36,20 @@ describe('Test all and Cancel', () => {
     expect(cancelState('running').allowed).toBe(true);
     expect(cancelState('done')).toEqual({ allowed: false, reason: 'No run in progress.' });
     expect(cancelState('running', true).reason).toMatch(/^Stopping/);
+  });
+});
+
+describe('Delete task and the schedule', () => {
+  it('waits for a run to end before deleting', () => {
+    expect(deleteTaskState('running').reason).toBe('Cancel the run or wait for it to finish first.');
+    expect(deleteTaskState('done')).toEqual({ allowed: true, reason: null });
+  });
+  it('says why the schedule would be refused', () => {
+    expect(scheduleBlocker(ready)).toBeNull();
+    expect(scheduleBlocker({ total: 0, ok: 0, failed: 0, untested: 0 })).toMatch(/^Add accounts/);
+    expect(scheduleBlocker({ total: 3, ok: 1, failed: 1, untested: 1 })).toBe(
+      '1 account failed the login test: fix it before turning the schedule on.',
+    );
+    expect(scheduleBlocker({ total: 3, ok: 1, failed: 0, untested: 2 })).toMatch(/^2 accounts not tested yet/);
   });
 });

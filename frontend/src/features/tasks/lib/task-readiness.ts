@@ -32,3 +32,20 @@ export function cancelState(taskStatus: string, cancelRequested = false): Action
   if (taskStatus !== 'running') return blocked('No run in progress.');
   return cancelRequested ? blocked('Stopping: each account ends after its current batch.') : allowed;
 }
+
+/** Deleting a task (and changing its accounts or folders) waits for the run: the API answers 409 meanwhile. */
+export function deleteTaskState(taskStatus: string): ActionState {
+  return taskStatus === 'running' ? blocked('Cancel the run or wait for it to finish first.') : allowed;
+}
+
+/** Why turning the schedule on would be refused, before the admin tries; null when it would be accepted. */
+export function scheduleBlocker(readiness: AccountReadiness): string | null {
+  if (readiness.total === 0) return 'Add accounts and test their logins before turning the schedule on.';
+  if (readiness.failed > 0) {
+    return `${plural(readiness.failed, 'account')} failed the login test: fix it before turning the schedule on.`;
+  }
+  if (readiness.untested > 0) {
+    return `${plural(readiness.untested, 'account')} not tested yet: test the logins before turning the schedule on.`;
+  }
+  return null;
+}
