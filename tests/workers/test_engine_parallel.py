@@ -132,17 +132,17 @@ def test_crash_in_the_callback_stops_both_lanes_and_a_rerun_finishes(
     src, dst = pair(src_server, dst_server, loaded_source.username)
     state = MemoryState()
 
-    def crash_on_second_sent_batch(event: EngineEvent) -> None:
+    def crash_on_first_sent_batch(event: EngineEvent) -> None:
         if isinstance(event, Progress):
             seen.append(event.folder)
-            if seen.count("Sent Items") == 2 and not crashed_at:
+            if seen.count("Sent Items") == 1 and not crashed_at:
                 crashed_at.append(len(seen))
                 raise Killed
 
     seen: list[str] = []
     crashed_at: list[int] = []
     with pytest.raises(Killed):
-        copy_account(src, dst, PARALLEL, state, on_event=crash_on_second_sent_batch)
+        copy_account(src, dst, PARALLEL, state, on_event=crash_on_first_sent_batch)
     assert seen[: crashed_at[0]].count("INBOX") < 8, "INBOX was done before the crash: this proves nothing"
     assert seen[crashed_at[0] :].count("INBOX") <= 1, "the INBOX lane went on after the crash"
     recorded = _recorded(state)

@@ -90,7 +90,13 @@ class AccountRun:
 
     def _emit_locked(self, event: EngineEvent) -> None:
         with self._lock:
-            self._emit(event)
+            try:
+                self._emit(event)
+            except BaseException:
+                # Stop the other lanes now, while this lane still holds the lock: set later (as the
+                # exception unwinds), another lane could take the lock and start one more batch.
+                self.aborted.set()
+                raise
 
     @property
     def src(self) -> ImapSession:
