@@ -178,7 +178,10 @@ class AccountRun:
             stop=stop_after_attempt(self.options.retries + 1),
             wait=self._wait,
             before_sleep=lambda rs: logger.warning(
-                "copy.reconnecting folder=%s attempt=%d error=%s", mapping.src, rs.attempt_number, rs.outcome
+                "copy.reconnecting folder=%s attempt=%d error=%s",
+                mapping.src,
+                rs.attempt_number,
+                rs.outcome.exception() if rs.outcome else None,
             ),
             reraise=True,
         )
