@@ -115,7 +115,9 @@ def test_wrong_tls_mode(
     # A TLS port waits for a ClientHello while a plain client waits for the greeting: only a timeout.
     assert isinstance(error, (TlsFailed, ConnectFailed)) and seconds < 4, error
     if mode == "ssl":
-        assert isinstance(error, TlsFailed)
+        assert isinstance(error, TlsFailed) and "STARTTLS" in str(error)  # says which mode to pick
+    else:
+        assert "implicit TLS" in str(error)
 
 
 def test_test_bed_ca_not_trusted_without_its_ca_file(

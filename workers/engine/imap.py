@@ -69,6 +69,9 @@ def ssl_context(endpoint: ImapEndpoint) -> ssl.SSLContext | None:
 def _tls_message(exc: ssl.SSLError) -> str:
     if isinstance(exc, ssl.SSLCertVerificationError):
         return f"TLS certificate not trusted: {exc.verify_message}"
+    if exc.reason in ("WRONG_VERSION_NUMBER", "UNKNOWN_PROTOCOL", "HTTP_REQUEST"):
+        # The usual cause: implicit TLS against a plain/STARTTLS port (143).
+        return "the server does not speak TLS on this port: for port 143 choose STARTTLS (or plain)"
     return f"TLS handshake failed: {exc.reason or exc.__class__.__name__}"
 
 
@@ -90,7 +93,12 @@ def _open(endpoint: ImapEndpoint) -> IMAPClient:
     except ConnectionRefusedError as exc:
         raise ConnectFailed(f"connection refused by {endpoint.host}:{endpoint.port}") from exc
     except TimeoutError as exc:
-        raise ConnectFailed(f"timed out connecting to {endpoint.host}:{endpoint.port}") from exc
+        hint = ""
+        if endpoint.tls_mode != "ssl":
+            # A plain/STARTTLS client on an implicit-TLS port (993) waits for a greeting that the
+            # server, waiting for a TLS handshake, never sends.
+            hint = "; if this port expects implicit TLS (usually 993), choose TLS mode ssl"
+        raise ConnectFailed(f"timed out connecting to {endpoint.host}:{endpoint.port}{hint}") from exc
     except (OSError, imaplib.IMAP4.error) as exc:
         raise ConnectFailed(f"cannot connect to {endpoint.host}:{endpoint.port}: {exc}") from exc
     client.normalise_times = False  # keep INTERNALDATE's own zone offset when copying it
