@@ -53,3 +53,17 @@ class Invalid(AppError):
 class RateLimited(AppError):
     status = 429
     code = "rate_limited"
+
+
+class ImapUnavailable(AppError):
+    """A job that had to talk IMAP for the request (the dry-run plan) could not."""
+
+    status = 502
+    code = "imap_error"
+
+
+class JobTimeout(AppError):
+    """The job a request waits for (the dry-run plan) did not answer in time: no worker running?"""
+
+    status = 504
+    code = "timeout"

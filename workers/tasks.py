@@ -9,8 +9,9 @@ is a conditional UPDATE under the account's advisory lock, a connection test jus
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from celery import Task
 from celery.exceptions import Reject
@@ -51,13 +52,23 @@ def _finalize(run_id: int, *, settled_only: bool = False) -> str:
     return outcome.status.value
 
 
-@celery_app.task(
-    name=SCAN_DUE_TASKS,
-    acks_late=True,
-    ignore_result=True,
-    time_limit=SHORT_LIMIT,
-    soft_time_limit=SHORT_SOFT_LIMIT,
-)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def short_job(name: str) -> Callable[[Callable[P, R]], Task[P, R]]:
+    """Options of the short, idempotent jobs on the default queue: redelivered if a worker dies
+    mid-job (acks_late), no result kept, limits of seconds."""
+    return celery_app.task(
+        name=name,
+        acks_late=True,
+        ignore_result=True,
+        time_limit=SHORT_LIMIT,
+        soft_time_limit=SHORT_SOFT_LIMIT,
+    )
+
+
+@short_job(SCAN_DUE_TASKS)
 def scan_due_tasks(now_iso: str | None = None) -> int:
     """Claim every due scheduled task and start its run; `now_iso` lets tests move the clock."""
     res = context.resources()
@@ -106,38 +117,20 @@ def copy_account(self: Task, run_id: int, account_id: int) -> dict[str, Any]:  #
     return outcome.result
 
 
-@celery_app.task(
-    name=FINALIZE_RUN,
-    acks_late=True,
-    ignore_result=True,
-    time_limit=SHORT_LIMIT,
-    soft_time_limit=SHORT_SOFT_LIMIT,
-)
+@short_job(FINALIZE_RUN)
 def finalize_run(run_id: int) -> str:
     """The chord callback: close the run from its account runs in Postgres."""
     return _finalize(run_id)
 
 
-@celery_app.task(
-    name=ON_CHORD_ERROR,
-    acks_late=True,
-    ignore_result=True,
-    time_limit=SHORT_LIMIT,
-    soft_time_limit=SHORT_SOFT_LIMIT,
-)
+@short_job(ON_CHORD_ERROR)
 def on_chord_error(run_id: int) -> str:
     """The chord errback (a copy job raised): the same idempotent finalize."""
     logger.warning("runs.chord_error run_id=%s", run_id)
     return _finalize(run_id)
 
 
-@celery_app.task(
-    name=REAP_STALE,
-    acks_late=True,
-    ignore_result=True,
-    time_limit=SHORT_LIMIT,
-    soft_time_limit=SHORT_SOFT_LIMIT,
-)
+@short_job(REAP_STALE)
 def reap_stale() -> int:
     """Close runs whose workers died or whose chord callback never came."""
     res = context.resources()
@@ -155,13 +148,7 @@ def reap_stale() -> int:
     return len(outcomes)
 
 
-@celery_app.task(
-    name=TEST_ACCOUNT,
-    acks_late=True,
-    ignore_result=True,
-    time_limit=SHORT_LIMIT,
-    soft_time_limit=SHORT_SOFT_LIMIT,
-)
+@short_job(TEST_ACCOUNT)
 def test_account(account_id: int) -> dict[str, Any]:
     """Log in to both sides of one account and store the result on it."""
     with log_context(account_id=account_id):

@@ -16,7 +16,7 @@ from app import dispatch
 from app.api.health import READINESS_CHECKS
 from app.api.spec import operation
 from app.db import utcnow
-from app.errors import AppError, Conflict
+from app.errors import Conflict, ImapUnavailable, JobTimeout
 from app.events import EventType, publish, publish_outcome
 from app.extensions import db, resources
 from app.models import RunStatus
@@ -39,16 +39,6 @@ bp = Blueprint("runs", __name__)
 # The scheduler counts as stale when its last tick is this many scan intervals old.
 BEAT_STALE_INTERVALS = 3
 BEAT_FIRST_CHECK_KEY = "imapcopier:beat:first_check"
-
-
-class ImapUnavailable(AppError):
-    status = 502
-    code = "imap_error"
-
-
-class JobTimeout(AppError):
-    status = 504
-    code = "timeout"
 
 
 @operation(bp, "/tasks/<int:task_id>/run", "POST", response=RunStarted, status=202, errors=(409,))
