@@ -226,8 +226,9 @@ def web_server(stack: PrivateStack, workers: int = 2, threads: int = 8) -> Itera
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while True:
-            with contextlib.suppress(requests.ConnectionError):
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+            # The master listens at once; until a worker has imported the app, requests wait or fail.
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
                     break
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not start; see {log.name}")
