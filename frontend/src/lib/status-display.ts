@@ -1,3 +1,5 @@
+import { formatCountOf } from '@/lib/format';
+
 // How a run, account or task status reads on screen. Runs, their accounts and
 // tasks each show one, so the wording lives here rather than in one feature.
 
@@ -30,10 +32,6 @@ const hints: Record<string, string> = {
   failed: 'The run could not finish. The run log says why.',
 };
 
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
-}
-
 /**
  * A run closes "done" even when the destination refused a few messages, and an
  * account then ends "partial": neither is an all-green result, so both read
@@ -45,7 +43,7 @@ export function describeStatus(status: string, errors = 0): StatusDisplay {
   if (withErrors) {
     const hint =
       errors > 0
-        ? `Finished, but ${plural(errors, 'message')} could not be copied. The run log lists them.`
+        ? `Finished, but ${formatCountOf(errors, 'message')} could not be copied. The run log lists them.`
         : 'Finished, but some messages could not be copied. The run log lists them.';
     return { label: 'done with errors', tone: 'warning', hint };
   }

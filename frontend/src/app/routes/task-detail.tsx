@@ -3,6 +3,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { Button } from '@/components/ui/button';
 import { QueryState } from '@/components/ui/query-state';
 import { paths } from '@/config/paths';
+import { formatCount, formatCountOf } from '@/lib/format';
 import { useSocketStatus } from '@/lib/task-socket';
 import { useDocumentTitle } from '@/lib/use-document-title';
 import { useTaskAccounts } from '@/features/accounts/api/use-task-accounts';
@@ -151,8 +152,8 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
             <h2 id="accounts-heading">Accounts</h2>
             {readiness.total > 0 ? (
               <p className="muted small" data-testid="accounts-readiness">
-                {readiness.total} account{readiness.total === 1 ? '' : 's'}: {readiness.ok} ready, {readiness.failed}{' '}
-                failed, {readiness.untested} not tested
+                {formatCountOf(readiness.total, 'account')}: {formatCount(readiness.ok)} ready,{' '}
+                {formatCount(readiness.failed)} failed, {formatCount(readiness.untested)} not tested
               </p>
             ) : null}
           </div>

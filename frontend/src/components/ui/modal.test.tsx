@@ -6,9 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 
 /** A list whose row button opens a confirmation that deletes the row, like the accounts table. */
-function Harness() {
+function Harness({ removeLater = false }: { removeLater?: boolean }) {
   const [rows, setRows] = useState(['alice', 'bob']);
   const [deleting, setDeleting] = useState<string | null>(null);
+  const remove = () => setRows((current) => current.filter((r) => r !== deleting));
   return (
     <section aria-labelledby="h">
       <h2 id="h">Accounts</h2>
@@ -22,7 +23,9 @@ function Harness() {
         title={`Remove ${deleting ?? ''}?`}
         confirmLabel="Remove"
         onConfirm={() => {
-          setRows((current) => current.filter((r) => r !== deleting));
+          // Like a list fetched again after the delete: the row goes after the dialog has closed.
+          if (removeLater) setTimeout(remove, 50);
+          else remove();
           setDeleting(null);
         }}
         onClose={() => setDeleting(null)}
@@ -50,6 +53,14 @@ describe('Modal focus', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Delete alice' }));
     await userEvent.click(screen.getByTestId('confirm-button'));
     expect(screen.queryByRole('button', { name: 'Delete alice' })).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Accounts' })));
+  });
+
+  it('also when the row disappears only after the dialog has closed', async () => {
+    render(<Harness removeLater />);
+    await userEvent.click(screen.getByRole('button', { name: 'Delete bob' }));
+    await userEvent.click(screen.getByTestId('confirm-button'));
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'Delete bob' })).toBeNull());
     await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Accounts' })));
   });
 });

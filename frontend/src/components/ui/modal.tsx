@@ -18,15 +18,37 @@ function focusFallback(opener: Element | null): HTMLElement | null {
   return section?.querySelector<HTMLElement>('h1, h2') ?? section ?? document.getElementById('main');
 }
 
+function focusTarget(target: HTMLElement): void {
+  if (!target.hasAttribute('tabindex') && target.tabIndex < 0) target.setAttribute('tabindex', '-1');
+  target.focus();
+}
+
+// A deleted row usually disappears only when its list has been fetched again, after the dialog closed.
+const WATCH_REMOVAL_MS = 5_000;
+
 function restoreFocus(opener: Element | null, fallback: HTMLElement | null): void {
-  if (opener instanceof HTMLElement && opener.isConnected) {
-    // The browser does this itself for a still-enabled opener; a button disabled meanwhile is skipped.
-    if (document.activeElement === document.body) opener.focus();
-    return;
+  if (!(opener instanceof HTMLElement)) return;
+  // The browser puts the focus back itself, but not on a button disabled meanwhile.
+  if (opener.isConnected && document.activeElement === document.body) {
+    if (opener.matches(':disabled') && fallback?.isConnected) focusTarget(fallback);
+    else opener.focus();
   }
-  if (!fallback?.isConnected) return;
-  if (!fallback.hasAttribute('tabindex')) fallback.setAttribute('tabindex', '-1');
-  fallback.focus();
+  const settle = (): boolean => {
+    if (opener.isConnected) return document.activeElement !== opener; // the admin moved on: stop watching
+    const lost = document.activeElement === null || document.activeElement === document.body;
+    if (lost && fallback?.isConnected) focusTarget(fallback);
+    return true;
+  };
+  if (settle()) return;
+  const observer = new MutationObserver(() => {
+    if (settle()) stop();
+  });
+  const timer = setTimeout(() => stop(), WATCH_REMOVAL_MS);
+  function stop(): void {
+    observer.disconnect();
+    clearTimeout(timer);
+  }
+  observer.observe(document.body, { childList: true, subtree: true });
 }
 
 /**

@@ -2,6 +2,7 @@ import { useId, useState, type ChangeEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { Modal } from '@/components/ui/modal';
 import { ApiError } from '@/lib/api-client';
+import { formatCount, formatCountOf } from '@/lib/format';
 import { pushToast } from '@/lib/notifications';
 import { useImportAccounts } from '@/features/accounts/api/import-accounts';
 import { parseAccountsCsv, serverLineErrors, type CsvLineError } from '@/features/accounts/lib/accounts-csv';
@@ -37,7 +38,7 @@ function CsvImport({ taskId, onDone }: { taskId: number; onDone: () => void }) {
     preview.accounts.length === 0 && preview.errors.length === 0
       ? 'Paste or upload a CSV first.'
       : preview.errors.length > 0
-        ? `Fix ${preview.errors.length} line${preview.errors.length === 1 ? '' : 's'} first.`
+        ? `Fix ${formatCountOf(preview.errors.length, 'line')} first.`
         : null;
 
   const onText = (value: string) => {
@@ -108,7 +109,7 @@ function CsvImport({ taskId, onDone }: { taskId: number; onDone: () => void }) {
           aria-describedby={blockReason ? 'csv-import-reason' : undefined}
           data-testid="csv-import-button"
         >
-          Import {preview.accounts.length > 0 ? preview.accounts.length : ''} account{preview.accounts.length === 1 ? '' : 's'}
+          {preview.accounts.length > 0 ? `Import ${formatCountOf(preview.accounts.length, 'account')}` : 'Import accounts'}
         </Button>
       </div>
     </div>
@@ -120,10 +121,10 @@ function CsvPreviewSummary({ accounts, errors, fromServer }: { accounts: number;
   return (
     <div className="csv-preview" data-testid="csv-preview" aria-live="polite">
       <p>
-        <strong>{accounts}</strong> account{accounts === 1 ? '' : 's'} ready to import
+        <strong>{formatCount(accounts)}</strong> account{accounts === 1 ? '' : 's'} ready to import
         {errors.length > 0 ? (
           <>
-            , <strong className="text-danger">{errors.length}</strong> line{errors.length === 1 ? '' : 's'} with
+            , <strong className="text-danger">{formatCount(errors.length)}</strong> line{errors.length === 1 ? '' : 's'} with
             problems{fromServer ? ' (reported by the server)' : ''}:
           </>
         ) : (

@@ -20,7 +20,13 @@ import {
 } from '@/features/endpoints/api/endpoint-schema';
 import { useUpdateEndpoint } from '@/features/endpoints/api/update-endpoint';
 
-type Props = { open: boolean; endpoint: Endpoint | null; onClose: () => void };
+type Props = {
+  open: boolean;
+  endpoint: Endpoint | null;
+  /** Names of the tasks that use the server being edited. */
+  usedBy?: string[];
+  onClose: () => void;
+};
 
 const blank: EndpointInput = { name: '', host: '', port: 993, tls_mode: 'ssl', verify_tls: true, max_connections: null };
 
@@ -30,9 +36,17 @@ const tlsHints: Record<TlsMode, string> = {
   plain: 'No encryption: passwords cross the network in clear. Only for a trusted network.',
 };
 
-export function EndpointFormDialog({ open, endpoint, onClose }: Props) {
+const NO_TASKS: string[] = [];
+
+export function EndpointFormDialog({ open, endpoint, usedBy = NO_TASKS, onClose }: Props) {
   return (
     <Modal open={open} onClose={onClose} title={endpoint ? `Edit ${endpoint.name}` : 'Add a server'}>
+      {endpoint && usedBy.length > 0 ? (
+        <p className="alert alert-warning small" data-testid="endpoint-in-use">
+          Used by {usedBy.length === 1 ? `the task “${usedBy[0]}”` : `${usedBy.length} tasks`}. A new host, port or TLS
+          setting marks their accounts untested: test the logins again before the next run.
+        </p>
+      ) : null}
       <EndpointForm key={endpoint?.id ?? 'new'} endpoint={endpoint} onDone={onClose} />
     </Modal>
   );

@@ -93,6 +93,7 @@ export function EndpointsList({ usedBy, nextStep }: Props) {
       <EndpointFormDialog
         open={editing !== null}
         endpoint={editing === 'new' ? null : editing}
+        usedBy={editing && editing !== 'new' ? (usedBy?.(editing.id) ?? []) : []}
         onClose={() => setEditing(null)}
       />
       <ConfirmDialog

@@ -1,5 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useForm } from 'react-hook-form';
+import { useForm, useWatch } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { fieldAria } from '@/components/ui/field-aria';
@@ -29,6 +29,7 @@ function CreateTaskForm({ endpoints, onCancel, onCreated }: Omit<Props, 'open' |
     },
   });
   const create = useCreateTask({ onSuccess: onCreated });
+  const [src, dst] = useWatch({ control: form.control, name: ['src_endpoint_id', 'dst_endpoint_id'] });
   const { errors } = form.formState;
   const onSubmit = form.handleSubmit((values) =>
     create.mutate(values, { onError: (error) => applyServerFieldErrors(error, form.setError, taskFieldNames) }),
@@ -60,6 +61,11 @@ function CreateTaskForm({ endpoints, onCancel, onCreated }: Omit<Props, 'open' |
         {endpointSelect('src_endpoint_id', 'task-src-endpoint', 'Source server')}
         {endpointSelect('dst_endpoint_id', 'task-dst-endpoint', 'Destination server')}
       </div>
+      {endpoints.length > 1 && src === dst ? (
+        <p className="field-hint text-warning" data-testid="task-same-server">
+          Source and destination are the same server. That is right only to move mail between accounts on one server.
+        </p>
+      ) : null}
       <div className="form-actions">
         <Button onClick={onCancel}>Cancel</Button>
         <Button type="submit" variant="primary" isLoading={create.isPending} data-testid="task-submit">

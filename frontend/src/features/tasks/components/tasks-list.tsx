@@ -78,7 +78,9 @@ function TaskRow({ task, endpointName, onDelete }: RowProps) {
         </Link>
       </td>
       <td data-label="Source → destination">
-        {endpointName(task.src_endpoint_id)} <span aria-label="to">→</span> {endpointName(task.dst_endpoint_id)}
+        <span>
+          {endpointName(task.src_endpoint_id)} <span aria-label="to">→</span> {endpointName(task.dst_endpoint_id)}
+        </span>
       </td>
       <td data-label="Status">
         <span className="badge-group">

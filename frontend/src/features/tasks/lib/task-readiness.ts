@@ -1,3 +1,5 @@
+import { formatCountOf } from '@/lib/format';
+
 /** How many of the task's accounts passed the login test on both sides. */
 export type AccountReadiness = { total: number; ok: number; failed: number; untested: number };
 
@@ -6,18 +8,14 @@ export type ActionState = { allowed: boolean; reason: string | null };
 const allowed: ActionState = { allowed: true, reason: null };
 const blocked = (reason: string): ActionState => ({ allowed: false, reason });
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 export function runState(taskStatus: string, readiness: AccountReadiness, isTesting: boolean): ActionState {
   if (taskStatus === 'running') return blocked('A run is already in progress.');
   if (readiness.total === 0) return blocked('Add at least one account first.');
   if (isTesting) return blocked('Wait for the login tests to finish.');
   if (readiness.failed > 0) {
-    return blocked(`${plural(readiness.failed, 'account')} failed the login test. Fix and test again.`);
+    return blocked(`${formatCountOf(readiness.failed, 'account')} failed the login test. Fix and test again.`);
   }
-  if (readiness.untested > 0) return blocked(`${plural(readiness.untested, 'account')} not tested yet. Click Test all.`);
+  if (readiness.untested > 0) return blocked(`${formatCountOf(readiness.untested, 'account')} not tested yet. Click Test all.`);
   return allowed;
 }
 
@@ -42,10 +40,10 @@ export function deleteTaskState(taskStatus: string): ActionState {
 export function scheduleBlocker(readiness: AccountReadiness): string | null {
   if (readiness.total === 0) return 'Add accounts and test their logins before turning the schedule on.';
   if (readiness.failed > 0) {
-    return `${plural(readiness.failed, 'account')} failed the login test: fix it before turning the schedule on.`;
+    return `${formatCountOf(readiness.failed, 'account')} failed the login test: fix it before turning the schedule on.`;
   }
   if (readiness.untested > 0) {
-    return `${plural(readiness.untested, 'account')} not tested yet: test the logins before turning the schedule on.`;
+    return `${formatCountOf(readiness.untested, 'account')} not tested yet: test the logins before turning the schedule on.`;
   }
   return null;
 }
