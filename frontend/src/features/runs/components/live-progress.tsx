@@ -1,28 +1,14 @@
 import { ProgressBar } from '@/components/ui/progress-bar';
-import { formatBytes, formatCount, formatCountOf, formatDateTime, formatDuration, formatRate, percent, secondsBetween } from '@/lib/format';
+import { formatBytes, formatCount, formatCountOf, formatDateTime, formatDuration, formatRate, secondsBetween } from '@/lib/format';
 import { useNow } from '@/lib/use-now';
 import { RunStatusBadge } from '@/features/runs/components/run-status-badge';
-import {
-  isSuccess,
-  isTerminal,
-  processedMessages,
-  runTotals,
-  type AccountProgress,
-  type LiveRun,
-} from '@/features/runs/lib/live-run';
+import { isTerminal, processedMessages, runTotals, type AccountProgress, type LiveRun } from '@/features/runs/lib/live-run';
+import { barTone, barValue, messagesLabel, totalValue } from '@/features/runs/lib/progress-display';
 
 type Props = { run: LiveRun; accountNames: Record<number, string> };
 
 function of(done: string, total: number | null, totalText: string) {
   return total === null ? done : `${done} of ${totalText}`;
-}
-
-function tone(status: string, errors = 0): 'info' | 'success' | 'warning' | 'danger' {
-  if (status === 'failed' || status === 'abandoned') return 'danger';
-  if (status === 'partial' || status === 'cancelled') return 'warning';
-  // A run closes "done" even when some messages were refused: not an all-green result.
-  if (isSuccess(status)) return errors > 0 ? 'warning' : 'success';
-  return 'info';
 }
 
 /** Per-account and total progress of the task's latest run. */
@@ -54,7 +40,7 @@ export function LiveProgress({ run, accountNames }: Props) {
           label="All accounts, messages"
           value={totalValue(run.status, processed, plannedMessages)}
           valueText={of(formatCount(processed), plannedMessages, `${formatCount(plannedMessages)} messages`)}
-          tone={tone(run.status, totals.errors)}
+          tone={barTone(run.status, totals.errors)}
           testId="run-total-progress"
         />
         <dl className="stats">
@@ -90,26 +76,10 @@ function Stat({ label, value, testId, danger }: { label: string; value: string; 
   );
 }
 
-/**
- * The bar's value: the share of the plan while running; a finished account is complete whatever
- * the plan estimated. Striped (null) only while work is going on and no plan has arrived yet.
- */
-function barValue(status: string, done: number, planned: number | null): number | null {
-  if (isSuccess(status) || status === 'partial') return 100;
-  const value = percent(done, planned);
-  if (value !== null) return value;
-  return status === 'running' ? null : 0;
-}
-
-function totalValue(status: string, processed: number, planned: number | null): number | null {
-  if (isSuccess(status)) return 100;
-  return percent(processed, planned) ?? (isTerminal(status) ? 0 : null);
-}
-
 function AccountProgressItem({ progress: a, name }: { progress: AccountProgress; name: string }) {
   const processed = processedMessages(a);
   const finished = isTerminal(a.status);
-  const messagesText = of(formatCount(processed), a.plannedMessages, formatCount(a.plannedMessages));
+  const messagesText = messagesLabel(processed, a.plannedMessages, finished);
   return (
     <li className="account-progress" data-testid="account-progress" data-account-id={a.accountId} data-status={a.status}>
       <div className="account-progress-head">
@@ -136,11 +106,11 @@ function AccountProgressItem({ progress: a, name }: { progress: AccountProgress;
         <ProgressBar
           label={`${name}, messages`}
           value={barValue(a.status, processed, a.plannedMessages)}
-          valueText={`${messagesText} messages`}
-          tone={tone(a.status, a.errors)}
+          valueText={messagesText}
+          tone={barTone(a.status, a.errors)}
           testId="progress-messages"
         />
-        <span className="small muted bar-label">{messagesText} msgs</span>
+        <span className="small muted bar-label">{messagesText}</span>
         {a.plannedBytes === null ? (
           // Without a byte total there is nothing to measure against: the amount alone, no bar.
           <span className="small muted bar-label bytes-only">{formatBytes(a.bytes)} copied</span>
@@ -150,7 +120,7 @@ function AccountProgressItem({ progress: a, name }: { progress: AccountProgress;
               label={`${name}, data`}
               value={barValue(a.status, a.bytes, a.plannedBytes)}
               valueText={of(formatBytes(a.bytes), a.plannedBytes, formatBytes(a.plannedBytes))}
-              tone={tone(a.status, a.errors)}
+              tone={barTone(a.status, a.errors)}
               testId="progress-bytes"
             />
             <span className="small muted bar-label">{of(formatBytes(a.bytes), a.plannedBytes, formatBytes(a.plannedBytes))}</span>

@@ -81,6 +81,7 @@ export function RunsChart({ runs }: { runs: Run[] }) {
         {points.map((p) => (
           <g key={p.id} data-testid="runs-chart-bar" data-run-id={p.id} data-tone={p.tone}>
             <title>{barTitle(p)}</title>
+            <rect className="hit-area" x={p.slotX} y={box.top} width={p.slotWidth} height={plotBottom - box.top} />
             <rect className={barClass[p.tone]} x={p.x} y={p.barY} width={p.width} height={Math.max(p.barHeight, 1)} rx={2} />
           </g>
         ))}

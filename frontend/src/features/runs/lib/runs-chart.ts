@@ -21,6 +21,9 @@ export type ChartPoint = {
   errors: number;
   durationSeconds: number | null;
   startedAt: string;
+  /** The run's whole column, for the tooltip: a run that copied nothing has no bar to hover. */
+  slotX: number;
+  slotWidth: number;
   /** Bar geometry, in the chart's own coordinates. A running run's bar is a full-height placeholder. */
   x: number;
   width: number;
@@ -82,6 +85,8 @@ export function layoutRunsChart(runsNewestFirst: readonly ChartRun[], box: Chart
       errors: run.total_errors,
       durationSeconds: duration,
       startedAt: run.started_at,
+      slotX: box.left + slot * i,
+      slotWidth: slot,
       x: centre - barW / 2,
       width: barW,
       barY: baseY - barHeight,
