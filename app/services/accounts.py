@@ -22,6 +22,7 @@ from app.models import Account
 from app.models.enums import TestStatus
 from app.schemas.accounts import AccountIn, AccountPatch
 from app.schemas.fields import MAX_ID
+from app.services import sync_state
 from app.services.tasks import ensure_not_running, get_task
 
 logger = logging.getLogger(__name__)
@@ -97,6 +98,7 @@ def update_account(session: Session, box: SecretBox, account_id: int, data: Acco
     account = get_account(session, account_id)
     ensure_not_running(get_task(session, account.task_id, lock=True), "change its accounts")
     changes = data.changes()
+    mailboxes = (account.src_username, account.dst_username)
     new_src = changes.get("src_username", account.src_username)
     if new_src != account.src_username and new_src in _src_usernames(session, account.task_id):
         raise _duplicate(new_src)
@@ -106,6 +108,8 @@ def update_account(session: Session, box: SecretBox, account_id: int, data: Acco
             setattr(account, f"test_{side}_error", None)
     if account.test_src_status == account.test_dst_status == TestStatus.UNTESTED:
         account.tested_at = None
+    if (account.src_username, account.dst_username) != mailboxes:
+        sync_state.forget_accounts(session, [account.id])
     try:
         with session.begin_nested():
             session.flush()

@@ -15,6 +15,7 @@ from app.models import Account, Endpoint, Task
 from app.models.enums import TestStatus
 from app.schemas.endpoints import EndpointIn, EndpointPatch
 from app.schemas.fields import MAX_ID
+from app.services import sync_state
 
 logger = logging.getLogger(__name__)
 # Changing any of these makes earlier login tests against the endpoint meaningless.
@@ -53,6 +54,8 @@ def update_endpoint(session: Session, endpoint_id: int, data: EndpointPatch) -> 
         setattr(endpoint, name, value)
     if changed & CONNECTION_FIELDS:
         reset_tests_for_endpoint(session, endpoint_id)
+    if changed & sync_state.MAILBOX_FIELDS:
+        sync_state.forget_endpoint(session, endpoint_id)
     session.flush()
     logger.info("endpoint.updated endpoint_id=%s fields=%s", endpoint_id, ",".join(sorted(changed)))
     return endpoint

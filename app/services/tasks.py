@@ -15,6 +15,7 @@ from app.models import Account, Endpoint, Run, Task
 from app.models.enums import TaskStatus, TestStatus
 from app.schemas.fields import MAX_ID
 from app.schemas.tasks import RunSummary, TaskIn, TaskOut, TaskPatch
+from app.services import sync_state
 from app.services.schedule import displayed_next_run
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,8 @@ def update_task(session: Session, task_id: int, data: TaskPatch) -> Task:
         if f"{side}_endpoint_id" in changes:
             values: dict[str, Any] = {f"test_{side}_status": TestStatus.UNTESTED, f"test_{side}_error": None}
             session.execute(update(Account).where(Account.task_id == task_id).values(**values))
+    if {"src_endpoint_id", "dst_endpoint_id"} & set(changes):
+        sync_state.forget_task(session, task_id)
     session.flush()
     logger.info("task.updated task_id=%s fields=%s", task_id, ",".join(sorted(changes)))
     return task
