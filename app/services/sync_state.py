@@ -20,9 +20,10 @@ logger = logging.getLogger(__name__)
 MAILBOX_FIELDS = frozenset({"host", "port"})
 
 
-def forget_accounts(session: Session, account_ids: list[int] | Select[tuple[int]]) -> int:
+def forget_accounts(session: Session, account_ids: list[int] | Select[int]) -> int:
     """Delete the sync state of these accounts (message maps go with it, ON DELETE CASCADE)."""
-    deleted = session.execute(delete(FolderState).where(FolderState.account_id.in_(account_ids))).rowcount
+    result = session.execute(delete(FolderState).where(FolderState.account_id.in_(account_ids)))
+    deleted = getattr(result, "rowcount", 0)
     if deleted:
         logger.info("sync_state.forgotten folders=%d", deleted)
     return int(deleted or 0)
