@@ -74,7 +74,7 @@ def test_message_over_the_destination_limit_is_an_error_and_the_rest_copy(
     error = result.error_list[0]
     assert (error.code, error.folder) == ("message_refused", "INBOX")
     assert error.uid == too_big
-    assert "over the destination's limit of 1048576 bytes" in error.reason
+    assert "over the destination's limit of 1.0 MB (" in error.reason and "> 1048576 bytes)" in error.reason
     comparison = compare_account(src, dst)
     assert (comparison.missing, comparison.duplicated) == (1, 0)
 

@@ -52,6 +52,17 @@ class MessageRefused(CopyError):
     code = "message_refused"
 
 
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def too_big(size: int, limit: int) -> MessageRefused:
+    """The refusal for a message over the destination's APPENDLIMIT (sizes an admin can read)."""
+    return MessageRefused(
+        f"message of {_mb(size)} is over the destination's limit of {_mb(limit)} ({size} > {limit} bytes)"
+    )
+
+
 class TransientImapError(CopyError):
     """The session broke mid-way (dropped connection, BYE, timeout): retry on a new connection."""
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from workers.engine.appender import AppendOutcome, append_batch
 from workers.engine.dedup import scan_destination
-from workers.engine.errors import CopyError, MessageRefused
+from workers.engine.errors import CopyError, too_big
 from workers.engine.events import EventSink, Progress
 from workers.engine.fetcher import MessageMeta, batches, fetch_bodies, iter_meta
 from workers.engine.flag_sync import sync_flags
@@ -197,8 +197,7 @@ class FolderCopy:
         self.tally.skipped += len(batch.found)
         limit = self.dst.info.append_limit
         for meta in batch.too_big:
-            reason = f"message of {meta.size} bytes is over the destination's limit of {limit} bytes"
-            self._failed(meta.uid, MessageRefused(reason))
+            self._failed(meta.uid, too_big(meta.size, limit or 0))
         highest = 0
         if batch.messages:
             outcomes = append_batch(self.dst, self.mapping.dst, batch.messages)

@@ -20,7 +20,7 @@ from imapclient.datetime_util import datetime_to_INTERNALDATE
 from imapclient.imapclient import seq_to_parenstr
 
 from workers.engine.appender import AppendOutcome, parse_appenduid
-from workers.engine.errors import MessageRefused, Throttled
+from workers.engine.errors import MessageRefused, Throttled, too_big
 from workers.engine.fetcher import MessageMeta
 from workers.engine.flags import normalise_flags
 from workers.engine.imap import imap_errors, is_throttle_response
@@ -105,8 +105,7 @@ def append_spooled(dst: ImapSession, folder: str, message: SpooledMessage) -> Ap
     limit = dst.info.append_limit
     if limit is not None and message.size > limit:
         # RFC822.SIZE passed the check before the fetch, but the bytes read are what would be sent.
-        reason = f"message of {message.size} bytes is over the destination's limit of {limit} bytes"
-        return AppendOutcome(message.src_uid, error=MessageRefused(reason))
+        return AppendOutcome(message.src_uid, error=too_big(message.size, limit))
     try:
         with imap_errors(f"appending to {folder}", permanent=MessageRefused):
             typ, data = _stream_append(dst, folder, message)
