@@ -22,7 +22,7 @@ from tests.proof.fault_runs import REPORT_ENV
 class Figures:
     """Latencies of one kind of request (milliseconds) and what went wrong."""
 
-    kind: str
+    request: str
     clients: int
     requests: int
     errors: int
@@ -92,7 +92,7 @@ def hammer(
             future.result()  # a bug in a client thread fails the measurement
     return [
         Figures(
-            kind=kind,
+            request=kind,
             clients=clients,
             requests=len(samples),
             errors=len(tally.errors[kind]),
