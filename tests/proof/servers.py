@@ -18,12 +18,52 @@ from pathlib import Path
 import psycopg
 import redis
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+# Debian's layout; the newest installed major version (15 on bookworm).
+PG_BIN = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name), default=Path())
 PG_USER = "postgres"
+TMP = Path("/var/tmp")  # the postgres user can enter it (pytest's tmp dirs under /tmp are root's)
+OWNER_FILE = "owner.pid"
 DB_NAME = "imapcopier"
 START_TIMEOUT = 30.0
 # Durability is not what these tests prove, and fsync on a shared 2-core box costs seconds.
 PG_OPTIONS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+
+
+def _claim(prefix: str) -> Path:
+    """A fresh directory that names the test process owning it, for sweep_orphans()."""
+    root = Path(tempfile.mkdtemp(prefix=prefix, dir=TMP))
+    (root / OWNER_FILE).write_text(str(os.getpid()))
+    return root
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _orphaned(root: Path) -> bool:
+    try:
+        return not _alive(int((root / OWNER_FILE).read_text()))
+    except (OSError, ValueError):
+        return False  # not ours, or still being set up
+
+
+def sweep_orphans() -> None:
+    """Stop and delete the servers of earlier test sessions that were killed before their teardown
+    (their owner process is gone). Each is stopped through its own pid file, never by name."""
+    for root in TMP.glob("imapcopier-pg-*"):
+        if _orphaned(root):
+            PrivatePostgres.at(root).destroy()
+    for root in TMP.glob("imapcopier-redis-*"):
+        if _orphaned(root):
+            with contextlib.suppress(OSError, ValueError):
+                os.kill(int((root / "redis.pid").read_text()), signal.SIGKILL)
+            shutil.rmtree(root, ignore_errors=True)
 
 
 def _as_postgres(args: list[str]) -> list[str]:
@@ -34,13 +74,18 @@ def _as_postgres(args: list[str]) -> list[str]:
 class PrivatePostgres:
     """A throwaway PostgreSQL cluster (trust auth on 127.0.0.1) in a directory of its own."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, root: Path | None = None) -> None:
         self.port = port
-        self.root = Path(tempfile.mkdtemp(prefix="imapcopier-pg-", dir="/var/tmp"))
+        self.root = root or _claim("imapcopier-pg-")
         self.data = self.root / "data"
         self.url = f"postgresql+psycopg://{PG_USER}@127.0.0.1:{port}/{DB_NAME}"
-        if os.geteuid() == 0:
+        if os.geteuid() == 0 and root is None:
             shutil.chown(self.root, PG_USER)
+
+    @classmethod
+    def at(cls, root: Path) -> PrivatePostgres:
+        """The cluster in an existing directory (its port does not matter to stop it)."""
+        return cls(0, root)
 
     def _pg_ctl(self, *args: str) -> None:
         command = [str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-w", "-t", str(int(START_TIMEOUT)), *args]
@@ -83,7 +128,7 @@ class PrivateRedis:
     def __init__(self, port: int, appendonly: bool = True) -> None:
         self.port = port
         self.appendonly = appendonly
-        self.root = Path(tempfile.mkdtemp(prefix="imapcopier-redis-", dir="/var/tmp"))
+        self.root = _claim("imapcopier-redis-")
         self.proc: subprocess.Popen[bytes] | None = None
 
     def url(self, db: int) -> str:
@@ -100,6 +145,7 @@ class PrivateRedis:
         self.proc = subprocess.Popen(
             ["redis-server", *args], stdin=subprocess.DEVNULL, start_new_session=True
         )
+        (self.root / "redis.pid").write_text(str(self.proc.pid))
         client: redis.Redis[bytes] = redis.Redis(port=self.port, socket_connect_timeout=1)
         deadline = time.monotonic() + START_TIMEOUT
         while True:
@@ -120,9 +166,12 @@ class PrivateRedis:
 
     def restart(self, keep_data: bool = True) -> None:
         self.stop()
-        if not keep_data:
+        if not keep_data:  # the AOF directory and any snapshot: all that Redis would load
             for path in self.root.iterdir():
-                shutil.rmtree(path) if path.is_dir() else path.unlink()
+                if path.is_dir():
+                    shutil.rmtree(path)
+                elif path.suffix in (".rdb", ".aof"):
+                    path.unlink()
         self.start()
 
     def destroy(self) -> None:

@@ -38,7 +38,7 @@ from app.services import auth as auth_service
 from tests.conftest import ADMIN_PASSWORD, ADMIN_USERNAME, ApiClient
 from tests.jobs.conftest import FAST
 from tests.jobs.workers import CeleryProcess, WorkerPool
-from tests.proof.servers import START_TIMEOUT, PrivatePostgres, PrivateRedis
+from tests.proof.servers import START_TIMEOUT, PrivatePostgres, PrivateRedis, sweep_orphans
 from tests.settings import TEST_CREDENTIALS_KEY, make_test_settings
 from workers.devservers import free_ports
 
@@ -90,6 +90,7 @@ class PrivateStack:
     @classmethod
     def start(cls, log_dir: Path, **timings: float) -> PrivateStack:
         """Start PostgreSQL and Redis, migrate, and describe the workers' environment (none run yet)."""
+        sweep_orphans()
         pg_port, redis_port = free_ports(2)
         postgres, server = PrivatePostgres(pg_port), PrivateRedis(redis_port)
         try:

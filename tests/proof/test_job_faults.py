@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import signal
-import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -37,6 +36,7 @@ pytestmark = [pytest.mark.celery, pytest.mark.imap]
 KB = 1024
 STOP_WITHIN_SECONDS = 10.0
 BEAT_TICKS = 6  # scan intervals (1 s each here) both beats must have ticked through
+ESTABLISHED = "01"  # the TCP state in /proc/net/tcp
 
 
 @pytest.fixture(scope="module")
@@ -79,19 +79,28 @@ def own_sources(own_pair: DovecotPair) -> list[str]:
     return load_sources(own_pair.server("src"))
 
 
+def serving(port: int) -> set[int]:
+    """Processes holding an established TCP connection whose local port is `port` (from /proc)."""
+    sockets = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == ESTABLISHED and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                sockets.add(f"socket:[{fields[9]}]")
+    pids = set()
+    for fd in Path("/proc").glob("[0-9]*/fd/*"):
+        with contextlib.suppress(OSError):
+            if os.readlink(fd) in sockets:
+                pids.add(int(fd.parts[2]))
+    return pids
+
+
 def restart_dropping_sessions(pair: DovecotPair, which: Which) -> None:
     """A server restart as its clients live it: every session dropped, then the port closed for about
     a second. Dovecot's master restart alone leaves established sessions running, so the processes
     serving this private pair's port (found by their sockets, nothing else) get the SIGTERM that
     `shutdown_clients = yes` would send them."""
-    port = pair.server(which).port_plain
-    listing = subprocess.run(
-        ["ss", "-Htnp", "state", "established", f"( sport = :{port} )"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    sessions = {int(pid) for pid in re.findall(r"pid=(\d+)", listing.stdout)}
+    sessions = serving(pair.server(which).port_plain)
     assert sessions, f"nobody is connected to {which}: the restart would hit no copy"
     for pid in sessions:
         with contextlib.suppress(ProcessLookupError):
