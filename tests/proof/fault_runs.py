@@ -37,8 +37,8 @@ from workers.devservers import ImapServer
 
 REPORT_ENV = "IMAPCOPIER_SOAK_REPORT"
 SOURCE_ACCOUNTS = 4
-# 4 accounts x 1,000 messages in 3 folders: a run of 2 workers lasts about 6 s on 2 cores (one
-# account about 3 s), so that a fault injected a few batches in finds every worker mid-account.
+# 4 accounts x 1,000 small messages in 3 folders: a run on 2 workers lasts about 3 s on 2 cores (an
+# account 1.2-1.8 s), so that a fault injected a few batches in finds both workers mid-account.
 SOURCE_MESSAGES = 1000
 FOLDERS = ("INBOX", "Archive/2023", "Projects")
 # The fault is injected once this many messages of the run are checkpointed (a few batches in).

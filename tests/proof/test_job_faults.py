@@ -1,4 +1,4 @@
-"""Faults at the job level, each during a running multi-account copy (4 accounts x 500 messages, two
+"""Faults at the job level, each during a running multi-account copy (4 accounts x 1,000 messages, two
 workers), each followed by the next run and the engine's compare on every account: nothing missing,
 nothing duplicated, no run left open.
 
