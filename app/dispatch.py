@@ -93,8 +93,29 @@ def start_run(celery: Celery, run_id: int, account_ids: tuple[int, ...] | list[i
     header = [_sig(celery, COPY_ACCOUNT, run_id, account_id, queue=COPY_QUEUE) for account_id in account_ids]
     body = _sig(celery, FINALIZE_RUN, run_id)
     body.on_error(_sig(celery, ON_CHORD_ERROR, run_id))
-    chord(header, app=celery)(body)
+    result = chord(header, app=celery)(body)
+    header_results = getattr(result.parent, "results", None) or []
+    ids = [result.id, *(child.id for child in header_results)]
+    release_results(celery, ids)
     logger.info("dispatch.run run_id=%s accounts=%d", run_id, len(account_ids))
+
+
+def release_results(celery: Celery, task_ids: list[str]) -> None:
+    """Forget that this process sent these tasks.
+
+    Trap: the Redis result backend subscribes the sending process to each task's result channel and
+    keeps its result object until someone reads it (celery #3812, #4824). The sender of a chord (the
+    web process, a scan) never reads them, finalize reads Postgres, so they would pile up for the
+    life of the process: one subscription and one object per account of every run.
+    """
+    backend = celery.backend
+    pending = getattr(backend, "_pending_results", ())
+    consumer = getattr(backend, "result_consumer", None)
+    for task_id in task_ids:
+        for mapping in pending:
+            mapping.pop(task_id, None)
+        if consumer is not None:
+            consumer.cancel_for(task_id)
 
 
 def launch(celery: Celery, res: Resources, claimed: ClaimedRun) -> None:
