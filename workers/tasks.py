@@ -15,6 +15,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from celery import Task
 from celery.exceptions import Reject
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from app.db import utcnow
 from app.dispatch import (
@@ -102,6 +103,15 @@ class CopyAccountTask(Task):  # type: ignore[type-arg]
     base=CopyAccountTask,
     name=COPY_ACCOUNT,
     acks_late=True,
+    # PostgreSQL restarted or failed over under a running job: try again in a few seconds (the claim
+    # takes back an account run left `running` once the advisory lock is free, and the sync state
+    # resumes the copy) rather than failing every account of the run at once. Bounded to about a
+    # minute, well inside the reaper's RUN_STALE_SECONDS.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=30,
+    retry_jitter=True,
+    max_retries=5,
     # Limits come from the settings: the hard one bounds a single account copy (hours), the soft
     # one lets the job record a "time limit" failure before it is killed.
     time_limit=COPY_TIME_LIMIT,
