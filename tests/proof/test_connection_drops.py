@@ -126,3 +126,30 @@ def test_drop_while_a_large_message_streams(
         assert result.skipped == 1, "the big message whose reply was lost is found, not appended again"
     comparison = compare(src_server, dst_server, imap_user)
     assert (comparison.missing, comparison.duplicated) == (0, 0)
+
+
+@pytest.mark.parametrize("side", ["src", "dst"])
+def test_a_server_dropping_new_connections_for_a_moment_is_retried(
+    src_server: ImapServer, dst_server: ImapServer, imap_user: str, side: str
+) -> None:
+    """A server restarting accepts and drops connections for a moment: the first connection of the
+    account is tried again instead of failing the account (and tripping a schedule's breaker)."""
+    load_raw(src_server, imap_user, "INBOX", [message(f"restart-{side}-{i}") for i in range(5)])
+    target = src_server if side == "src" else dst_server
+    with FaultProxy(target.port_plain, mode="cut_down", after_bytes=0, max_cuts=2) as proxy:
+        src = endpoint(src_server, imap_user, port=proxy.port if side == "src" else None)
+        dst = endpoint(dst_server, imap_user, port=proxy.port if side == "dst" else None)
+        result = copy_account(src, dst, FAST, MemoryState())
+        assert proxy.cuts == 2
+    assert (result.status, result.copied, result.errors) == ("ok", 5, 0), result
+    assert compare(src_server, dst_server, imap_user).complete
+
+
+def test_a_server_that_keeps_dropping_new_connections_fails_the_account(
+    src_server: ImapServer, dst_server: ImapServer, imap_user: str
+) -> None:
+    with FaultProxy(dst_server.port_plain, mode="cut_down", after_bytes=0) as proxy:
+        dst = endpoint(dst_server, imap_user, port=proxy.port)
+        result = copy_account(endpoint(src_server, imap_user), dst, FAST, MemoryState())
+    assert (result.status, result.error_code) == ("failed", "connection_lost"), result
+    assert proxy.cuts == FAST.retries + 1 and "dropped the connection" in (result.message or "")

@@ -107,7 +107,16 @@ class AccountRun:
         return self.lane.dst
 
     def connect(self) -> None:
-        self.lane.connect()
+        """Open the first lane, trying again (with the folder retry policy) when a server dropped
+        the connection while it was being opened, as one does while it restarts."""
+        for attempt in Retrying(
+            retry=retry_if_exception_type(TransientImapError),
+            stop=stop_after_attempt(self.options.retries + 1),
+            wait=self._wait,
+            reraise=True,
+        ):
+            with attempt:
+                self.lane.connect()
 
     def close(self) -> None:
         self.lane.close()

@@ -99,6 +99,10 @@ def _open(endpoint: ImapEndpoint) -> IMAPClient:
             # server, waiting for a TLS handshake, never sends.
             hint = "; if this port expects implicit TLS (usually 993), choose TLS mode ssl"
         raise ConnectFailed(f"timed out connecting to {endpoint.host}:{endpoint.port}{hint}") from exc
+    except (ConnectionResetError, BrokenPipeError, imaplib.IMAP4.abort) as exc:
+        # Accepted, then dropped before the greeting: typically a server restarting. Worth another
+        # try (a refused or silent port, by contrast, is a configuration error and fails at once).
+        raise TransientImapError(f"{endpoint.host}:{endpoint.port} dropped the connection: {exc}") from exc
     except (OSError, imaplib.IMAP4.error) as exc:
         raise ConnectFailed(f"cannot connect to {endpoint.host}:{endpoint.port}: {exc}") from exc
     client.normalise_times = False  # keep INTERNALDATE's own zone offset when copying it
