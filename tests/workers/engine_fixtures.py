@@ -5,14 +5,16 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 from imapclient import IMAPClient
 
 from workers.corpus_imap import Snapshot
 from workers.devservers import ImapServer
+from workers.engine.copier import compare_account
 from workers.engine.imap import ImapEndpoint, TlsMode
+from workers.engine.state import FolderState, MemoryState, MessageRecord
 
 # Where the source's Exchange-style special folders land on the destination (logical names).
 SPECIAL_RENAMES = {"Sent Items": "Sent", "Deleted Items": "Trash", "Junk E-mail": "Junk"}
@@ -109,3 +111,29 @@ class CuttingProxy:
 
     def close(self) -> None:
         self._listener.close()
+
+
+class Killed(Exception):
+    """Stands for the worker process dying at that point."""
+
+
+class KilledBeforeCheckpoint(MemoryState):
+    """State whose checkpoint after `survive` others never happens: the batch is appended but not
+    recorded, as when a worker dies between the APPEND and the checkpoint."""
+
+    def __init__(self, survive: int) -> None:
+        super().__init__()
+        self.survive = survive
+
+    def checkpoint(self, state: FolderState, records: Sequence[MessageRecord] = ()) -> None:
+        if records:
+            if self.survive == 0:
+                raise Killed
+            self.survive -= 1
+        super().checkpoint(state, records)
+
+
+def assert_complete(src_server: ImapServer, dst_server: ImapServer, username: str) -> None:
+    """Nothing missing and nothing duplicated on the destination."""
+    comparison = compare_account(*pair(src_server, dst_server, username))
+    assert (comparison.missing, comparison.duplicated) == (0, 0), comparison.folders

@@ -13,7 +13,7 @@ from sqlalchemy.orm import sessionmaker
 from app.models.sync_state import FolderState as FolderStateRow
 from app.models.sync_state import MessageMap
 from tests.imap_fixtures import LoadedSource
-from tests.workers.engine_fixtures import pair
+from tests.workers.engine_fixtures import Killed, pair
 from tests.workers.test_engine_cli import run, urls
 from workers.devservers import ImapServer
 from workers.engine.copier import compare_account, copy_account
@@ -22,10 +22,6 @@ from workers.engine.state import FolderState, MessageRecord
 from workers.sync_state_db import SqlSyncState
 
 pytestmark = pytest.mark.imap
-
-
-class Killed(Exception):
-    pass
 
 
 class KilledBeforeCommit(SqlSyncState):

@@ -16,6 +16,9 @@ import pytest
 from tests.imap_fixtures import LoadedSource
 from tests.workers.engine_fixtures import (
     CuttingProxy,
+    Killed,
+    KilledBeforeCheckpoint,
+    assert_complete,
     endpoint,
     expected_destination,
     pair,
@@ -23,7 +26,7 @@ from tests.workers.engine_fixtures import (
 )
 from workers.corpus import snapshot
 from workers.devservers import ImapServer
-from workers.engine.copier import compare_account, copy_account
+from workers.engine.copier import copy_account
 from workers.engine.events import EngineEvent, FolderDone, FolderStarted, Progress
 from workers.engine.imap import ImapEndpoint
 from workers.engine.options import CopyOptions
@@ -34,17 +37,8 @@ pytestmark = pytest.mark.imap
 PARALLEL = CopyOptions(parallel_folders=2, parallel_min_messages=0, batch_messages=10, retry_wait=0.05)
 
 
-class Killed(Exception):
-    """Stands for the worker process dying at that point."""
-
-
 def _through(proxy: CuttingProxy, server: ImapServer, username: str) -> ImapEndpoint:
     return ImapEndpoint("127.0.0.1", proxy.port, "plain", username, server.password, timeout=10)
-
-
-def _assert_complete(src_server: ImapServer, dst_server: ImapServer, username: str) -> None:
-    comparison = compare_account(*pair(src_server, dst_server, username))
-    assert (comparison.missing, comparison.duplicated) == (0, 0), comparison.folders
 
 
 def _recorded(state: MemoryState) -> int:
@@ -84,7 +78,7 @@ def test_two_lanes_copy_everything_byte_identical_and_a_quiet_pass_opens_one(
     assert most == 2, "the two lanes never copied at the same time"
     assert (second.status, second.copied) == ("ok", 0)
     assert {f.status for f in second.folders} == {"unchanged"}
-    _assert_complete(src_server, dst_server, username)
+    assert_complete(src_server, dst_server, username)
 
 
 class OneCallAtATime(MemoryState):
@@ -122,7 +116,7 @@ def test_cancelled_on_two_lanes_then_resumed(
     second = copy_account(src, dst, PARALLEL, state)
     assert (second.status, second.skipped) == ("ok", 0)
     assert first.copied + second.copied == len(loaded_source.messages)
-    _assert_complete(src_server, dst_server, loaded_source.username)
+    assert_complete(src_server, dst_server, loaded_source.username)
 
 
 def test_crash_in_the_callback_stops_both_lanes_and_a_rerun_finishes(
@@ -149,22 +143,7 @@ def test_crash_in_the_callback_stops_both_lanes_and_a_rerun_finishes(
     second = copy_account(src, dst, PARALLEL, state)
     assert (second.status, second.skipped) == ("ok", 0)
     assert second.copied == len(loaded_source.messages) - recorded
-    _assert_complete(src_server, dst_server, loaded_source.username)
-
-
-class KilledBeforeCheckpoint(MemoryState):
-    """The first batch checkpoint after `survive` others never happens (the batch was appended)."""
-
-    def __init__(self, survive: int) -> None:
-        super().__init__()
-        self.survive = survive
-
-    def checkpoint(self, state: FolderState, records: Sequence[MessageRecord] = ()) -> None:
-        if records:
-            if self.survive == 0:
-                raise Killed
-            self.survive -= 1
-        super().checkpoint(state, records)
+    assert_complete(src_server, dst_server, loaded_source.username)
 
 
 def test_killed_between_append_and_checkpoint_on_two_lanes_does_not_duplicate(
@@ -180,7 +159,7 @@ def test_killed_between_append_and_checkpoint_on_two_lanes_does_not_duplicate(
     assert second.status == "ok"
     assert 10 <= second.skipped <= 20  # the unrecorded batch (one per lane at most), found by identity
     assert second.copied + second.skipped == len(loaded_source.messages) - recorded
-    _assert_complete(src_server, dst_server, loaded_source.username)
+    assert_complete(src_server, dst_server, loaded_source.username)
 
 
 def test_a_dead_destination_fails_the_account_then_flaky_drops_on_both_lanes_are_retried(
@@ -204,7 +183,7 @@ def test_a_dead_destination_fails_the_account_then_flaky_drops_on_both_lanes_are
     assert result.status == "ok", result.error_list
     assert proxy.connections >= 5, "the drops never happened: the test proves nothing"
     assert failed.copied + result.copied + result.skipped == len(loaded_source.messages)
-    _assert_complete(src_server, dst_server, username)
+    assert_complete(src_server, dst_server, username)
 
 
 def test_a_refused_second_connection_leaves_the_work_to_the_first_lane(
@@ -218,4 +197,4 @@ def test_a_refused_second_connection_leaves_the_work_to_the_first_lane(
         proxy.close()
     assert proxy.connections == 2
     assert (result.status, result.copied, result.errors) == ("ok", len(loaded_source.messages), 0)
-    _assert_complete(src_server, dst_server, username)
+    assert_complete(src_server, dst_server, username)

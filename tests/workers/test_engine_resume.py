@@ -5,44 +5,26 @@ After each, a new run must finish the copy with nothing lost and nothing duplica
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pytest
 
 from tests.imap_fixtures import LoadedSource
-from tests.workers.engine_fixtures import CuttingProxy, connect, endpoint, pair
+from tests.workers.engine_fixtures import (
+    CuttingProxy,
+    Killed,
+    KilledBeforeCheckpoint,
+    assert_complete,
+    connect,
+    endpoint,
+    pair,
+)
 from workers.devservers import ImapServer
-from workers.engine.copier import compare_account, copy_account
+from workers.engine.copier import copy_account
 from workers.engine.events import EngineEvent, Progress
 from workers.engine.options import CopyOptions
-from workers.engine.state import FolderState, MemoryState, MessageRecord
+from workers.engine.state import MemoryState
 
 pytestmark = pytest.mark.imap
 SMALL_BATCHES = CopyOptions(batch_messages=10)
-
-
-class Killed(Exception):
-    """Stands for the worker process dying at that point."""
-
-
-class KilledBeforeCheckpoint(MemoryState):
-    """State whose Nth batch checkpoint never happens: the batch is appended but not recorded."""
-
-    def __init__(self, survive: int) -> None:
-        super().__init__()
-        self.survive = survive
-
-    def checkpoint(self, state: FolderState, records: Sequence[MessageRecord] = ()) -> None:
-        if records:
-            if self.survive == 0:
-                raise Killed
-            self.survive -= 1
-        super().checkpoint(state, records)
-
-
-def _assert_complete(src_server: ImapServer, dst_server: ImapServer, username: str) -> None:
-    comparison = compare_account(*pair(src_server, dst_server, username))
-    assert (comparison.missing, comparison.duplicated) == (0, 0), comparison.folders
 
 
 def test_cancelled_after_two_batches_then_resumed(
@@ -65,7 +47,7 @@ def test_cancelled_after_two_batches_then_resumed(
     second = copy_account(src, dst, SMALL_BATCHES, state)
     assert second.status == "ok"
     assert (second.copied, second.skipped) == (len(loaded_source.messages) - 20, 0)
-    _assert_complete(src_server, dst_server, loaded_source.username)
+    assert_complete(src_server, dst_server, loaded_source.username)
 
 
 def test_crash_in_the_event_callback_then_resumed(
@@ -86,7 +68,7 @@ def test_crash_in_the_event_callback_then_resumed(
     second = copy_account(src, dst, SMALL_BATCHES, state)
     assert second.status == "ok"
     assert second.copied == len(loaded_source.messages) - seen[-1].copied
-    _assert_complete(src_server, dst_server, loaded_source.username)
+    assert_complete(src_server, dst_server, loaded_source.username)
 
 
 def test_killed_between_append_and_checkpoint_does_not_duplicate(
@@ -101,7 +83,7 @@ def test_killed_between_append_and_checkpoint_does_not_duplicate(
     assert second.status == "ok"
     assert second.skipped == 10  # the batch appended before the "kill", found by identity
     assert second.copied + second.skipped == len(loaded_source.messages) - 40
-    _assert_complete(src_server, dst_server, loaded_source.username)
+    assert_complete(src_server, dst_server, loaded_source.username)
 
 
 def test_source_uidvalidity_reset_creates_no_duplicates(
@@ -131,7 +113,7 @@ def test_source_uidvalidity_reset_creates_no_duplicates(
     by_folder = {f.folder: f for f in again.folders}
     assert (by_folder["R&D"].copied, by_folder["R&D"].skipped) == (0, len(saved))
     assert again.copied == 0
-    _assert_complete(src_server, dst_server, username)
+    assert_complete(src_server, dst_server, username)
 
 
 def test_dropped_connection_is_retried_and_nothing_is_duplicated(
@@ -150,7 +132,7 @@ def test_dropped_connection_is_retried_and_nothing_is_duplicated(
     assert proxy.connections == 3
     assert result.status == "ok", result.error_list
     assert result.copied == len(loaded_source.messages)
-    _assert_complete(src_server, dst_server, username)
+    assert_complete(src_server, dst_server, username)
 
 
 def test_a_connection_that_keeps_dropping_fails_the_account_clearly(
@@ -172,4 +154,4 @@ def test_a_connection_that_keeps_dropping_fails_the_account_clearly(
     assert "Traceback" not in result.message
     resumed = copy_account(src, endpoint(dst_server, username), None, state)
     assert resumed.status == "ok"
-    _assert_complete(src_server, dst_server, username)
+    assert_complete(src_server, dst_server, username)
