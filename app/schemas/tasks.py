@@ -64,6 +64,9 @@ class TaskOut(BaseModel):
     next_run_at: UtcDateTime | None = Field(description="RFC 3339 UTC; null when off, running or broken")
     last_run: RunSummary | None
     account_count: int
+    schedule_waiting_reason: str | None = Field(
+        None, description="Set when the schedule is on but due runs cannot start (accounts not tested OK)"
+    )
     created_at: UtcDateTime
     updated_at: UtcDateTime
 

@@ -24,7 +24,7 @@ from tests.conftest import ApiClient
 TASK_FIELDS = {
     "id", "name", "src_endpoint_id", "dst_endpoint_id", "status", "folder_mapping", "exclude_folders",
     "schedule_interval_seconds", "broken", "next_run_at", "last_run", "account_count", "created_at",
-    "updated_at",
+    "updated_at", "schedule_waiting_reason",
 }  # fmt: skip
 RUN_FIELDS = {
     "id", "trigger", "status", "started_at", "finished_at", "total_copied", "total_skipped", "total_errors",
@@ -228,3 +228,28 @@ def test_unknown_ids_are_404(api: ApiClient, task_id: int) -> None:
         api.post(f"/api/tasks/{task_id}/accounts/import", data="a,b,c,d", content_type="text/csv").status_code
         == 404
     )
+
+
+def test_a_scheduled_task_that_cannot_start_says_why(api: ApiClient, app: Flask) -> None:
+    task = make_task(api)
+    set_task(app, task["id"], schedule_interval_seconds=3600, schedule_anchor=datetime.now(UTC))
+    detail = api.get(f"/api/tasks/{task['id']}").json["task"]
+    assert detail["schedule_waiting_reason"] == "scheduled runs wait: the task has no accounts"
+    accounts = [make_account(api, task["id"]) for _ in range(2)]
+    with session_of(app) as session:
+        row = session.get(Account, accounts[0]["id"])
+        assert row is not None
+        row.test_src_status = row.test_dst_status = "ok"
+        session.commit()
+    [listed] = [t for t in api.get("/api/tasks").json if t["id"] == task["id"]]
+    assert listed["schedule_waiting_reason"] == (
+        "scheduled runs wait: 1 of 2 accounts are not tested OK on both sides"
+    )
+    with session_of(app) as session:
+        row = session.get(Account, accounts[1]["id"])
+        assert row is not None
+        row.test_src_status = row.test_dst_status = "ok"
+        session.commit()
+    assert api.get(f"/api/tasks/{task['id']}").json["task"]["schedule_waiting_reason"] is None
+    set_task(app, task["id"], schedule_interval_seconds=0)
+    assert api.get("/api/tasks").json[0]["schedule_waiting_reason"] is None

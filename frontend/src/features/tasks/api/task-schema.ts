@@ -32,6 +32,10 @@ export const taskSchema = z.object({
   broken: z.boolean(),
   next_run_at: z.string().nullable(),
   last_run: lastRunSchema.nullish().transform((run) => run ?? null),
+  schedule_waiting_reason: z
+    .string()
+    .nullish()
+    .transform((reason) => reason ?? null),
 });
 
 export type Task = z.infer<typeof taskSchema>;

@@ -93,5 +93,15 @@ describe('ScheduleControl', () => {
     expect(select.value).toBe('3600');
     expect(screen.getByTestId('next-run').dataset.nextRunAt).toBe('2099-01-01T00:00:00Z');
     expect(screen.queryByTestId('error-banner')).toBeNull();
+    expect(screen.queryByTestId('schedule-waiting')).toBeNull();
+  });
+
+  it('says why a scheduled task is not starting', async () => {
+    const reason = 'scheduled runs wait: 1 of 2 accounts are not tested OK on both sides';
+    const waiting = { ...baseTask, schedule_interval_seconds: 3600, schedule_waiting_reason: reason };
+    fakeApi({ 'GET /api/tasks/1': () => ({ status: 200, body: { task: waiting, accounts: [] } }) });
+    renderHarness();
+    const note = await screen.findByTestId('schedule-waiting');
+    expect(note.textContent).toBe(`${reason}: test them to let the schedule run.`);
   });
 });

@@ -47,6 +47,11 @@ export function ScheduleControl({ task, readiness }: { task: Task; readiness?: A
           {blocker}
         </p>
       ) : null}
+      {task.schedule_waiting_reason ? (
+        <p className="schedule-waiting" data-testid="schedule-waiting">
+          {task.schedule_waiting_reason}: test them to let the schedule run.
+        </p>
+      ) : null}
       <p className="field-hint" id={`${selectId}-help`}>
         Each run copies only what is new. Turning a schedule on needs every account tested OK on both sides; the
         next run starts one interval after the last one finished.
