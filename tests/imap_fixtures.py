@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from workers.devservers import REPO_ROOT, DovecotPair, ImapServer, free_ports
+from workers.devservers import DovecotPair, ImapServer, data_root, free_ports
 
 if TYPE_CHECKING:
     from workers.corpus import CorpusMessage, LoadStats
@@ -61,7 +61,7 @@ def dst_server(imap_pair: DovecotPair) -> ImapServer:
 @pytest.fixture()
 def private_imap_pair() -> Iterator[DovecotPair]:
     """A pair of its own (free ports, own directory) that a test may stop and restart at will."""
-    root = REPO_ROOT / ".data" / f"imap-private-{uuid.uuid4().hex[:8]}"
+    root = data_root() / f"imap-private-{uuid.uuid4().hex[:8]}"
     pair = DovecotPair("test", base_dir=root, ports=free_ports(4))  # type: ignore[arg-type]
     pair.start()
     yield pair

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import hashlib
 import logging
 import os
 import shutil
 import signal
 import socket
 import ssl
+import stat
 import subprocess
 import sys
 import tempfile
@@ -167,9 +169,24 @@ def free_ports(count: int = 4) -> tuple[int, ...]:
             sock.close()
 
 
+def data_root() -> Path:
+    """Where the Dovecot instances keep their mail: `<repo>/.data`, or IMAPCOPIER_IMAP_DIR.
+
+    The mail processes run as an unprivileged user that must traverse every parent folder. A clone
+    under a private home (mode 700) does not allow that, so the data then goes to a per-checkout
+    folder under /var/tmp instead (scripts/services.sh does the same for PostgreSQL).
+    """
+    if parent := os.environ.get(ENV_DIR):
+        return Path(parent)
+    local = REPO_ROOT / ".data"
+    if all(folder.stat().st_mode & stat.S_IXOTH for folder in local.parents if folder.exists()):
+        return local
+    digest = hashlib.sha1(str(REPO_ROOT).encode()).hexdigest()[:10]
+    return Path("/var/tmp") / f"imapcopier-{digest}"
+
+
 def _default_dir(profile: str) -> Path:
-    parent = os.environ.get(ENV_DIR)
-    return (Path(parent) if parent else REPO_ROOT / ".data") / f"imap-{profile}"
+    return data_root() / f"imap-{profile}"
 
 
 class DovecotPair:

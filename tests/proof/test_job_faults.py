@@ -22,14 +22,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from app.config import REPO_ROOT
 from app.db import utcnow
 from app.models import Endpoint
 from app.models.enums import AccountRunStatus, RunStatus, Trigger
 from tests.jobs.builders import account_runs, runs_of, shift, wait_for
 from tests.proof.fault_runs import FaultRun, load_sources, reset_users
 from tests.proof.stack import PrivateStack, private_stack
-from workers.devservers import DovecotPair, ImapServer, Which, free_ports
+from workers.devservers import DovecotPair, ImapServer, Which, data_root, free_ports
 from workers.faultproxy import FaultProxy, Mode
 
 pytestmark = [pytest.mark.celery, pytest.mark.imap]
@@ -66,7 +65,7 @@ def sources(src_server: ImapServer) -> Iterator[list[str]]:
 @pytest.fixture(scope="module")
 def own_pair() -> Iterator[DovecotPair]:
     """A Dovecot pair of this module's (free ports, own directory): its servers get restarted."""
-    root = REPO_ROOT / ".data" / f"imap-private-{uuid.uuid4().hex[:8]}"
+    root = data_root() / f"imap-private-{uuid.uuid4().hex[:8]}"
     pair = DovecotPair("test", base_dir=root, ports=free_ports(4))  # type: ignore[arg-type]
     pair.start()
     yield pair
