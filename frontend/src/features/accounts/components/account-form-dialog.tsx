@@ -1,6 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useForm } from 'react-hook-form';
-import { Button } from '@/components/ui/button';
+import { FormActions } from '@/components/ui/form-actions';
 import { Field } from '@/components/ui/field';
 import { fieldAria } from '@/components/ui/field-aria';
 import { Modal } from '@/components/ui/modal';
@@ -93,17 +93,9 @@ function AccountForm({ taskId, account, onDone }: { taskId: number; account: Acc
           {input('dst_password', 'account-dst-password', 'Destination password', 'password', keepHint)}
         </div>
       </fieldset>
-      <div className="form-actions">
-        <Button onClick={onDone}>Cancel</Button>
-        <Button
-          type="submit"
-          variant="primary"
-          isLoading={create.isPending || update.isPending}
-          data-testid="account-submit"
-        >
-          {account ? 'Save account' : 'Add account'}
-        </Button>
-      </div>
+      <FormActions onCancel={onDone} isSubmitting={create.isPending || update.isPending} submitTestId="account-submit">
+        {account ? 'Save account' : 'Add account'}
+      </FormActions>
     </form>
   );
 }

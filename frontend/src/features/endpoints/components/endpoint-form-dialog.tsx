@@ -1,7 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
-import { Button } from '@/components/ui/button';
+import { FormActions } from '@/components/ui/form-actions';
 import { Field } from '@/components/ui/field';
 import { fieldAria } from '@/components/ui/field-aria';
 import { Modal } from '@/components/ui/modal';
@@ -174,17 +174,9 @@ function EndpointForm({ endpoint, onDone }: { endpoint: Endpoint | null; onDone:
           })}
         />
       </Field>
-      <div className="form-actions">
-        <Button onClick={onDone}>Cancel</Button>
-        <Button
-          type="submit"
-          variant="primary"
-          isLoading={create.isPending || update.isPending}
-          data-testid="endpoint-submit"
-        >
-          {endpoint ? 'Save server' : 'Add server'}
-        </Button>
-      </div>
+      <FormActions onCancel={onDone} isSubmitting={create.isPending || update.isPending} submitTestId="endpoint-submit">
+        {endpoint ? 'Save server' : 'Add server'}
+      </FormActions>
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useForm, useWatch } from 'react-hook-form';
-import { Button } from '@/components/ui/button';
+import { FormActions } from '@/components/ui/form-actions';
 import { Field } from '@/components/ui/field';
 import { fieldAria } from '@/components/ui/field-aria';
 import { Modal } from '@/components/ui/modal';
@@ -66,12 +66,9 @@ function CreateTaskForm({ endpoints, onCancel, onCreated }: Omit<Props, 'open' |
           Source and destination are the same server. That is right only to move mail between accounts on one server.
         </p>
       ) : null}
-      <div className="form-actions">
-        <Button onClick={onCancel}>Cancel</Button>
-        <Button type="submit" variant="primary" isLoading={create.isPending} data-testid="task-submit">
-          Create task
-        </Button>
-      </div>
+      <FormActions onCancel={onCancel} isSubmitting={create.isPending} submitTestId="task-submit">
+        Create task
+      </FormActions>
     </form>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ComponentProps, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
 import { pushToast } from '@/lib/notifications';
 import { useCancelTask } from '@/features/tasks/api/cancel-task';
@@ -29,6 +29,41 @@ function Reason({ id, state }: { id: string; state: ActionState }) {
   );
 }
 
+/** A button that is disabled, with its reason written under it, when its action is not allowed. */
+function GuardedAction({
+  state,
+  onClick,
+  isLoading,
+  testId,
+  reasonId,
+  variant,
+  children,
+}: {
+  state: ActionState;
+  onClick: () => void;
+  isLoading: boolean;
+  testId: string;
+  reasonId: string;
+  variant?: ComponentProps<typeof Button>['variant'];
+  children: ReactNode;
+}) {
+  return (
+    <div className="action">
+      <Button
+        variant={variant}
+        onClick={onClick}
+        disabled={!state.allowed}
+        isLoading={isLoading}
+        aria-describedby={state.allowed ? undefined : reasonId}
+        data-testid={testId}
+      >
+        {children}
+      </Button>
+      <Reason id={reasonId} state={state} />
+    </div>
+  );
+}
+
 /** Test all, Run and Cancel, each disabled with the reason written next to it. */
 export function TaskActions({ task, readiness, isTesting, onTestStarted }: Props) {
   const test = useTestTask(task.id, { onSuccess: onTestStarted });
@@ -48,44 +83,35 @@ export function TaskActions({ task, readiness, isTesting, onTestStarted }: Props
 
   return (
     <div className="task-actions">
-      <div className="action">
-        <Button
-          onClick={() => test.mutate()}
-          disabled={!testState.allowed}
-          isLoading={test.isPending || isTesting}
-          aria-describedby={testState.allowed ? undefined : 'test-all-reason'}
-          data-testid="test-all-button"
-        >
-          Test all logins
-        </Button>
-        <Reason id="test-all-reason" state={testState} />
-      </div>
-      <div className="action">
-        <Button
-          variant="primary"
-          onClick={() => run.mutate()}
-          disabled={!runNow.allowed}
-          isLoading={run.isPending}
-          aria-describedby={runNow.allowed ? undefined : 'run-reason'}
-          data-testid="run-button"
-        >
-          Run now
-        </Button>
-        <Reason id="run-reason" state={runNow} />
-      </div>
-      <div className="action">
-        <Button
-          variant="danger"
-          onClick={() => cancel.mutate()}
-          disabled={!cancelNow.allowed}
-          isLoading={cancel.isPending}
-          aria-describedby={cancelNow.allowed ? undefined : 'cancel-reason'}
-          data-testid="cancel-button"
-        >
-          Cancel run
-        </Button>
-        <Reason id="cancel-reason" state={cancelNow} />
-      </div>
+      <GuardedAction
+        state={testState}
+        onClick={() => test.mutate()}
+        isLoading={test.isPending || isTesting}
+        testId="test-all-button"
+        reasonId="test-all-reason"
+      >
+        Test all logins
+      </GuardedAction>
+      <GuardedAction
+        variant="primary"
+        state={runNow}
+        onClick={() => run.mutate()}
+        isLoading={run.isPending}
+        testId="run-button"
+        reasonId="run-reason"
+      >
+        Run now
+      </GuardedAction>
+      <GuardedAction
+        variant="danger"
+        state={cancelNow}
+        onClick={() => cancel.mutate()}
+        isLoading={cancel.isPending}
+        testId="cancel-button"
+        reasonId="cancel-reason"
+      >
+        Cancel run
+      </GuardedAction>
     </div>
   );
 }
