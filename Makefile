@@ -8,7 +8,7 @@ test:           ## the whole suite (lint, types, unit, API, IMAP, jobs, browser)
 	bash scripts/test.sh $(ARGS)
 
 lint:
-	.venv/bin/ruff check app workers tests migrations scripts && .venv/bin/ruff format --check app workers tests migrations scripts && .venv/bin/mypy
+	.venv/bin/ruff check app workers cli testbed tests migrations scripts && .venv/bin/ruff format --check app workers cli testbed tests migrations scripts && .venv/bin/mypy
 
 bench:          ## engine and scheduler benchmarks on loopback (prints tables)
 	bash scripts/bench.sh

@@ -1,18 +1,29 @@
-"""The Flask side: create_app() wires settings, resources, blueprints and the one error handler."""
+"""The Flask side: create_app() wires settings, resources, blueprints and the one error handler.
+
+Flask is imported inside create_app, not at module level: the workers import app.models,
+app.services and app.dispatch, and a worker process never loads the web stack.
+"""
 
 from __future__ import annotations
 
 import logging
-
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from app.config import Settings, get_settings
-from app.extensions import Resources, close_db
 from app.logging_setup import configure_logging
+from app.resources import Resources
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the web application; tests pass their own Settings."""
+    from flask import Flask
+
+    from app.api import register_blueprints
+    from app.extensions import close_db
+
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
     app = Flask(__name__, static_folder=None)
@@ -27,9 +38,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     app.extensions["imapcopier"] = Resources.from_settings(settings)
     app.teardown_appcontext(close_db)
-
-    from app.api import register_blueprints
-
     register_blueprints(app)
     logging.getLogger(__name__).debug("app.created")
     return app

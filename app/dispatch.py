@@ -14,12 +14,11 @@ from typing import Any
 
 from celery import Celery, chord, signature
 from celery.canvas import Signature
-from flask import current_app
 
 from app.config import Settings
 from app.db import utcnow
 from app.events import EventType, publish, publish_outcome
-from app.extensions import Resources, resources
+from app.resources import Resources
 from app.services.runs import ClaimedRun, finalize_run
 
 logger = logging.getLogger(__name__)
@@ -68,15 +67,6 @@ def make_client(settings: Settings) -> Celery:
     client = Celery("imapcopier-client", set_as_current=False)
     client.conf.update(shared_config(settings))
     return client
-
-
-def client() -> Celery:
-    """The Flask app's Celery producer, made on first use."""
-    found: Celery | None = current_app.extensions.get("imapcopier.celery")
-    if found is None:
-        found = make_client(resources().settings)
-        current_app.extensions["imapcopier.celery"] = found
-    return found
 
 
 def _sig(celery: Celery, name: str, *args: Any, queue: str = DEFAULT_QUEUE) -> Signature[Any]:

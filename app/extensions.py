@@ -1,37 +1,14 @@
-"""Per-process resources the Flask app holds: settings, DB engine/sessions, Redis, the secret box."""
+"""The Flask side of the per-process resources: the app's Resources, the request's DB session and
+the app's Celery producer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import redis
+from celery import Celery
 from flask import current_app, g
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from app.config import Settings
-from app.crypto import SecretBox
-from app.db import make_engine, make_sessionmaker
-
-
-@dataclass
-class Resources:
-    settings: Settings
-    engine: Engine
-    sessions: sessionmaker[Session]
-    redis: redis.Redis[bytes]
-    box: SecretBox
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Resources:
-        engine = make_engine(settings.database_url)
-        return cls(
-            settings=settings,
-            engine=engine,
-            sessions=make_sessionmaker(engine),
-            redis=redis.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5),
-            box=SecretBox(settings.credentials_key),
-        )
+from app.dispatch import make_client
+from app.resources import Resources
 
 
 def resources() -> Resources:
@@ -51,3 +28,12 @@ def close_db(_exc: BaseException | None = None) -> None:
     session: Session | None = g.pop("db", None)
     if session is not None:
         session.close()
+
+
+def celery_client() -> Celery:
+    """The app's Celery producer, made on first use."""
+    found: Celery | None = current_app.extensions.get("imapcopier.celery")
+    if found is None:
+        found = make_client(resources().settings)
+        current_app.extensions["imapcopier.celery"] = found
+    return found

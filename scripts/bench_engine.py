@@ -5,11 +5,11 @@
 Phases, each in its own process so peak RSS is that phase's alone:
   ceiling-single   FETCH in batches + one APPEND per message into an empty destination, no dedup/state
   ceiling-multi    FETCH in batches + MULTIAPPEND batches of 50 (RFC 3502), no dedup/state
-  engine-full      `copy_account` into an empty destination (state in a JSON file)
+  engine-full      `copy_mailbox` into an empty destination (state in a JSON file)
   engine-1-lane    the same with `parallel_folders=1` (one connection pair), into another destination
   engine-nochange  the same again: nothing new
   engine-delta     after 50 new messages are appended to the source
-Then `compare_account` checks zero missing / zero duplicated.
+Then `compare_mailbox` checks zero missing / zero duplicated.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from workers import corpus  # noqa: E402
-from workers.devservers import DovecotPair, ImapServer  # noqa: E402
+from testbed import corpus  # noqa: E402
+from testbed.dovecot import DovecotPair, ImapServer  # noqa: E402
 
 BATCH_BYTES = 8 * 1024 * 1024
 
@@ -86,7 +86,7 @@ def ceiling(src: ImapServer, dst: ImapServer, src_user: str, dst_user: str, mult
 def engine_pass(
     src: ImapServer, dst: ImapServer, src_user: str, dst_user: str, state_path: Path, lanes: int
 ) -> dict[str, float]:
-    from workers.engine.copier import copy_account
+    from workers.engine.copier import copy_mailbox
     from workers.engine.imap import ImapEndpoint
     from workers.engine.options import CopyOptions
     from workers.engine.state_file import JsonFileState
@@ -103,7 +103,7 @@ def engine_pass(
     with JsonFileState(state_path) as state:
         started = time.perf_counter()
         options = CopyOptions(parallel_folders=lanes)
-        result = copy_account(endpoint(src, src_user), endpoint(dst, dst_user), options, state=state)
+        result = copy_mailbox(endpoint(src, src_user), endpoint(dst, dst_user), options, state=state)
         seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
@@ -117,10 +117,10 @@ def engine_pass(
 
 
 def compare(src: ImapServer, dst: ImapServer, src_user: str, dst_user: str) -> dict[str, float]:
-    from workers.engine.copier import compare_account
+    from workers.engine.copier import compare_mailbox
     from workers.engine.imap import ImapEndpoint
 
-    comparison = compare_account(
+    comparison = compare_mailbox(
         ImapEndpoint(
             host=src.host, port=src.port_plain, tls_mode="plain", username=src_user, password=src.password
         ),

@@ -31,12 +31,12 @@ from app import dispatch  # noqa: E402
 from app.config import get_settings  # noqa: E402
 from app.crypto import SecretBox  # noqa: E402
 from app.db import utcnow  # noqa: E402
-from app.extensions import Resources  # noqa: E402
 from app.models import Account, Endpoint, Run, Task  # noqa: E402
+from app.resources import Resources  # noqa: E402
 from app.services import runs  # noqa: E402
 from scripts.bench_scan import bench_engine  # noqa: E402
-from workers import corpus  # noqa: E402
-from workers.devservers import DovecotPair, ImapServer  # noqa: E402
+from testbed import corpus  # noqa: E402
+from testbed.dovecot import DovecotPair, ImapServer  # noqa: E402
 
 DB_NAME = "imapcopier_bench_run"
 

@@ -10,8 +10,8 @@ set -a; . ./.env; set +a
 export PYTHONUNBUFFERED=1
 
 echo "== lint: ruff, mypy"
-.venv/bin/ruff check app workers tests migrations scripts
-.venv/bin/ruff format --check app workers tests migrations scripts
+.venv/bin/ruff check app workers cli testbed tests migrations scripts
+.venv/bin/ruff format --check app workers cli testbed tests migrations scripts
 .venv/bin/mypy
 if [ -f frontend/package.json ]; then
   echo "== front end: tsc, lint, vitest"

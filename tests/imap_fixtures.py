@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from workers.devservers import DovecotPair, ImapServer, data_root, free_ports
+from testbed.dovecot import DovecotPair, ImapServer, data_root, free_ports
 
 if TYPE_CHECKING:
-    from workers.corpus import CorpusMessage, LoadStats
+    from testbed.corpus import CorpusMessage, LoadStats
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def imap_user(src_server: ImapServer, dst_server: ImapServer) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def test_corpus() -> list[CorpusMessage]:
     """The deterministic "test" corpus, generated once per session."""
-    from workers.corpus import generate
+    from testbed.corpus import generate
 
     return list(generate("test"))
 
@@ -94,7 +94,7 @@ def test_corpus() -> list[CorpusMessage]:
 @pytest.fixture()
 def loaded_source(src_server: ImapServer, imap_user: str, test_corpus: list[CorpusMessage]) -> LoadedSource:
     """`imap_user` with the "test" corpus loaded on the source server."""
-    from workers.corpus import load_corpus
+    from testbed.corpus import load_corpus
 
     stats = load_corpus(src_server, imap_user, test_corpus)
     return LoadedSource(imap_user, test_corpus, stats)

@@ -14,10 +14,10 @@ from celery import Celery
 from celery.signals import setup_logging, worker_process_init, worker_ready, worker_shutting_down
 
 from app.config import Settings, get_settings
-from app.dispatch import REAP_STALE, SCAN_DUE_TASKS, shared_config
+from app.dispatch import COPY_ACCOUNT, REAP_STALE, SCAN_DUE_TASKS, shared_config
 from app.logging_setup import configure_logging
 from workers import context
-from workers.heartbeat import SHUTDOWN, shutdown_key
+from workers.jobs.heartbeat import SHUTDOWN, shutdown_key
 
 logger = logging.getLogger(__name__)
 # The broker must not hand an unacknowledged copy job to another worker while the first still runs
@@ -41,32 +41,47 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     }
 
 
-def make_celery(settings: Settings) -> Celery:
-    app = Celery("imapcopier", include=["workers.tasks"])
-    app.conf.update(shared_config(settings))
-    app.conf.update(
+def worker_config(settings: Settings) -> dict[str, Any]:
+    """The whole configuration of the worker and beat processes."""
+    copy_limit = settings.copy_time_limit_seconds
+    return {
+        **shared_config(settings),
         # Prefetch 1 with separate queues (copy / default): a worker slot never holds a second job
         # in reserve behind hours of copying, and short jobs have their own workers (Procfile).
-        worker_prefetch_multiplier=1,
-        broker_transport_options={
+        "worker_prefetch_multiplier": 1,
+        "broker_transport_options": {
             "visibility_timeout": settings.copy_time_limit_seconds + VISIBILITY_MARGIN_SECONDS
         },
         # A prefork child killed mid-job (OOM, SIGKILL) is reported as failed, not requeued: a job
         # that kills its worker would otherwise be redelivered forever. The chord errback then
         # finalizes the run and the next run resumes from the sync state.
-        task_reject_on_worker_lost=False,
+        "task_reject_on_worker_lost": False,
         # After a lost broker connection the copy keeps running; its redelivered duplicate finds
         # the account locked, then finished, and does nothing (account_job.py).
-        worker_cancel_long_running_tasks_on_connection_loss=False,
-        worker_send_task_events=True,  # for Flower
-        task_send_sent_event=True,
-        beat_schedule=beat_schedule(settings),
-    )
+        "worker_cancel_long_running_tasks_on_connection_loss": False,
+        "worker_send_task_events": True,  # for Flower
+        "task_send_sent_event": True,
+        "beat_schedule": beat_schedule(settings),
+        # The hard limit bounds a single account copy (hours); the soft one lets the job record a
+        # "time limit" failure before it is killed. Set here, not on the decorator, so that the
+        # settings are read when the worker starts rather than when workers.tasks is imported.
+        "task_annotations": {
+            COPY_ACCOUNT: {
+                "time_limit": copy_limit,
+                "soft_time_limit": copy_limit - min(300, copy_limit // 10),
+            }
+        },
+    }
+
+
+def make_celery(settings: Settings | None = None) -> Celery:
+    """The workers' Celery app; its configuration is read from Settings on first use, not now."""
+    app = Celery("imapcopier", include=["workers.tasks"])
+    app.add_defaults(lambda: worker_config(settings or get_settings()))
     return app
 
 
-settings = get_settings()
-celery_app = make_celery(settings)
+celery_app = make_celery()
 
 
 @setup_logging.connect

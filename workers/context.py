@@ -7,7 +7,7 @@ module in the parent process without opening connections that forked children wo
 from __future__ import annotations
 
 from app.config import get_settings
-from app.extensions import Resources
+from app.resources import Resources
 
 _resources: Resources | None = None
 

@@ -1,5 +1,5 @@
 """The Celery tasks: thin edges that take ids, open their own short transactions, and call services
-(app/services/runs.py, account_runs.py) or jobs (workers/account_job.py, checks.py).
+(app/services/runs.py, account_runs.py) or jobs (workers/jobs/account_job.py, checks.py).
 
 Options are explicit on every task. `acks_late` only where a second delivery is harmless by
 construction: the scan and the claim are guarded in SQL, finalize is idempotent, a copy job's claim
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, ParamSpec, TypeVar
 
-from celery import Task
+from celery import Task as CeleryTask
 from celery.exceptions import Reject
 from sqlalchemy.exc import InterfaceError, OperationalError
 
@@ -32,13 +32,13 @@ from app.dispatch import (
 from app.events import publish_outcome
 from app.logging_setup import log_context
 from app.services import account_runs, runs
-from workers import account_job, checks, context
-from workers.celery_app import celery_app, settings
+from workers import context
+from workers.celery_app import celery_app
+from workers.jobs import account_job, connection_test, dry_run
 
 logger = logging.getLogger(__name__)
 # Short jobs: a scan, a finalize, a login test or a plan takes seconds; these bound a hung socket.
 SHORT_LIMIT, SHORT_SOFT_LIMIT = 120, 100
-COPY_TIME_LIMIT = settings.copy_time_limit_seconds
 
 
 def _finalize(run_id: int, *, settled_only: bool = False) -> str:
@@ -57,7 +57,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def short_job(name: str) -> Callable[[Callable[P, R]], Task[P, R]]:
+def short_job(name: str) -> Callable[[Callable[P, R]], CeleryTask[P, R]]:
     """Options of the short, idempotent jobs on the default queue: redelivered if a worker dies
     mid-job (acks_late), no result kept, limits of seconds."""
     return celery_app.task(
@@ -86,7 +86,7 @@ def scan_due_tasks(now_iso: str | None = None) -> int:
             return total
 
 
-class CopyAccountTask(Task):  # type: ignore[type-arg]
+class CopyAccountTask(CeleryTask):  # type: ignore[type-arg]
     def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
         """An unexpected error (a bug, the database): record it so the run's totals count it."""
         run_id, account_id = args[0], args[1]
@@ -112,12 +112,9 @@ class CopyAccountTask(Task):  # type: ignore[type-arg]
     retry_backoff_max=30,
     retry_jitter=True,
     max_retries=5,
-    # Limits come from the settings: the hard one bounds a single account copy (hours), the soft
-    # one lets the job record a "time limit" failure before it is killed.
-    time_limit=COPY_TIME_LIMIT,
-    soft_time_limit=COPY_TIME_LIMIT - min(300, COPY_TIME_LIMIT // 10),
+    # time_limit / soft_time_limit: from the settings, in the worker configuration (celery_app.py).
 )
-def copy_account(self: Task, run_id: int, account_id: int) -> dict[str, Any]:  # type: ignore[type-arg]
+def copy_account(self: CeleryTask, run_id: int, account_id: int) -> dict[str, Any]:  # type: ignore[type-arg]
     """Copy one account of a run; returns its result (finalize reads Postgres, not this)."""
     outcome = account_job.run(context.resources(), run_id, account_id, self.request.id, self.request.hostname)
     if outcome.requeue:
@@ -162,11 +159,11 @@ def reap_stale() -> int:
 def test_account(account_id: int) -> dict[str, Any]:
     """Log in to both sides of one account and store the result on it."""
     with log_context(account_id=account_id):
-        return checks.test_account(context.resources(), account_id)
+        return connection_test.test_logins(context.resources(), account_id)
 
 
 @celery_app.task(name=PLAN_TASK, time_limit=SHORT_LIMIT, soft_time_limit=SHORT_SOFT_LIMIT)
 def plan_task(task_id: int, account_id: int) -> dict[str, Any]:
     """The dry-run folder plan the API waits for (its result is read once, then forgotten)."""
     with log_context(task_id=task_id, account_id=account_id):
-        return checks.plan_task(context.resources(), account_id)
+        return dry_run.plan_folders(context.resources(), account_id)

@@ -11,34 +11,17 @@ from app.errors import AppError
 
 logger = logging.getLogger(__name__)
 
-# Blueprint module -> URL prefix. Each module defines `bp`.
-BLUEPRINTS: dict[str, str] = {
-    "auth": "/api/auth",
-    "endpoints": "/api",
-    "tasks": "/api",
-    "accounts": "/api",
-    "runs": "/api",
-    "events": "/api",
-    "health": "",
-    "metrics": "",
-    "spa": "",
-}
-
 
 def register_blueprints(app: Flask) -> None:
-    import importlib
+    """Every blueprint, by name, with its URL prefix; then the login guard and the error handlers."""
+    from app.api import accounts, auth, endpoints, events, health, metrics, runs, spa, tasks
 
-    from app.api.auth import guard
-
-    for module_name, prefix in BLUEPRINTS.items():
-        try:
-            module = importlib.import_module(f"app.api.{module_name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"app.api.{module_name}":
-                continue  # not built yet
-            raise
-        app.register_blueprint(module.bp, url_prefix=prefix or None)
-    app.before_request(guard)
+    app.register_blueprint(auth.bp, url_prefix="/api/auth")
+    for module in (endpoints, tasks, accounts, runs, events):
+        app.register_blueprint(module.bp, url_prefix="/api")
+    for module in (health, metrics, spa):
+        app.register_blueprint(module.bp)
+    app.before_request(auth.guard)
     register_error_handlers(app)
 
 

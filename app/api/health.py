@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+import redis
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
+from app import dispatch
 from app.api.openapi import build_document
 from app.api.spec import PUBLIC_ENDPOINTS
 from app.extensions import db, resources
 
 bp = Blueprint("health", __name__)
-# Set by the job system: a function returning (ok, detail) about the beat tick; absent until it exists.
-READINESS_CHECKS: dict[str, Any] = {}
+BEAT_STALE_INTERVALS = 3
+BEAT_FIRST_CHECK_KEY = "imapcopier:beat:first_check"
 
 
 @bp.get("/healthz")
@@ -24,7 +27,7 @@ def healthz() -> Any:
 
 @bp.get("/readyz")
 def readyz() -> Any:
-    """The database and Redis are reachable (and the scheduler is ticking, once it exists)."""
+    """The database and Redis are reachable and the scheduler is ticking."""
     checks: dict[str, str] = {}
     try:
         db().execute(text("SELECT 1"))
@@ -36,11 +39,27 @@ def readyz() -> Any:
         checks["redis"] = "ok"
     except Exception as exc:
         checks["redis"] = f"error: {type(exc).__name__}"
-    for name, check in READINESS_CHECKS.items():
-        ok, detail = check()
-        checks[name] = "ok" if ok else detail
+    ok, detail = beat_ready()
+    checks["scheduler"] = "ok" if ok else detail
     ready = all(value == "ok" for value in checks.values())
     return jsonify(status="ready" if ready else "unavailable", checks=checks), 200 if ready else 503
+
+
+def beat_ready() -> tuple[bool, str]:
+    """Stale when the scan has not ticked for a few intervals (or never, a few intervals after the
+    first readiness check: a fresh install is not "stale" before beat had a chance to tick)."""
+    client, interval = resources().redis, resources().settings.scan_interval_seconds
+    now, limit = time.time(), BEAT_STALE_INTERVALS * interval
+    try:
+        last = client.get(dispatch.BEAT_TICK_KEY)
+        if last is None:
+            client.set(BEAT_FIRST_CHECK_KEY, str(now), nx=True)
+            first = float(client.get(BEAT_FIRST_CHECK_KEY) or now)
+            return (now - first <= limit, "stale: the scheduler (celery beat) has not ticked yet")
+    except redis.RedisError as exc:
+        return (False, f"error: {type(exc).__name__}")
+    age = now - float(last)
+    return (age <= limit, f"stale: last scheduler tick {age:.0f} s ago")
 
 
 @bp.get("/api/openapi.json")

@@ -6,19 +6,15 @@ one wait is GET /plan, bounded by PLAN_TIMEOUT_SECONDS, for a short dry-run job.
 
 from __future__ import annotations
 
-import time
-
-import redis
 from celery.exceptions import TimeoutError as CeleryTimeout
 from flask import Blueprint
 
 from app import dispatch
-from app.api.health import READINESS_CHECKS
 from app.api.spec import operation
 from app.db import utcnow
 from app.errors import Conflict, ImapUnavailable, JobTimeout
 from app.events import EventType, publish, publish_outcome
-from app.extensions import db, resources
+from app.extensions import celery_client, db, resources
 from app.models import RunStatus
 from app.schemas.runs import (
     CancelOut,
@@ -37,8 +33,6 @@ from app.services import run_log, runs, scheduling
 
 bp = Blueprint("runs", __name__)
 # The scheduler counts as stale when its last tick is this many scan intervals old.
-BEAT_STALE_INTERVALS = 3
-BEAT_FIRST_CHECK_KEY = "imapcopier:beat:first_check"
 
 
 @operation(bp, "/tasks/<int:task_id>/run", "POST", response=RunStarted, status=202, errors=(409,))
@@ -46,7 +40,7 @@ def run_task(task_id: int) -> RunStarted:
     """Start a manual run now; 409 when the task is running or an account is not tested OK."""
     claimed = runs.claim_manual_run(db(), task_id, utcnow())
     db().commit()
-    dispatch.launch(dispatch.client(), resources(), claimed)
+    dispatch.launch(celery_client(), resources(), claimed)
     return RunStarted(run_id=claimed.run_id)
 
 
@@ -66,7 +60,7 @@ def cancel_task(task_id: int) -> CancelOut:
 def test_task(task_id: int) -> TestsQueued:
     """Test the logins of every account of the task (one job per account, results on the accounts)."""
     account_ids = scheduling.account_ids(db(), task_id)
-    dispatch.test_accounts(dispatch.client(), account_ids)
+    dispatch.test_accounts(celery_client(), account_ids)
     return TestsQueued(account_ids=account_ids)
 
 
@@ -74,7 +68,7 @@ def test_task(task_id: int) -> TestsQueued:
 def test_account(account_id: int) -> TestsQueued:
     """Test one account's logins on both sides (the result lands on the account and as an event)."""
     scheduling.task_of_account(db(), account_id)
-    dispatch.test_accounts(dispatch.client(), [account_id])
+    dispatch.test_accounts(celery_client(), [account_id])
     return TestsQueued(account_ids=[account_id])
 
 
@@ -116,29 +110,9 @@ def plan(task_id: int, query: PlanQuery) -> PlanOut:
     db().close()  # no connection held while waiting for the worker
     timeout = resources().settings.plan_timeout_seconds
     try:
-        answer = dispatch.plan(dispatch.client(), task_id, account_id, timeout)
+        answer = dispatch.plan(celery_client(), task_id, account_id, timeout)
     except CeleryTimeout as exc:
         raise JobTimeout(f"no worker computed the plan within {timeout:.0f} s; are workers running?") from exc
     if "error" in answer:
         raise ImapUnavailable(answer["error"]["message"])
     return PlanOut(account_id=account_id, folders=[PlanFolder.model_validate(f) for f in answer["folders"]])
-
-
-def beat_ready() -> tuple[bool, str]:
-    """Stale when the scan has not ticked for a few intervals (or never, a few intervals after the
-    first readiness check: a fresh install is not "stale" before beat had a chance to tick)."""
-    client, interval = resources().redis, resources().settings.scan_interval_seconds
-    now, limit = time.time(), BEAT_STALE_INTERVALS * interval
-    try:
-        last = client.get(dispatch.BEAT_TICK_KEY)
-        if last is None:
-            client.set(BEAT_FIRST_CHECK_KEY, str(now), nx=True)
-            first = float(client.get(BEAT_FIRST_CHECK_KEY) or now)
-            return (now - first <= limit, "stale: the scheduler (celery beat) has not ticked yet")
-    except redis.RedisError as exc:
-        return (False, f"error: {type(exc).__name__}")
-    age = now - float(last)
-    return (age <= limit, f"stale: last scheduler tick {age:.0f} s ago")
-
-
-READINESS_CHECKS["scheduler"] = beat_ready

@@ -1,6 +1,6 @@
-"""Pure schedule arithmetic (no clock, no database): presets, next run, due.
+"""Pure schedule arithmetic (no clock, no database): presets and the next run.
 
-Semantics (DESIGN.md, from the original system's plan): the first scheduled run is one interval after
+Semantics (docs/decisions.md, "Scheduling"): the first scheduled run is one interval after
 the schedule was enabled (its anchor); later runs are one interval after the last run *finished*
 (from completion, not start). A run that finished before the schedule was (re-)enabled does not make
 the first scheduled run start at once: the base is the later of the anchor and the last finish.
@@ -30,10 +30,6 @@ def next_run_at(
         return None
     base = anchor if last_finished is None or last_finished < anchor else last_finished
     return base + timedelta(seconds=interval_seconds)
-
-
-def is_due(next_run: datetime | None, now: datetime) -> bool:
-    return next_run is not None and next_run <= now
 
 
 def displayed_next_run(

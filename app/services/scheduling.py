@@ -1,6 +1,6 @@
 """Changing a task's schedule and folder plan, and recording connection-test results.
 
-Schedule semantics (DESIGN.md): presets only; enabling needs every account tested OK (else 409 and
+Schedule semantics (docs/decisions.md): presets only; enabling needs every account tested OK (else 409 and
 nothing changes), disabling is always allowed; any explicit change clears `broken`; enabling stamps
 the anchor, and `tasks.next_due_at` (what the scan reads) is kept in step here and in finalize_run.
 """

@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 
 from app.config import REPO_ROOT, Settings
 from app.services import auth as auth_service
+from testbed.dovecot import ImapServer
+from testbed.dovecot_config import SMALL_MAX_MAIL_SIZE
 from tests.e2e.browser_log import BrowserLog
 from tests.e2e.stack import (
     FRONTEND,
@@ -38,8 +40,6 @@ from tests.imap_fixtures import new_username
 from tests.jobs.conftest import FAST
 from tests.jobs.workers import CeleryProcess, beat, worker
 from tests.settings import TEST_CREDENTIALS_KEY, make_test_settings
-from workers.devservers import ImapServer
-from workers.devservers_config import SMALL_MAX_MAIL_SIZE
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "e2e-admin-password"
@@ -209,7 +209,7 @@ class Source:
 
 
 def _loaded_source(src_server: ImapServer, prefix: str, extra: int) -> Source:
-    from workers.corpus import generate, load_corpus, new_messages
+    from testbed.corpus import generate, load_corpus, new_messages
 
     messages = [*generate("test"), *new_messages(extra, folders=("INBOX", "Archive/2023", "Projects"))]
     username = new_username(prefix)

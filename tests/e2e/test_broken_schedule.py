@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
 
+from testbed.dovecot import ImapServer
 from tests.e2e.browser_log import BrowserLog
 from tests.e2e.conftest import Source
 from tests.e2e.pages import (
@@ -24,7 +25,6 @@ from tests.e2e.pages import (
     make_schedule_due,
     screenshot,
 )
-from workers.devservers import ImapServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.imap, pytest.mark.celery]
 BREAK_TIMEOUT = 60_000

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from testbed.dovecot import ImapServer
 from tests.e2e.browser_log import BrowserLog
 from tests.e2e.conftest import BROWSER_TIME_ZONE, Source
 from tests.e2e.pages import (
@@ -29,7 +30,6 @@ from tests.e2e.pages import (
     press_enter_on,
     screenshot,
 )
-from workers.devservers import ImapServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.imap, pytest.mark.celery]
 RUN_TIMEOUT = 90_000
@@ -177,7 +177,7 @@ def _enable_schedule(page: Page) -> None:
     expect(next_run).to_have_attribute("data-next-run-at", re.compile(r"^\d{4}-"))
     iso = next_run.get_attribute("data-next-run-at") or ""
     due = datetime.fromisoformat(iso)
-    # First run one interval after enabling (DESIGN.md), shown in the browser's zone, not UTC's.
+    # First run one interval after enabling (docs/decisions.md), shown in the browser's zone, not UTC's.
     assert before + timedelta(minutes=59) < due < datetime.now(UTC) + timedelta(minutes=61)
     expected = f"Next run: {local_time_text(iso, BROWSER_TIME_ZONE)} (in 1 h 00 min)"
     expect(next_run).to_have_text(re.compile(r"Next run: .*"))

@@ -17,9 +17,9 @@ from app.db import utcnow
 from app.models import Account, AccountRun, Endpoint, Run, Task
 from app.models.enums import TestStatus
 from app.services.schedule import next_run_at
+from testbed.dovecot import ImapServer
 from tests.settings import TEST_CREDENTIALS_KEY
-from workers.devservers import ImapServer
-from workers.engine.copier import compare_account
+from workers.engine.copier import compare_mailbox
 from workers.engine.imap import ImapEndpoint
 from workers.engine.results import AccountComparison
 
@@ -157,7 +157,7 @@ def wait_progress(engine: Engine, run_id: int, copied: int, timeout: float = 30.
 
 def compare(src: ImapServer, dst: ImapServer, src_user: str, dst_user: str) -> AccountComparison:
     """The engine's compare (what `imapcopier compare` prints): missing and duplicated messages."""
-    return compare_account(
+    return compare_mailbox(
         ImapEndpoint(src.host, src.port_plain, "plain", src_user, src.password),
         ImapEndpoint(dst.host, dst.port_plain, "plain", dst_user, dst.password),
     )

@@ -16,9 +16,9 @@ import redis
 from sqlalchemy.engine import Engine
 
 from app.config import Settings
+from testbed.dovecot import ImapServer
 from tests.jobs.workers import WorkerPool, beat
 from tests.settings import TEST_CREDENTIALS_KEY, make_test_settings, test_redis_url
-from workers.devservers import ImapServer
 
 # Short timings so that heartbeats, the reaper and the scan happen within a test's seconds.
 FAST = {
@@ -126,7 +126,7 @@ def beat_process(worker_env: dict[str, str], tmp_path: Path) -> Iterator[None]:
 @functools.cache
 def big_source_total() -> int:
     """Messages in each big source: the test corpus plus the small ones."""
-    from workers.corpus import generate
+    from testbed.corpus import generate
 
     return sum(1 for _ in generate("test")) + BIG_SOURCE_MESSAGES
 
@@ -137,9 +137,9 @@ def big_sources(src_server: ImapServer) -> Iterator[list[str]]:
 
     Shared read-only by the session's tests; each test copies them to its own destination users.
     """
+    from testbed.corpus import generate, new_messages
+    from testbed.corpus_imap import load_corpus
     from tests.imap_fixtures import new_username
-    from workers.corpus import generate, new_messages
-    from workers.corpus_imap import load_corpus
 
     folders = ("INBOX", "Archive/2023", "Projects")
     messages = [*generate("test"), *new_messages(BIG_SOURCE_MESSAGES, folders=folders)]

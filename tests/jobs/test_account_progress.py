@@ -8,10 +8,10 @@ from sqlalchemy.orm import sessionmaker
 
 from app.config import Settings
 from app.services.account_runs import Counters
-from workers.account_progress import AccountProgress
 from workers.engine.events import FolderDone, Progress
 from workers.engine.results import FolderResult
 from workers.events import JobEvents
+from workers.jobs.progress import AccountProgress
 
 
 def _progress(folder: str, copied: int) -> Progress:

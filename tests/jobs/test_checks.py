@@ -8,11 +8,11 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.models import Account, enums
+from testbed.dovecot import ImapServer
 from tests.conftest import ApiClient
 from tests.jobs.builders import Mailbox, compare, make_task, wait_finished, wait_for
 from tests.jobs.listen import EventLog
 from tests.jobs.workers import WorkerPool
-from workers.devservers import ImapServer
 
 pytestmark = [pytest.mark.celery, pytest.mark.imap]
 

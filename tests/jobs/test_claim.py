@@ -18,9 +18,9 @@ from app.dispatch import BEAT_TICK_KEY
 from app.models import AccountRun, Run, Task
 from app.models.enums import AccountRunStatus, RunStatus, TaskStatus, Trigger
 from app.services import runs
+from testbed.dovecot import ImapServer
 from tests.conftest import ApiClient
 from tests.jobs.builders import Mailbox, get_task, make_task, runs_of
-from workers.devservers import ImapServer
 
 STALE = timedelta(seconds=4)
 QUEUE_TIMEOUT = timedelta(hours=1)

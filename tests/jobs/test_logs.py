@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from app.models.enums import RunStatus
+from testbed.dovecot import ImapServer
 from tests.conftest import ApiClient
 from tests.jobs.builders import Mailbox, make_task, wait_finished
 from tests.jobs.workers import CeleryProcess, WorkerPool, worker
-from workers.devservers import ImapServer
 
 pytestmark = [pytest.mark.celery, pytest.mark.imap]
 WRONG_PASSWORD = "Wr0ng-pass-7f3a9c-unique"
@@ -48,7 +48,7 @@ def test_full_run_logs_are_json_with_ids_and_no_passwords(
     assert WRONG_PASSWORD not in log
     assert not re.search(rf"\b{re.escape(src_server.password)}\b", log), "an IMAP password reached the log"
     records = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
-    job_lines = [r for r in records if r.get("name", "").startswith("workers.account_job")]
+    job_lines = [r for r in records if r.get("name", "").startswith("workers.jobs.account_job")]
     assert job_lines, "no account job lines logged"
     for record in job_lines:
         assert record["run_id"] == run.id and record["account_id"] in built.account_ids, record

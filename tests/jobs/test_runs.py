@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from app.db import utcnow
 from app.models.enums import RunStatus, TaskStatus, Trigger
+from testbed.dovecot import ImapServer
 from tests.conftest import ApiClient
 from tests.jobs.builders import (
     Mailbox,
@@ -23,7 +24,6 @@ from tests.jobs.builders import (
 )
 from tests.jobs.conftest import big_source_total
 from tests.jobs.workers import WorkerPool
-from workers.devservers import ImapServer
 
 pytestmark = [pytest.mark.celery, pytest.mark.imap]
 

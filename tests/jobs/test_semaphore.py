@@ -11,7 +11,7 @@ import pytest
 import redis
 
 from app.config import Settings
-from workers.semaphore import EndpointSlots, endpoint_slots, holders
+from workers.jobs.semaphore import EndpointSlots, endpoint_slots, holders
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ from flask import Flask
 from sqlalchemy.engine import Engine
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from testbed.dovecot import ImapServer
 from tests.conftest import ADMIN_PASSWORD, ADMIN_USERNAME
 from tests.jobs.builders import Mailbox, make_task
 from tests.jobs.workers import WorkerPool
-from workers.devservers import ImapServer
 
 pytestmark = [pytest.mark.celery, pytest.mark.imap]
 

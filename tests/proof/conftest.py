@@ -1,7 +1,7 @@
 """Fixtures of the proof suite: fresh users, raw loading of hostile mail, engine options for faults.
 
 Everything runs against the shared Dovecot test pair (nothing here stops or restarts a server);
-faults are injected by workers/faultproxy.py between the engine and a server.
+faults are injected by testbed/faultproxy.py between the engine and a server.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import pytest
 from imapclient import IMAPClient
 
 from app.config import Settings
+from testbed.dovecot import SMALL_USER_PREFIX, ImapServer
 from tests.imap_fixtures import new_username
 from tests.settings import make_test_settings
-from workers.devservers import SMALL_USER_PREFIX, ImapServer
-from workers.engine.copier import compare_account
+from workers.engine.copier import compare_mailbox
 from workers.engine.imap import ImapEndpoint, TlsMode
 from workers.engine.options import CopyOptions
 from workers.engine.results import AccountComparison
@@ -35,8 +35,8 @@ def endpoint(
 
 
 def compare(src: ImapServer, dst: ImapServer, username: str) -> AccountComparison:
-    """compare_account straight to both servers (never through a proxy)."""
-    return compare_account(endpoint(src, username), endpoint(dst, username))
+    """compare_mailbox straight to both servers (never through a proxy)."""
+    return compare_mailbox(endpoint(src, username), endpoint(dst, username))
 
 
 def message(tag: str, body_size: int = 200) -> bytes:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.models import Run, Task
 from app.models.enums import RunStatus, TaskStatus
 from app.models.sync_state import FolderState, MessageMap
+from testbed.dovecot import ImapServer
 from tests.imap_fixtures import new_username
 from tests.jobs.builders import (
     Built,
@@ -33,7 +34,6 @@ from tests.jobs.builders import (
     wait_for,
 )
 from tests.proof.stack import PrivateStack
-from workers.devservers import ImapServer
 
 REPORT_ENV = "IMAPCOPIER_SOAK_REPORT"
 SOURCE_ACCOUNTS = 4
@@ -49,8 +49,8 @@ def load_sources(
     server: ImapServer, count: int = SOURCE_ACCOUNTS, messages: int = SOURCE_MESSAGES
 ) -> list[str]:
     """`count` fresh source users holding `messages` small messages each, in three folders."""
-    from workers.corpus import new_messages
-    from workers.corpus_imap import load_corpus
+    from testbed.corpus import new_messages
+    from testbed.corpus_imap import load_corpus
 
     mail = list(new_messages(messages, folders=FOLDERS))
     users = [new_username("jsrc") for _ in range(count)]

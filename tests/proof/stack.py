@@ -35,12 +35,12 @@ from app import create_app
 from app.config import Settings
 from app.db import Base
 from app.services import auth as auth_service
+from testbed.dovecot import free_ports
 from tests.conftest import ADMIN_PASSWORD, ADMIN_USERNAME, ApiClient
 from tests.jobs.conftest import FAST
 from tests.jobs.workers import CeleryProcess, WorkerPool
 from tests.proof.servers import START_TIMEOUT, PrivatePostgres, PrivateRedis, sweep_orphans
 from tests.settings import TEST_CREDENTIALS_KEY, make_test_settings
-from workers.devservers import free_ports
 
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 

@@ -1,4 +1,4 @@
-"""Connections dropped mid-transfer (workers/faultproxy.py between the engine and one server).
+"""Connections dropped mid-transfer (testbed/faultproxy.py between the engine and one server).
 
 A few drops: the engine reconnects with backoff and the account completes, nothing missing, nothing
 duplicated. Drops on every connection: the account fails with a clear transient error after its
@@ -11,12 +11,12 @@ from dataclasses import replace
 
 import pytest
 
+from testbed.dovecot import ImapServer
+from testbed.faultproxy import FaultProxy, Mode
 from tests.proof.conftest import FAST, compare, endpoint, folder_uids, load_raw, message
-from workers.devservers import ImapServer
-from workers.engine.copier import copy_account
+from workers.engine.copier import copy_mailbox
 from workers.engine.results import AccountResult
 from workers.engine.state import MemoryState
-from workers.faultproxy import FaultProxy, Mode
 
 pytestmark = pytest.mark.imap
 
@@ -54,7 +54,7 @@ def _copy(
         src = endpoint(src_server, user, port=proxy.port if side == "src" else None)
         dst = endpoint(dst_server, user, port=proxy.port if side == "dst" else None)
         # Small batches, so that several are checkpointed before a cut and the retry resumes mid-folder.
-        result = copy_account(src, dst, replace(FAST, batch_messages=5), state=state)
+        result = copy_mailbox(src, dst, replace(FAST, batch_messages=5), state=state)
     return result, proxy.cuts
 
 
@@ -91,7 +91,7 @@ def test_drops_on_every_connection_fail_the_account_then_the_next_run_completes(
     assert (failed.status, failed.error_code) == ("failed", "connection_lost")
     assert failed.message and "gave up" in failed.message and "Traceback" not in failed.message
 
-    later = copy_account(
+    later = copy_mailbox(
         endpoint(src_server, mailbox),
         endpoint(dst_server, mailbox),
         FAST,
@@ -119,7 +119,7 @@ def test_drop_while_a_large_message_streams(
     ) as proxy:
         src = endpoint(src_server, imap_user, port=proxy.port if side == "src" else None)
         dst = endpoint(dst_server, imap_user, port=proxy.port if side == "dst" else None)
-        result = copy_account(src, dst, FAST)
+        result = copy_mailbox(src, dst, FAST)
     assert proxy.cuts == 1
     assert (result.status, result.copied + result.skipped, result.errors) == ("ok", 2, 0), result
     if mode == "cut_on":
@@ -139,7 +139,7 @@ def test_a_server_dropping_new_connections_for_a_moment_is_retried(
     with FaultProxy(target.port_plain, mode="cut_down", after_bytes=0, max_cuts=2) as proxy:
         src = endpoint(src_server, imap_user, port=proxy.port if side == "src" else None)
         dst = endpoint(dst_server, imap_user, port=proxy.port if side == "dst" else None)
-        result = copy_account(src, dst, FAST, MemoryState())
+        result = copy_mailbox(src, dst, FAST, MemoryState())
         assert proxy.cuts == 2
     assert (result.status, result.copied, result.errors) == ("ok", 5, 0), result
     assert compare(src_server, dst_server, imap_user).complete
@@ -150,6 +150,6 @@ def test_a_server_that_keeps_dropping_new_connections_fails_the_account(
 ) -> None:
     with FaultProxy(dst_server.port_plain, mode="cut_down", after_bytes=0) as proxy:
         dst = endpoint(dst_server, imap_user, port=proxy.port)
-        result = copy_account(endpoint(src_server, imap_user), dst, FAST, MemoryState())
+        result = copy_mailbox(endpoint(src_server, imap_user), dst, FAST, MemoryState())
     assert (result.status, result.error_code) == ("failed", "connection_lost"), result
     assert proxy.cuts == FAST.retries + 1 and "dropped the connection" in (result.message or "")

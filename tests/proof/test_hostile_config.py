@@ -1,5 +1,5 @@
 """Hostile configuration: every wrong host, port, TLS mode or certificate gives a typed, readable error
-(no traceback text, never the password) within a bounded time, and `copy_account` returns, never raises.
+(no traceback text, never the password) within a bounded time, and `copy_mailbox` returns, never raises.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from testbed.dovecot import ImapServer, free_ports
+from testbed.faultproxy import FaultProxy
 from tests.proof.conftest import FAST, endpoint
-from workers.devservers import ImapServer, free_ports
 from workers.engine import imap as engine_imap
-from workers.engine.copier import copy_account
+from workers.engine.copier import copy_mailbox
 from workers.engine.errors import AuthFailed, ConnectFailed, CopyError, TlsFailed
 from workers.engine.events import EngineEvent, FolderStarted
 from workers.engine.imap import ImapEndpoint
-from workers.faultproxy import FaultProxy
 
 pytestmark = pytest.mark.imap
 
@@ -58,7 +58,7 @@ def test_closed_port_fails_fast(src_server: ImapServer, caplog: pytest.LogCaptur
     target = ImapEndpoint("127.0.0.1", port, "plain", "someone", PASSWORD, timeout=10)
     error, seconds = _failure(target, caplog)
     assert isinstance(error, ConnectFailed) and "refused" in str(error) and seconds < 1
-    result = copy_account(target, _with_password(endpoint(src_server, "someone")))
+    result = copy_mailbox(target, _with_password(endpoint(src_server, "someone")))
     assert (result.status, result.error_code) == ("failed", "connect_failed")
 
 
@@ -72,7 +72,7 @@ def test_port_that_never_answers_times_out(
         assert isinstance(error, ConnectFailed) and "timed out" in str(error) and seconds < 4
         good = endpoint(dst_server if side == "src" else src_server, "someone")
         started = time.monotonic()
-        result = copy_account(silent, good) if side == "src" else copy_account(good, silent)
+        result = copy_mailbox(silent, good) if side == "src" else copy_mailbox(good, silent)
         assert time.monotonic() - started < 4
         assert hole.connections == 2  # one login test, one copy: nothing retried a dead port
     assert (result.status, result.error_code) == ("failed", "connect_failed")
@@ -93,7 +93,7 @@ def test_server_that_stops_answering_mid_session_fails_in_bounded_time(
 
         src = endpoint(src_server, imap_user, port=proxy.port, timeout=1.0)
         started = time.monotonic()
-        result = copy_account(
+        result = copy_mailbox(
             src, endpoint(dst_server, imap_user), replace(FAST, retries=1), on_event=go_silent
         )
         seconds = time.monotonic() - started
@@ -222,7 +222,7 @@ def test_bad_certificate_with_verification_on(
         error, seconds = _failure(target, caplog)
         assert isinstance(error, TlsFailed) and expected in str(error).lower(), error
         assert seconds < 2
-        result = copy_account(target, target)
+        result = copy_mailbox(target, target)
         assert (result.status, result.error_code) == ("failed", "tls_failed")
         assert expected in (result.message or "").lower()
 
@@ -232,6 +232,6 @@ def test_wrong_password_is_auth_failed(src_server: ImapServer, caplog: pytest.Lo
     target = _with_password(endpoint(src_server, "someone"))
     error, _ = _failure(target, caplog)
     assert isinstance(error, AuthFailed) and "someone" in str(error)
-    result = copy_account(target, target)
+    result = copy_mailbox(target, target)
     assert (result.status, result.error_code) == ("failed", "auth_failed")
     assert PASSWORD not in result.model_dump_json()

@@ -1,7 +1,7 @@
 """Hostile mail on the source: every message is copied once, or reported with folder, UID and reason.
 
-The messages go in with raw APPENDs (no MIME library in between). After `copy_account`, the
-destination must serve the same bytes as the source, `compare_account` must show nothing missing and
+The messages go in with raw APPENDs (no MIME library in between). After `copy_mailbox`, the
+destination must serve the same bytes as the source, `compare_mailbox` must show nothing missing and
 nothing duplicated, and a second pass with no sync state (dedup by identity alone) copies nothing.
 """
 
@@ -12,10 +12,10 @@ from dataclasses import replace
 
 import pytest
 
+from testbed.corpus_imap import snapshot
+from testbed.dovecot import ImapServer
 from tests.proof.conftest import FAST, compare, endpoint, folder_uids, load_raw, message
-from workers.corpus_imap import snapshot
-from workers.devservers import ImapServer
-from workers.engine.copier import copy_account
+from workers.engine.copier import copy_mailbox
 from workers.engine.state import MemoryState
 
 pytestmark = pytest.mark.imap
@@ -91,7 +91,7 @@ def test_hostile_messages_are_copied_exactly_once(
     src, dst = endpoint(src_server, imap_user), endpoint(dst_server, imap_user)
     options = replace(FAST, batch_messages=batch_messages)
 
-    result = copy_account(src, dst, options)
+    result = copy_mailbox(src, dst, options)
 
     assert (result.status, result.copied, result.errors) == ("ok", len(HOSTILE), 0), result.error_list
     source, target = snapshot(src_server, imap_user), snapshot(dst_server, imap_user)
@@ -100,7 +100,7 @@ def test_hostile_messages_are_copied_exactly_once(
     comparison = compare(src_server, dst_server, imap_user)
     assert comparison.complete, comparison
     # No sync state: only identities tell what is there. Nothing may be appended twice.
-    again = copy_account(src, dst, options, state=MemoryState())
+    again = copy_mailbox(src, dst, options, state=MemoryState())
     assert (again.copied, again.skipped, again.errors) == (0, len(HOSTILE), 0)
 
 
@@ -118,7 +118,7 @@ def test_message_over_destination_limit_is_reported_and_the_rest_copies(
     src, dst = endpoint(src_server, small_user), endpoint(dst_server, small_user)
 
     state = MemoryState()
-    result = copy_account(src, dst, FAST, state=state)
+    result = copy_mailbox(src, dst, FAST, state=state)
 
     assert (result.status, result.copied, result.errors) == ("partial", 3, 1)
     (error,) = result.error_list
@@ -128,7 +128,7 @@ def test_message_over_destination_limit_is_reported_and_the_rest_copies(
     assert (comparison.missing, comparison.duplicated) == (1, 0)
     assert comparison.folders[0].missing_uids == (big_uid,)
     # The next pass tries the refused message again (it may fit one day) and duplicates nothing.
-    again = copy_account(src, dst, FAST, state=state)
+    again = copy_mailbox(src, dst, FAST, state=state)
     assert (again.status, again.copied, again.errors) == ("partial", 0, 1)
     assert len(folder_uids(dst_server, small_user, "INBOX")) == 3
 
@@ -149,7 +149,7 @@ def _big_message(size: int) -> bytes:
 # the 50 MB it just loaded) would report the parent's peak.
 _RSS_PROBE = """
 import json, sys
-from workers.engine.copier import copy_account
+from workers.engine.copier import copy_mailbox
 from workers.engine.imap import ImapEndpoint
 args = json.loads(sys.argv[1])
 def status_kb(field):
@@ -157,7 +157,7 @@ def status_kb(field):
         if line.startswith(field + ":"):
             return int(line.split()[1])
 before = status_kb("VmRSS")
-result = copy_account(ImapEndpoint(**args["src"]), ImapEndpoint(**args["dst"]))
+result = copy_mailbox(ImapEndpoint(**args["src"]), ImapEndpoint(**args["dst"]))
 peak = status_kb("VmHWM")
 print(json.dumps({"before_kb": before, "peak_kb": peak, "status": result.status, "copied": result.copied}))
 """
@@ -170,7 +170,7 @@ def test_50mb_message_copies_in_less_memory_than_its_size(
     import subprocess
     import sys
 
-    from workers.devservers import REPO_ROOT
+    from testbed.dovecot import REPO_ROOT
 
     raw = _big_message(50 * MB)
     size = len(raw)
@@ -212,9 +212,9 @@ def test_5000_tiny_messages_copy_once(src_server: ImapServer, dst_server: ImapSe
     src, dst = endpoint(src_server, imap_user), endpoint(dst_server, imap_user)
     state = MemoryState()
 
-    first = copy_account(src, dst, FAST, state=state)
-    second = copy_account(src, dst, FAST, state=state)
-    stateless = copy_account(src, dst, FAST, state=MemoryState())
+    first = copy_mailbox(src, dst, FAST, state=state)
+    second = copy_mailbox(src, dst, FAST, state=state)
+    stateless = copy_mailbox(src, dst, FAST, state=MemoryState())
 
     print(f"5,000 tiny: first {first.seconds} s, delta {second.seconds} s, stateless {stateless.seconds} s")
     assert (first.status, first.copied, first.errors) == ("ok", count, 0)
@@ -247,7 +247,7 @@ def test_hostile_folder_names_round_trip(
         load_raw(src_server, imap_user, folder, [message(f"folder-{i}")])
     src, dst = endpoint(src_server, imap_user), endpoint(dst_server, imap_user)
 
-    result = copy_account(src, dst, FAST)
+    result = copy_mailbox(src, dst, FAST)
 
     assert (result.status, result.copied, result.errors) == ("ok", len(HOSTILE_FOLDERS), 0), result.error_list
     mapped = {f.folder: f.dst_folder for f in result.folders}
@@ -256,7 +256,7 @@ def test_hostile_folder_names_round_trip(
     for folder in HOSTILE_FOLDERS:
         assert len(folder_uids(dst_server, imap_user, mapped[folder])) == 1, folder
     assert compare(src_server, dst_server, imap_user).complete
-    again = copy_account(src, dst, FAST, state=MemoryState())
+    again = copy_mailbox(src, dst, FAST, state=MemoryState())
     assert (again.copied, again.errors) == (0, 0)
 
 
@@ -268,7 +268,7 @@ def test_folder_the_destination_cannot_create_is_reported(
     load_raw(src_server, imap_user, too_long, [message("too-long")])
     load_raw(src_server, imap_user, "Fine", [message("fine")])
 
-    result = copy_account(endpoint(src_server, imap_user), endpoint(dst_server, imap_user), FAST)
+    result = copy_mailbox(endpoint(src_server, imap_user), endpoint(dst_server, imap_user), FAST)
 
     assert (result.status, result.copied, result.errors) == ("partial", 1, 1)
     (error,) = result.error_list
@@ -286,7 +286,7 @@ def test_folders_whose_escaped_names_collide_are_not_merged(
     for folder in ("a.b", "a_b"):
         load_raw(src_server, imap_user, folder, [message(f"only-in-{folder}"), message("in-both")])
 
-    result = copy_account(endpoint(src_server, imap_user), endpoint(dst_server, imap_user), FAST)
+    result = copy_mailbox(endpoint(src_server, imap_user), endpoint(dst_server, imap_user), FAST)
 
     reported = {e.folder for e in result.error_list}
     targets = {f.folder: f.dst_folder for f in result.folders if f.folder not in reported}

@@ -23,13 +23,13 @@ from app.models import User
 from app.models.enums import AccountRunStatus, RunStatus
 from app.services import auth as auth_service
 from app.services import runs
+from testbed.dovecot import ImapServer
 from tests.conftest import ADMIN_USERNAME
 from tests.imap_fixtures import new_username
 from tests.jobs.builders import Mailbox, account_runs, compare, make_task, wait_finished
 from tests.proof.fault_runs import REPORT_ENV, reset_users
 from tests.proof.loadgen import hammer
 from tests.proof.stack import PrivateStack, private_stack, web_server
-from workers.devservers import ImapServer
 
 pytestmark = [pytest.mark.celery, pytest.mark.imap]
 ACCOUNTS, PER_ACCOUNT = 200, 5
@@ -63,8 +63,8 @@ def empty(stack: PrivateStack) -> PrivateStack:
 @pytest.fixture(scope="module")
 def small_sources(src_server: ImapServer) -> Iterator[list[str]]:
     """200 source users with 5 small messages each."""
-    from workers.corpus import new_messages
-    from workers.corpus_imap import load_corpus
+    from testbed.corpus import new_messages
+    from testbed.corpus_imap import load_corpus
 
     mail = list(new_messages(PER_ACCOUNT))
     users = [new_username("lsrc") for _ in range(ACCOUNTS)]

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import pytest
 
-from workers.corpus import FEATURES, CorpusMessage, expected_snapshot, generate, new_messages
+from testbed.corpus import FEATURES, CorpusMessage, expected_snapshot, generate, new_messages
 
 
 def _digest(messages: Iterable[CorpusMessage]) -> str:

@@ -10,7 +10,7 @@ from workers.engine.lanes import Group, groups, lane_count, pending_messages
 from workers.engine.options import CopyOptions
 from workers.engine.plan import FolderMapping
 from workers.engine.session import FolderStatus
-from workers.engine.state import FolderState, LockedState, MemoryState, MessageRecord
+from workers.engine.state import FolderCheckpoint, LockedState, MemoryState, MessageRecord
 
 
 def _status(messages: int, uidnext: int, uidvalidity: int = 7) -> FolderStatus:
@@ -18,7 +18,7 @@ def _status(messages: int, uidnext: int, uidvalidity: int = 7) -> FolderStatus:
 
 
 def test_pending_messages_from_status_and_saved_state() -> None:
-    saved = FolderState("INBOX", "INBOX", uidvalidity=7, last_uid=100, uidnext=101)
+    saved = FolderCheckpoint("INBOX", "INBOX", uidvalidity=7, last_uid=100, uidnext=101)
     assert pending_messages(None, saved) == 0
     assert pending_messages(_status(90, 101), None) == 90  # first pass: everything
     assert pending_messages(_status(90, 101, uidvalidity=8), saved) == 90  # reset: everything
@@ -65,7 +65,7 @@ class _Slow(MemoryState):
         time.sleep(0.002)
         self.inside -= 1
 
-    def checkpoint(self, state: FolderState, records: Sequence[MessageRecord] = ()) -> None:
+    def checkpoint(self, state: FolderCheckpoint, records: Sequence[MessageRecord] = ()) -> None:
         self._enter()
         super().checkpoint(state, records)
 
@@ -80,7 +80,7 @@ def test_locked_state_lets_one_thread_in_at_a_time() -> None:
 
     def work(folder: str) -> None:
         for uid in range(1, 21):
-            state.checkpoint(FolderState(folder, folder, 1, uid), [MessageRecord(uid, uid, frozenset())])
+            state.checkpoint(FolderCheckpoint(folder, folder, 1, uid), [MessageRecord(uid, uid, frozenset())])
             state.messages(folder, [uid])
 
     threads = [threading.Thread(target=work, args=(f"F{n}",)) for n in range(3)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from workers.cli_output import ProgressLine
+from cli.output import ProgressLine
 from workers.engine.events import FolderDone, FolderStarted, Progress
 from workers.engine.results import FolderResult
 

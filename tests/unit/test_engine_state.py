@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from workers.engine.state import FolderState, MemoryState, MessageRecord
+from workers.engine.state import FolderCheckpoint, MemoryState, MessageRecord
 from workers.engine.state_file import JsonFileState, StateLocked
 
 
-def _state(last_uid: int) -> FolderState:
-    return FolderState("Work/Ünï", "INBOX.Work.Ünï", 77, last_uid, dst_uidvalidity=5, dst_uidnext=10)
+def _state(last_uid: int) -> FolderCheckpoint:
+    return FolderCheckpoint("Work/Ünï", "INBOX.Work.Ünï", 77, last_uid, dst_uidvalidity=5, dst_uidnext=10)
 
 
 def _record(uid: int, *flags: str) -> MessageRecord:

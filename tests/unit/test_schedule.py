@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from app.services.schedule import ALLOWED_INTERVALS, displayed_next_run, is_due, next_run_at
+from app.services.schedule import ALLOWED_INTERVALS, displayed_next_run, next_run_at
 
 ANCHOR = datetime(2026, 7, 3, 10, 0, tzinfo=UTC)
 HOUR = 3600
@@ -25,13 +25,6 @@ def test_off_running_or_broken_have_no_next_run() -> None:
     assert displayed_next_run(HOUR, ANCHOR, None, running=True, broken=False) is None
     assert displayed_next_run(HOUR, ANCHOR, None, running=False, broken=True) is None
     assert displayed_next_run(HOUR, ANCHOR, None, running=False, broken=False) is not None
-
-
-def test_due_at_or_after_next_run() -> None:
-    nxt = next_run_at(HOUR, ANCHOR, None)
-    assert not is_due(nxt, ANCHOR + timedelta(minutes=59))
-    assert is_due(nxt, ANCHOR + timedelta(hours=1))
-    assert not is_due(None, ANCHOR)
 
 
 def test_presets() -> None:

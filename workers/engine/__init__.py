@@ -1,15 +1,15 @@
 """The IMAP copy engine. Imports nothing from Flask, Celery, SQLAlchemy or app/.
 
-from workers.engine import CopyOptions, ImapEndpoint, JsonFileState, copy_account
+from workers.engine import CopyOptions, ImapEndpoint, JsonFileState, copy_mailbox
 
 src = ImapEndpoint("imap.old.example", 993, "ssl", "jane", "pw")
 dst = ImapEndpoint("imap.new.example", 993, "ssl", "jane", "pw")
 with JsonFileState(Path("jane.json")) as state:
-    result = copy_account(src, dst, CopyOptions(exclude=("Junk.*",)), state)
+    result = copy_mailbox(src, dst, CopyOptions(exclude=("Junk.*",)), state)
 print(result.model_dump_json(indent=2))
 """
 
-from workers.engine.copier import compare_account, copy_account, plan_account
+from workers.engine.copier import compare_mailbox, copy_mailbox, plan_mailbox
 from workers.engine.errors import (
     AuthFailed,
     ConnectFailed,
@@ -24,7 +24,7 @@ from workers.engine.events import EngineEvent, ErrorEvent, FolderDone, FolderSta
 from workers.engine.imap import ImapEndpoint, test_login
 from workers.engine.options import CopyOptions
 from workers.engine.results import AccountComparison, AccountPlan, AccountResult, ErrorRecord, FolderResult
-from workers.engine.state import FolderState, MemoryState, MessageRecord, SyncState
+from workers.engine.state import FolderCheckpoint, MemoryState, MessageRecord, SyncState
 from workers.engine.state_file import JsonFileState
 
 __all__ = [
@@ -38,10 +38,10 @@ __all__ = [
     "EngineEvent",
     "ErrorEvent",
     "ErrorRecord",
+    "FolderCheckpoint",
     "FolderDone",
     "FolderResult",
     "FolderStarted",
-    "FolderState",
     "FolderUnavailable",
     "ImapEndpoint",
     "JsonFileState",
@@ -54,8 +54,8 @@ __all__ = [
     "Throttled",
     "TlsFailed",
     "TransientImapError",
-    "compare_account",
-    "copy_account",
-    "plan_account",
+    "compare_mailbox",
+    "copy_mailbox",
+    "plan_mailbox",
     "test_login",
 ]

@@ -1,6 +1,6 @@
-"""The engine's entry points: `copy_account`, `plan_account` (dry run) and `compare_account`.
+"""The engine's entry points: `copy_mailbox`, `plan_mailbox` (dry run) and `compare_mailbox`.
 
-`copy_account` never raises for IMAP or data problems: they end up in the returned
+`copy_mailbox` never raises for IMAP or data problems: they end up in the returned
 `AccountResult` (status "failed" for connection/login/TLS trouble or a connection lost for good,
 "partial" when some messages or folders failed, "cancelled" when `should_stop` said so).
 Exceptions raised by `on_event` itself are the caller's and propagate.
@@ -12,13 +12,13 @@ import logging
 import time
 from collections.abc import Callable
 
-from workers.engine.account_run import AccountRun
 from workers.engine.compare import compare_folder
 from workers.engine.errors import CopyError
 from workers.engine.events import EngineEvent, PlanEvent, ignore_event
 from workers.engine.folders import account_plan, create_missing, discover
 from workers.engine.imap import ImapEndpoint
 from workers.engine.lanes import copy_folders
+from workers.engine.mailbox_copy import MailboxCopy
 from workers.engine.options import CopyOptions
 from workers.engine.results import AccountComparison, AccountPlan, AccountResult
 from workers.engine.session import open_sessions
@@ -31,7 +31,7 @@ def _never() -> bool:
     return False
 
 
-def copy_account(
+def copy_mailbox(
     src: ImapEndpoint,
     dst: ImapEndpoint,
     options: CopyOptions | None = None,
@@ -40,7 +40,7 @@ def copy_account(
     should_stop: Callable[[], bool] | None = None,
 ) -> AccountResult:
     """Copy every (mapped, not excluded) folder of one account; a delta pass when `state` has history."""
-    run = AccountRun(
+    run = MailboxCopy(
         src,
         dst,
         options or CopyOptions(),
@@ -60,7 +60,7 @@ def copy_account(
         run.close()
 
 
-def _copy_folders(run: AccountRun, started: float) -> AccountResult:
+def _copy_folders(run: MailboxCopy, started: float) -> AccountResult:
     try:
         discovery = discover(run.src, run.dst, run.options.rules)
         saved = run.state.load_folders()
@@ -82,7 +82,7 @@ def _copy_folders(run: AccountRun, started: float) -> AccountResult:
     return run.result("partial" if run.error_count else "ok", started)
 
 
-def plan_account(
+def plan_mailbox(
     src: ImapEndpoint,
     dst: ImapEndpoint,
     options: CopyOptions | None = None,
@@ -104,7 +104,7 @@ def plan_account(
         destination.close()
 
 
-def compare_account(
+def compare_mailbox(
     src: ImapEndpoint, dst: ImapEndpoint, options: CopyOptions | None = None
 ) -> AccountComparison:
     """Per mapped folder: messages missing on the destination, duplicated there, and flag differences.

@@ -13,12 +13,12 @@ from collections import defaultdict
 
 from workers.engine.flags import normalise_flags, source_change
 from workers.engine.session import ImapSession
-from workers.engine.state import FolderState, MessageRecord, SyncState
+from workers.engine.state import FolderCheckpoint, MessageRecord, SyncState
 
 logger = logging.getLogger(__name__)
 
 
-def changed_source_uids(src: ImapSession, saved: FolderState) -> list[int]:
+def changed_source_uids(src: ImapSession, saved: FolderCheckpoint) -> list[int]:
     """Source UIDs (<= last_uid) whose flags may have changed since the last pass."""
     if saved.last_uid <= 0:
         return []
@@ -29,7 +29,7 @@ def changed_source_uids(src: ImapSession, saved: FolderState) -> list[int]:
 
 
 def sync_flags(
-    src: ImapSession, dst: ImapSession, saved: FolderState, state: SyncState
+    src: ImapSession, dst: ImapSession, saved: FolderCheckpoint, state: SyncState
 ) -> list[MessageRecord]:
     """Apply source flag changes to the destination; the updated message records (to checkpoint)."""
     uids = changed_source_uids(src, saved)

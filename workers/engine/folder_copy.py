@@ -24,7 +24,7 @@ from workers.engine.plan import FolderMapping
 from workers.engine.prefetch import prefetched
 from workers.engine.results import FolderStatusName
 from workers.engine.session import FolderStatus, ImapSession, OutgoingMessage
-from workers.engine.state import FolderState, MessageRecord, SyncState
+from workers.engine.state import FolderCheckpoint, MessageRecord, SyncState
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class FolderCopy:
     blocked_at: int | None = None
     dst_uids_unknown: bool = False
 
-    def run(self, saved: FolderState | None, status: FolderStatus | None = None) -> FolderStatusName:
+    def run(self, saved: FolderCheckpoint | None, status: FolderStatus | None = None) -> FolderStatusName:
         """Copy what is new; "unchanged" when the source STATUS shows nothing to do.
 
         `status` is the source folder's STATUS when the caller already has a fresh one.
@@ -92,7 +92,7 @@ class FolderCopy:
         if saved is None:
             # Empty destination folder: nothing to scan. Otherwise compare the whole folder once.
             scan_from = dst_status.uidnext if dst_status.messages == 0 else 1
-            base = FolderState(self.mapping.src, self.mapping.dst, status.uidvalidity, 0)
+            base = FolderCheckpoint(self.mapping.src, self.mapping.dst, status.uidvalidity, 0)
         else:
             scan_from = saved.dst_uidnext or 1
             base = saved
@@ -106,7 +106,7 @@ class FolderCopy:
         base = base.replace(highest_modseq=status.highest_modseq)
         return self._copy_new(base, status, dst_status.uidnext, saved is not None)
 
-    def _still_valid(self, saved: FolderState | None, uidvalidity: int) -> FolderState | None:
+    def _still_valid(self, saved: FolderCheckpoint | None, uidvalidity: int) -> FolderCheckpoint | None:
         if saved is None:
             return None
         if saved.uidvalidity != uidvalidity or saved.dst_folder != self.mapping.dst:
@@ -116,7 +116,7 @@ class FolderCopy:
             return None
         return saved
 
-    def _unchanged(self, saved: FolderState, status: FolderStatus) -> bool:
+    def _unchanged(self, saved: FolderCheckpoint, status: FolderStatus) -> bool:
         if saved.uidnext is None or saved.uidnext != status.uidnext:
             return False
         if not self.options.sync_flags:
@@ -124,7 +124,7 @@ class FolderCopy:
         return saved.highest_modseq is not None and saved.highest_modseq == status.highest_modseq
 
     def _copy_new(
-        self, base: FolderState, status: FolderStatus, dst_uidnext: int, has_map: bool
+        self, base: FolderCheckpoint, status: FolderStatus, dst_uidnext: int, has_map: bool
     ) -> FolderStatusName:
         above = self.state.messages_above(base.folder, base.last_uid)
         new_uids = [uid for uid in self.src.uids_from(base.last_uid + 1) if uid not in above]
@@ -229,7 +229,7 @@ class FolderCopy:
         self.report(error, self.mapping.src, uid)
 
     def _finish(
-        self, state: FolderState, status: FolderStatus, new_uids: list[int], dst_uidnext: int
+        self, state: FolderCheckpoint, status: FolderStatus, new_uids: list[int], dst_uidnext: int
     ) -> FolderStatusName:
         """Final checkpoint. Destination messages below the new dst_uidnext are all accounted for:
         mapped, or seen by this pass's scan (leftovers there are not ours)."""

@@ -11,7 +11,7 @@ from workers.engine.listing import list_with_status
 from workers.engine.plan import FolderMapping, FolderPlan, MappingRules, folders_to_create, plan_folders
 from workers.engine.results import AccountPlan, FolderPlanItem
 from workers.engine.session import FolderStatus, ImapSession
-from workers.engine.state import FolderState
+from workers.engine.state import FolderCheckpoint
 
 logger = logging.getLogger(__name__)
 
@@ -21,10 +21,10 @@ class Discovery:
     plan: FolderPlan
     statuses: dict[str, FolderStatus]
 
-    def items(self, saved: dict[str, FolderState] | None = None) -> tuple[FolderPlanItem, ...]:
+    def items(self, saved: dict[str, FolderCheckpoint] | None = None) -> tuple[FolderPlanItem, ...]:
         return tuple(self._item(m, (saved or {}).get(m.src)) for m in self.plan.mappings)
 
-    def _item(self, mapping: FolderMapping, saved: FolderState | None) -> FolderPlanItem:
+    def _item(self, mapping: FolderMapping, saved: FolderCheckpoint | None) -> FolderPlanItem:
         status = self.statuses.get(mapping.src)
         return FolderPlanItem(
             src=mapping.src,
@@ -38,7 +38,7 @@ class Discovery:
         )
 
 
-def _pending(status: FolderStatus | None, saved: FolderState | None) -> int | None:
+def _pending(status: FolderStatus | None, saved: FolderCheckpoint | None) -> int | None:
     """Messages a copy would look at: all on a first pass, 0 when the folder is known unchanged."""
     if status is None:
         return None
@@ -81,7 +81,7 @@ def create_missing(
 
 
 def account_plan(
-    discovery: Discovery, src: ImapSession, dst: ImapSession, saved: dict[str, FolderState]
+    discovery: Discovery, src: ImapSession, dst: ImapSession, saved: dict[str, FolderCheckpoint]
 ) -> AccountPlan:
     return AccountPlan(
         folders=discovery.items(saved),

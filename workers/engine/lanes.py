@@ -25,12 +25,12 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from workers.engine.account_run import AccountRun, Lane
 from workers.engine.errors import CopyError
+from workers.engine.mailbox_copy import Lane, MailboxCopy
 from workers.engine.options import CopyOptions
 from workers.engine.plan import FolderMapping
 from workers.engine.session import FolderStatus
-from workers.engine.state import FolderState
+from workers.engine.state import FolderCheckpoint
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class Group:
     pending: int = 0
 
 
-def pending_messages(status: FolderStatus | None, saved: FolderState | None) -> int:
+def pending_messages(status: FolderStatus | None, saved: FolderCheckpoint | None) -> int:
     """Messages a pass may copy from one folder, estimated from its STATUS and saved state."""
     if status is None:
         return 0  # unreadable: the copy reports it, quickly
@@ -56,7 +56,7 @@ def pending_messages(status: FolderStatus | None, saved: FolderState | None) -> 
 
 def groups(
     mappings: Sequence[FolderMapping],
-    saved: Mapping[str, FolderState],
+    saved: Mapping[str, FolderCheckpoint],
     statuses: Mapping[str, FolderStatus],
 ) -> list[Group]:
     """Mappings grouped by destination folder, each group where its first member is in plan order."""
@@ -78,15 +78,15 @@ def lane_count(options: CopyOptions, work: Sequence[Group]) -> int:
 
 
 def copy_folders(
-    run: AccountRun,
+    run: MailboxCopy,
     mappings: Sequence[FolderMapping],
-    saved: Mapping[str, FolderState],
+    saved: Mapping[str, FolderCheckpoint],
     statuses: Mapping[str, FolderStatus],
 ) -> bool:
     """Copy `mappings` on as many lanes as worthwhile; True when `should_stop` cancelled the run.
 
     Raises:
-        CopyError when the account cannot go on (see `AccountRun.copy_folder`), or whatever the
+        CopyError when the account cannot go on (see `MailboxCopy.copy_folder`), or whatever the
         caller's callbacks raised.
     """
     work = groups(mappings, saved, statuses)
@@ -121,9 +121,9 @@ def copy_folders(
 
 @dataclass
 class _Scheduler:
-    run: AccountRun
+    run: MailboxCopy
     queue: deque[Group]
-    saved: Mapping[str, FolderState]
+    saved: Mapping[str, FolderCheckpoint]
     statuses: Mapping[str, FolderStatus]
     failure: BaseException | None = None
     cancelled: bool = False

@@ -36,7 +36,7 @@ class FolderResult(_Frozen):
 
 
 class AccountResult(_Frozen):
-    """The outcome of `copy_account`. `errors` counts all errors; `error_list` keeps the first ones.
+    """The outcome of `copy_mailbox`. `errors` counts all errors; `error_list` keeps the first ones.
 
     For status "failed", `error_code`/`message` say why, and `retryable` whether running the job
     again later may succeed (connection lost or throttled) rather than needing a fix (password, TLS).

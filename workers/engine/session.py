@@ -239,10 +239,6 @@ def _append_item(message: OutgoingMessage) -> dict[str, object]:
     return item
 
 
-def open_session(endpoint: ImapEndpoint) -> ImapSession:
-    return ImapSession(endpoint)
-
-
 def open_sessions(src: ImapEndpoint, dst: ImapEndpoint) -> tuple[ImapSession, ImapSession]:
     """Both sessions, or neither. The two logins run at the same time (a login costs several round
     trips and the server's password check); when both fail, the source's error is the one raised."""

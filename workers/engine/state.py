@@ -1,6 +1,6 @@
 """Sync state: what a delta pass starts from, written through after every batch.
 
-Per source folder, a `FolderState`:
+Per source folder, a `FolderCheckpoint`:
 - `uidvalidity`, `last_uid`: every source UID <= last_uid is done (copied, or found on the destination).
   A message that failed holds the mark back, so it is retried next pass; messages above it that did
   copy are in the message map and are not copied twice.
@@ -29,7 +29,7 @@ from workers.engine.flags import flags_from_text, flags_to_text
 
 
 @dataclass(frozen=True)
-class FolderState:
+class FolderCheckpoint:
     folder: str
     dst_folder: str
     uidvalidity: int
@@ -39,7 +39,7 @@ class FolderState:
     dst_uidvalidity: int | None = None
     dst_uidnext: int | None = None
 
-    def replace(self, **changes: object) -> FolderState:
+    def replace(self, **changes: object) -> FolderCheckpoint:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
 
@@ -63,7 +63,7 @@ class MessageRecord:
 class SyncState(Protocol):
     """Where the copier reads and checkpoints its progress (memory, JSON file, or the database)."""
 
-    def load_folders(self) -> dict[str, FolderState]:
+    def load_folders(self) -> dict[str, FolderCheckpoint]:
         """Every folder's state, keyed by source folder name (one read per pass)."""
         ...
 
@@ -75,7 +75,7 @@ class SyncState(Protocol):
         """The message records with a source UID above `src_uid` (0: all of them)."""
         ...
 
-    def checkpoint(self, state: FolderState, records: Sequence[MessageRecord] = ()) -> None:
+    def checkpoint(self, state: FolderCheckpoint, records: Sequence[MessageRecord] = ()) -> None:
         """Atomically upsert the folder state and these message records."""
         ...
 
@@ -88,10 +88,10 @@ class MemoryState:
     """In-process state: for tests, scripts and benchmarks (and the base of the JSON file store)."""
 
     def __init__(self) -> None:
-        self._folders: dict[str, FolderState] = {}
+        self._folders: dict[str, FolderCheckpoint] = {}
         self._messages: dict[str, dict[int, MessageRecord]] = {}
 
-    def load_folders(self) -> dict[str, FolderState]:
+    def load_folders(self) -> dict[str, FolderCheckpoint]:
         return dict(self._folders)
 
     def messages(self, folder: str, src_uids: Iterable[int]) -> dict[int, MessageRecord]:
@@ -102,7 +102,7 @@ class MemoryState:
         known = self._messages.get(folder, {})
         return {uid: record for uid, record in known.items() if uid > src_uid}
 
-    def checkpoint(self, state: FolderState, records: Sequence[MessageRecord] = ()) -> None:
+    def checkpoint(self, state: FolderCheckpoint, records: Sequence[MessageRecord] = ()) -> None:
         self._folders[state.folder] = state
         known = self._messages.setdefault(state.folder, {})
         for record in records:
@@ -124,7 +124,7 @@ class LockedState:
         self.inner = inner
         self._lock = lock
 
-    def load_folders(self) -> dict[str, FolderState]:
+    def load_folders(self) -> dict[str, FolderCheckpoint]:
         with self._lock:
             return self.inner.load_folders()
 
@@ -136,7 +136,7 @@ class LockedState:
         with self._lock:
             return self.inner.messages_above(folder, src_uid)
 
-    def checkpoint(self, state: FolderState, records: Sequence[MessageRecord] = ()) -> None:
+    def checkpoint(self, state: FolderCheckpoint, records: Sequence[MessageRecord] = ()) -> None:
         with self._lock:
             self.inner.checkpoint(state, records)
 

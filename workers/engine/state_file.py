@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from workers.engine.errors import CopyError
-from workers.engine.state import FolderState, MemoryState, MessageRecord
+from workers.engine.state import FolderCheckpoint, MemoryState, MessageRecord
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class JsonFileState(MemoryState):
         self._compact()
         self._lock.close()
 
-    def checkpoint(self, state: FolderState, records: Sequence[MessageRecord] = ()) -> None:
+    def checkpoint(self, state: FolderCheckpoint, records: Sequence[MessageRecord] = ()) -> None:
         super().checkpoint(state, records)
         entry = {
             "op": "checkpoint",
@@ -93,7 +93,7 @@ class JsonFileState(MemoryState):
             data = json.loads(self.path.read_text(encoding="utf-8"))
             for item in data.get("folders", []):
                 rows = item.pop("messages", [])
-                super().checkpoint(FolderState(**item), [MessageRecord.from_row(r) for r in rows])
+                super().checkpoint(FolderCheckpoint(**item), [MessageRecord.from_row(r) for r in rows])
         if not self._journal_path.exists():
             return
         with open(self._journal_path, encoding="utf-8") as journal:
@@ -110,7 +110,7 @@ class JsonFileState(MemoryState):
             super().reset_folder(entry["folder"])
         else:
             records = [MessageRecord.from_row(r) for r in entry["records"]]
-            super().checkpoint(FolderState(**entry["state"]), records)
+            super().checkpoint(FolderCheckpoint(**entry["state"]), records)
 
     def _compact(self) -> None:
         folders = []

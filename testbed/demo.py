@@ -17,9 +17,9 @@ from app.config import Settings, get_settings
 from app.crypto import SecretBox
 from app.db import make_engine, make_sessionmaker
 from app.models import Account, Endpoint, Task
-from workers import corpus
-from workers.corpus_imap import load_corpus
-from workers.devservers import DovecotPair, ImapServer
+from testbed import corpus
+from testbed.corpus_imap import load_corpus
+from testbed.dovecot import DovecotPair, ImapServer
 
 logger = logging.getLogger(__name__)
 
@@ -84,10 +84,5 @@ def run_demo(_args: argparse.Namespace | None = None, settings: Settings | None 
     print(f"Demo IMAP servers: source 127.0.0.1:{src.port_plain}, destination 127.0.0.1:{dst.port_plain}")
     print(f"Sample mailboxes: {', '.join(DEMO_USERS)} (loaded now: {loaded}); password: {src.password}")
     print(f"Demo task #{task_id} {DEMO_TASK!r} is ready: open the web UI, Test all, then Run.")
-    print("Stop the demo servers with: .venv/bin/python -m workers.devservers stop --profile demo")
+    print("Stop the demo servers with: .venv/bin/python -m testbed.dovecot stop --profile demo")
     return 0
-
-
-def add_demo_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = sub.add_parser("demo", help="start two demo IMAP servers and create a ready demo task")
-    parser.set_defaults(func=run_demo)

@@ -16,18 +16,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import make_engine, make_sessionmaker, utcnow
-from app.models.sync_state import FolderState as FolderStateRow
-from app.models.sync_state import MessageMap
+from app.models.sync_state import FolderState, MessageMap
 from workers.engine.errors import CopyError
 from workers.engine.flags import flags_from_text, flags_to_text
-from workers.engine.state import FolderState, MessageRecord
+from workers.engine.state import FolderCheckpoint, MessageRecord
 
 _IN_CHUNK = 5000
 _UPSERT_CHUNK = 1000
-# The destination UIDNEXT checkpoint (see engine/state.py). Until the column exists the engine
-# gets None and falls back to scanning the whole destination folder before appending: slower
-# delta passes, same correctness.
-_HAS_DST_UIDNEXT = "dst_uidnext" in FolderStateRow.__table__.c
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -46,9 +41,9 @@ class SqlSyncState:
         self.account_id = account_id
         self._ids: dict[str, int] = {}
 
-    def load_folders(self) -> dict[str, FolderState]:
+    def load_folders(self) -> dict[str, FolderCheckpoint]:
         with self.sessions() as session:
-            rows = session.scalars(select(FolderStateRow).where(FolderStateRow.state_key == self.state_key))
+            rows = session.scalars(select(FolderState).where(FolderState.state_key == self.state_key))
             states = {}
             for row in rows:
                 self._ids[row.folder] = row.id
@@ -58,8 +53,8 @@ class SqlSyncState:
     def _folder_id(self, session: Session, folder: str) -> int | None:
         if folder not in self._ids:
             found = session.scalar(
-                select(FolderStateRow.id).where(
-                    FolderStateRow.state_key == self.state_key, FolderStateRow.folder == folder
+                select(FolderState.id).where(
+                    FolderState.state_key == self.state_key, FolderState.folder == folder
                 )
             )
             if found is None:
@@ -91,7 +86,7 @@ class SqlSyncState:
             )
             return {row.src_uid: _to_record(row) for row in session.scalars(query)}
 
-    def checkpoint(self, state: FolderState, records: Sequence[MessageRecord] = ()) -> None:
+    def checkpoint(self, state: FolderCheckpoint, records: Sequence[MessageRecord] = ()) -> None:
         with self.sessions.begin() as session:
             folder_id = session.execute(self._upsert_folder(state)).scalar_one()
             self._ids[state.folder] = folder_id
@@ -113,7 +108,7 @@ class SqlSyncState:
                     )
                 )
 
-    def _upsert_folder(self, state: FolderState) -> Any:
+    def _upsert_folder(self, state: FolderCheckpoint) -> Any:
         values: dict[str, Any] = {
             "account_id": self.account_id,
             "state_key": self.state_key,
@@ -124,29 +119,28 @@ class SqlSyncState:
             "uidnext": state.uidnext,
             "highest_modseq": state.highest_modseq,
             "dst_uidvalidity": state.dst_uidvalidity,
+            "dst_uidnext": state.dst_uidnext,
             "updated_at": utcnow(),
         }
-        if _HAS_DST_UIDNEXT:
-            values["dst_uidnext"] = state.dst_uidnext
-        upsert = insert(FolderStateRow).values(**values)
+        upsert = insert(FolderState).values(**values)
         changed = {key: value for key, value in values.items() if key not in ("state_key", "folder")}
         return upsert.on_conflict_do_update(constraint="uq_folder_state_key_folder", set_=changed).returning(
-            FolderStateRow.id
+            FolderState.id
         )
 
     def reset_folder(self, folder: str) -> None:
         with self.sessions.begin() as session:
             # message_map rows go with it (ON DELETE CASCADE).
             session.execute(
-                delete(FolderStateRow).where(
-                    FolderStateRow.state_key == self.state_key, FolderStateRow.folder == folder
+                delete(FolderState).where(
+                    FolderState.state_key == self.state_key, FolderState.folder == folder
                 )
             )
         self._ids.pop(folder, None)
 
 
-def _to_state(row: FolderStateRow) -> FolderState:
-    return FolderState(
+def _to_state(row: FolderState) -> FolderCheckpoint:
+    return FolderCheckpoint(
         folder=row.folder,
         dst_folder=row.dst_folder,
         uidvalidity=row.uidvalidity,
@@ -154,7 +148,7 @@ def _to_state(row: FolderStateRow) -> FolderState:
         uidnext=row.uidnext,
         highest_modseq=row.highest_modseq,
         dst_uidvalidity=row.dst_uidvalidity,
-        dst_uidnext=getattr(row, "dst_uidnext", None),
+        dst_uidnext=row.dst_uidnext,
     )
 
 
@@ -175,7 +169,7 @@ def open_db_state(url: str, state_key: str) -> SqlSyncState:
     engine = make_engine(url, pool_size=1)
     try:
         with engine.connect() as connection:
-            connection.execute(select(FolderStateRow.id).limit(1))
+            connection.execute(select(FolderState.id).limit(1))
     except SQLAlchemyError as exc:
         engine.dispose()
         raise StateUnavailable(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from testbed.dovecot import ImapServer
+from tests.engine.engine_fixtures import connect, pair
 from tests.imap_fixtures import LoadedSource
-from tests.workers.engine_fixtures import connect, pair
-from workers.devservers import ImapServer
-from workers.engine.copier import compare_account, copy_account
+from workers.engine.copier import compare_mailbox, copy_mailbox
 from workers.engine.state import MemoryState
 
 pytestmark = pytest.mark.imap
@@ -29,7 +29,7 @@ def test_source_flag_changes_propagate_and_destination_changes_survive(
     username = loaded_source.username
     src, dst = pair(src_server, dst_server, username)
     state = MemoryState()
-    copy_account(src, dst, None, state)
+    copy_mailbox(src, dst, None, state)
     before = _flags(src_server, username, "INBOX")
     # Messages were appended in UID order into an empty folder: the Nth source UID is the Nth destination UID.
     src_uids = sorted(before)
@@ -51,7 +51,7 @@ def test_source_flag_changes_propagate_and_destination_changes_survive(
     finally:
         client.logout()
 
-    second = copy_account(src, dst, None, state)
+    second = copy_mailbox(src, dst, None, state)
 
     assert (second.copied, second.flags_updated) == (0, 2)
     after = _flags(dst_server, username, "INBOX")
@@ -60,8 +60,8 @@ def test_source_flag_changes_propagate_and_destination_changes_survive(
     assert b"\\Seen" not in after[dst_uid[unseen_on_src]]
     assert b"$Label9" in after[dst_uid[label_on_dst]]  # the destination user's change is kept
     assert b"\\Seen" not in after[dst_uid[unseen_on_dst]]  # ... and so is this one
-    assert compare_account(src, dst).flag_differences == 2
+    assert compare_mailbox(src, dst).flag_differences == 2
 
-    third = copy_account(src, dst, None, state)
+    third = copy_mailbox(src, dst, None, state)
     assert third.flags_updated == 0
     assert {f.status for f in third.folders} == {"unchanged"}

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 from imapclient import IMAPClient
 
-from workers.devservers import ImapServer
+from testbed.dovecot import ImapServer
 
 if TYPE_CHECKING:
-    from workers.corpus import CorpusMessage
+    from testbed.corpus import CorpusMessage
 
 # A MULTIAPPEND batch is flushed at whichever limit comes first.
 BATCH_BYTES = 4 * 1024 * 1024

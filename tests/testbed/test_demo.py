@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.crypto import SecretBox
 from app.models import Account, Endpoint, Task
-from workers.demo import DEMO_TASK, DEMO_USERS, run_demo
-from workers.devservers import DovecotPair
+from testbed.demo import DEMO_TASK, DEMO_USERS, run_demo
+from testbed.dovecot import PROFILES, DovecotPair
 
 pytestmark = pytest.mark.imap
 
@@ -26,7 +26,7 @@ def test_demo_creates_a_ready_task_and_is_idempotent(settings: Settings, clean_d
         assert sorted(a.src_username for a in accounts) == sorted(DEMO_USERS)
         assert session.scalar(select(func.count()).select_from(Endpoint)) == 2
         src = session.get(Endpoint, task.src_endpoint_id)
-        assert src is not None and src.port == 24143
+        assert src is not None and src.port == PROFILES["demo"][0]
         password = SecretBox(settings.credentials_key).decrypt(accounts[0].src_password_enc)
 
     server, _dst = DovecotPair("demo").servers()

@@ -10,11 +10,11 @@ from collections.abc import Iterator, Sequence
 import pytest
 from imapclient import IMAPClient
 
-from workers.corpus_imap import Snapshot
-from workers.devservers import ImapServer
-from workers.engine.copier import compare_account
+from testbed.corpus_imap import Snapshot
+from testbed.dovecot import ImapServer
+from workers.engine.copier import compare_mailbox
 from workers.engine.imap import ImapEndpoint, TlsMode
-from workers.engine.state import FolderState, MemoryState, MessageRecord
+from workers.engine.state import FolderCheckpoint, MemoryState, MessageRecord
 
 # Where the source's Exchange-style special folders land on the destination (logical names).
 SPECIAL_RENAMES = {"Sent Items": "Sent", "Deleted Items": "Trash", "Junk E-mail": "Junk"}
@@ -49,8 +49,8 @@ def without_empty_extras(
 @pytest.fixture()
 def small_user(src_server: ImapServer, dst_server: ImapServer) -> Iterator[str]:
     """A fresh user whose destination mailbox refuses messages over 1 MB."""
+    from testbed.dovecot import SMALL_USER_PREFIX
     from tests.imap_fixtures import new_username
-    from workers.devservers import SMALL_USER_PREFIX
 
     username = new_username(SMALL_USER_PREFIX)
     yield username
@@ -125,7 +125,7 @@ class KilledBeforeCheckpoint(MemoryState):
         super().__init__()
         self.survive = survive
 
-    def checkpoint(self, state: FolderState, records: Sequence[MessageRecord] = ()) -> None:
+    def checkpoint(self, state: FolderCheckpoint, records: Sequence[MessageRecord] = ()) -> None:
         if records:
             if self.survive == 0:
                 raise Killed
@@ -135,5 +135,5 @@ class KilledBeforeCheckpoint(MemoryState):
 
 def assert_complete(src_server: ImapServer, dst_server: ImapServer, username: str) -> None:
     """Nothing missing and nothing duplicated on the destination."""
-    comparison = compare_account(*pair(src_server, dst_server, username))
+    comparison = compare_mailbox(*pair(src_server, dst_server, username))
     assert (comparison.missing, comparison.duplicated) == (0, 0), comparison.folders

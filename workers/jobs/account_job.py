@@ -19,21 +19,21 @@ from celery.exceptions import SoftTimeLimitExceeded
 from app.crypto import CredentialsKeyError
 from app.db import utcnow
 from app.events import EventType
-from app.extensions import Resources
 from app.logging_setup import log_context
 from app.models.enums import AccountRunStatus
+from app.resources import Resources
 from app.services import account_runs
 from app.services.account_runs import AccountJob, AccountOutcome, Counters
-from workers.account_lock import account_lock
-from workers.account_progress import AccountProgress
-from workers.engine.copier import copy_account
+from workers.engine.copier import copy_mailbox
 from workers.engine.errors import Throttled
 from workers.engine.results import AccountResult
 from workers.events import JobEvents
-from workers.heartbeat import Heartbeat
-from workers.imap_endpoints import copy_options, imap_endpoints, slot_limits
-from workers.semaphore import EndpointSlots, endpoint_slots
-from workers.sync_state_db import SqlSyncState
+from workers.jobs.account_lock import account_lock
+from workers.jobs.heartbeat import Heartbeat
+from workers.jobs.logins import copy_options, imap_endpoints, slot_limits
+from workers.jobs.progress import AccountProgress
+from workers.jobs.semaphore import EndpointSlots, endpoint_slots
+from workers.jobs.sync_state_store import SqlSyncState
 
 logger = logging.getLogger(__name__)
 THROTTLE_BACKOFF = (30.0, 60.0, 120.0, 300.0)
@@ -123,7 +123,7 @@ def _attempts(
         with endpoint_slots(slots, heartbeat.should_stop, on_wait) as acquired:
             if not acquired:
                 return None
-            result = copy_account(src, dst, options, state, progress.on_event, heartbeat.should_stop)
+            result = copy_mailbox(src, dst, options, state, progress.on_event, heartbeat.should_stop)
         delay = THROTTLE_BACKOFF[min(attempt, len(THROTTLE_BACKOFF) - 1)]
         if result.error_code != Throttled.code or waited + delay > settings.throttle_wait_max_seconds:
             return result

@@ -15,11 +15,11 @@ from collections.abc import Callable
 CommandAdder = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
 
 COMMANDS: dict[str, str] = {
-    "copy": "workers.cli_copy:add_copy_commands",
-    "compare": "workers.cli_copy:add_copy_commands",
+    "copy": "cli.copy:add_copy_commands",
+    "compare": "cli.copy:add_copy_commands",
     "create-admin": "app.manage:add_admin_commands",
     "create-token": "app.manage:add_admin_commands",
-    "demo": "workers.demo:add_demo_command",
+    "demo": "cli.demo:add_demo_command",
 }
 
 

@@ -7,10 +7,10 @@ import socket
 
 import pytest
 
-from tests.workers.engine_fixtures import endpoint, pair, small_user  # noqa: F401 - fixture
-from workers.corpus import CorpusMessage, load_corpus
-from workers.devservers import SMALL_MAX_MAIL_SIZE, ImapServer
-from workers.engine.copier import compare_account, copy_account
+from testbed.corpus import CorpusMessage, load_corpus
+from testbed.dovecot import SMALL_MAX_MAIL_SIZE, ImapServer
+from tests.engine.engine_fixtures import endpoint, pair, small_user  # noqa: F401 - fixture
+from workers.engine.copier import compare_mailbox, copy_mailbox
 from workers.engine.errors import AuthFailed, ConnectFailed, TlsFailed
 from workers.engine.imap import ImapEndpoint
 from workers.engine.imap import test_login as check_login
@@ -23,7 +23,7 @@ def test_wrong_password(src_server: ImapServer, imap_user: str) -> None:
     wrong = dataclasses.replace(endpoint(src_server, imap_user), password="not-the-password")
     with pytest.raises(AuthFailed, match=f"login refused for {imap_user}"):
         check_login(wrong)
-    result = copy_account(wrong, endpoint(src_server, imap_user))
+    result = copy_mailbox(wrong, endpoint(src_server, imap_user))
     assert (result.status, result.error_code) == ("failed", "auth_failed")
     assert result.error_list[0].code == "auth_failed"
 
@@ -67,7 +67,7 @@ def test_message_over_the_destination_limit_is_an_error_and_the_rest_copy(
     src, dst = pair(src_server, dst_server, small_user)
     state = MemoryState()
 
-    result = copy_account(src, dst, None, state)
+    result = copy_mailbox(src, dst, None, state)
 
     assert result.status == "partial"
     assert (result.errors, result.copied) == (1, len(test_corpus) - 1)
@@ -75,9 +75,9 @@ def test_message_over_the_destination_limit_is_an_error_and_the_rest_copy(
     assert (error.code, error.folder) == ("message_refused", "INBOX")
     assert error.uid == too_big
     assert "over the destination's limit of 1.0 MB (" in error.reason and "> 1048576 bytes)" in error.reason
-    comparison = compare_account(src, dst)
+    comparison = compare_mailbox(src, dst)
     assert (comparison.missing, comparison.duplicated) == (1, 0)
 
-    again = copy_account(src, dst, None, state)  # still refused, still reported, nothing duplicated
+    again = copy_mailbox(src, dst, None, state)  # still refused, still reported, nothing duplicated
     assert (again.status, again.errors, again.copied) == ("partial", 1, 0)
-    assert compare_account(src, dst).duplicated == 0
+    assert compare_mailbox(src, dst).duplicated == 0

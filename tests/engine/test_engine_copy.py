@@ -1,19 +1,19 @@
-"""copy_account against the two real Dovecot servers: complete, byte-identical, incremental."""
+"""copy_mailbox against the two real Dovecot servers: complete, byte-identical, incremental."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.imap_fixtures import LoadedSource
-from tests.workers.engine_fixtures import (
+from testbed.corpus import load_corpus, new_messages, snapshot
+from testbed.dovecot import ImapServer
+from tests.engine.engine_fixtures import (
     connect,
     expected_destination,
     pair,
     without_empty_extras,
 )
-from workers.corpus import load_corpus, new_messages, snapshot
-from workers.devservers import ImapServer
-from workers.engine.copier import compare_account, copy_account, plan_account
+from tests.imap_fixtures import LoadedSource
+from workers.engine.copier import compare_mailbox, copy_mailbox, plan_mailbox
 from workers.engine.events import EngineEvent, FolderDone, FolderStarted, PlanEvent, Progress
 from workers.engine.options import CopyOptions
 from workers.engine.state import MemoryState
@@ -28,14 +28,14 @@ def test_full_copy_is_complete_and_byte_identical_then_the_second_pass_copies_no
     state = MemoryState()
     events: list[EngineEvent] = []
 
-    first = copy_account(src, dst, CopyOptions(), state, on_event=events.append)
+    first = copy_mailbox(src, dst, CopyOptions(), state, on_event=events.append)
 
     assert first.status == "ok", first.error_list
     assert (first.copied, first.skipped, first.errors) == (len(loaded_source.messages), 0, 0)
     assert first.bytes == loaded_source.stats.bytes
     expected = expected_destination(snapshot(src_server, loaded_source.username))
     assert without_empty_extras(snapshot(dst_server, loaded_source.username), expected) == expected
-    comparison = compare_account(src, dst)
+    comparison = compare_mailbox(src, dst)
     assert comparison.complete
     assert (comparison.missing, comparison.duplicated, comparison.flag_differences) == (0, 0, 0)
 
@@ -45,7 +45,7 @@ def test_full_copy_is_complete_and_byte_identical_then_the_second_pass_copies_no
     assert started == done == [f.folder for f in first.folders]
     assert sum(1 for e in events if isinstance(e, Progress)) >= 13
 
-    second = copy_account(src, dst, CopyOptions(), state)
+    second = copy_mailbox(src, dst, CopyOptions(), state)
     assert (second.status, second.copied, second.skipped, second.errors) == ("ok", 0, 0, 0)
     assert {f.status for f in second.folders} == {"unchanged"}
 
@@ -54,7 +54,7 @@ def test_special_use_and_namespace_translation(
     src_server: ImapServer, dst_server: ImapServer, loaded_source: LoadedSource
 ) -> None:
     src, dst = pair(src_server, dst_server, loaded_source.username)
-    plan = {f.src: f for f in plan_account(src, dst).folders}
+    plan = {f.src: f for f in plan_mailbox(src, dst).folders}
     assert plan["Sent Items"].dst == "INBOX.Sent"
     assert plan["Deleted Items"].dst == "INBOX.Trash"
     assert plan["Junk E-mail"].dst == "INBOX.Junk"
@@ -72,7 +72,7 @@ def test_special_use_and_namespace_translation(
         assert "INBOX.Projects" not in names  # the dry run wrote nothing
     finally:
         client.logout()
-    copy_account(src, dst)
+    copy_mailbox(src, dst)
     client = connect(dst_server, loaded_source.username)
     try:
         listed = {name: flags for flags, _, name in client.list_folders()}
@@ -89,19 +89,19 @@ def test_delta_pass_copies_exactly_the_new_messages(
 ) -> None:
     src, dst = pair(src_server, dst_server, loaded_source.username)
     state = MemoryState()
-    copy_account(src, dst, None, state)
+    copy_mailbox(src, dst, None, state)
     fresh = list(new_messages(20, folders=("INBOX", "Projects/2024", "Sent Items")))
     load_corpus(src_server, loaded_source.username, fresh)
 
-    delta = copy_account(src, dst, None, state)
+    delta = copy_mailbox(src, dst, None, state)
 
     assert (delta.status, delta.copied, delta.skipped, delta.errors) == ("ok", 20, 0, 0)
     by_folder = {f.folder: f for f in delta.folders}
     copied = [by_folder[name].copied for name in ("INBOX", "Projects/2024", "Sent Items")]
     assert copied == [7, 7, 6]
     assert by_folder["Archive"].status == "unchanged"
-    assert compare_account(src, dst).complete
-    assert copy_account(src, dst, None, state).copied == 0
+    assert compare_mailbox(src, dst).complete
+    assert copy_mailbox(src, dst, None, state).copied == 0
 
 
 def test_include_exclude_and_explicit_mapping(
@@ -111,11 +111,11 @@ def test_include_exclude_and_explicit_mapping(
     options = CopyOptions(
         folder_mapping={"Archive": "INBOX.Old Archive"}, include=("Archive", "Drafts"), exclude=("Drafts",)
     )
-    result = copy_account(src, dst, options)
+    result = copy_mailbox(src, dst, options)
     assert [f.folder for f in result.folders] == ["Archive", "Archive/2019"]
     assert [f.dst_folder for f in result.folders] == ["INBOX.Old Archive", "INBOX.Old Archive.2019"]
     assert result.copied == sum(1 for m in loaded_source.messages if m.folder.startswith("Archive"))
-    comparison = compare_account(src, dst, options)
+    comparison = compare_mailbox(src, dst, options)
     assert comparison.complete and len(comparison.folders) == 2
 
 
@@ -128,11 +128,11 @@ def test_a_message_already_on_the_destination_is_not_copied_again(
     load_corpus(dst_server, username, already)
     src, dst = pair(src_server, dst_server, username)
 
-    result = copy_account(src, dst)
+    result = copy_mailbox(src, dst)
 
     assert result.skipped == 30
     assert result.copied == len(loaded_source.messages) - 30
-    comparison = compare_account(src, dst)
+    comparison = compare_mailbox(src, dst)
     assert comparison.complete, comparison.folders
 
 
@@ -148,7 +148,7 @@ def test_a_large_message_copies_intact(
     finally:
         client.logout()
     src, dst = pair(src_server, dst_server, imap_user)
-    result = copy_account(src, dst, CopyOptions(batch_bytes=1024 * 1024))
+    result = copy_mailbox(src, dst, CopyOptions(batch_bytes=1024 * 1024))
     assert (result.copied, result.errors) == (2, 0)
     got = snapshot(dst_server, imap_user)["INBOX"]
     assert got[1].raw == body and got[1].flags == {"\\Seen"}
@@ -165,11 +165,11 @@ def test_bare_carriage_returns_survive_single_appends(
     finally:
         client.logout()
     src, dst = pair(src_server, dst_server, imap_user)
-    result = copy_account(src, dst, CopyOptions(batch_messages=1))
+    result = copy_mailbox(src, dst, CopyOptions(batch_messages=1))
     assert (result.copied, result.errors) == (1, 0)
     assert snapshot(dst_server, imap_user)["INBOX"] == snapshot(src_server, imap_user)["INBOX"]
     assert snapshot(dst_server, imap_user)["INBOX"][0].raw == raw
-    assert compare_account(src, dst).complete
+    assert compare_mailbox(src, dst).complete
 
 
 def test_a_folder_renamed_for_the_destination_separator_is_reported_and_kept_apart(
@@ -187,7 +187,7 @@ def test_a_folder_renamed_for_the_destination_separator_is_reported_and_kept_apa
         client.logout()
     src, dst = pair(src_server, dst_server, imap_user)
 
-    plan = {f.src: f for f in plan_account(src, dst).folders}
+    plan = {f.src: f for f in plan_mailbox(src, dst).folders}
     assert (plan["Reports 1.5"].dst, plan["a_b"].dst, plan["a.b"].dst) == (
         "INBOX.Reports 1_5",
         "INBOX.a_b",
@@ -197,8 +197,8 @@ def test_a_folder_renamed_for_the_destination_separator_is_reported_and_kept_apa
     assert plan["a.b"].note and "already the destination of 'a_b'" in plan["a.b"].note
     assert plan["a_b"].note is None
 
-    result = copy_account(src, dst)
+    result = copy_mailbox(src, dst)
     assert (result.status, result.copied) == ("ok", 6)
-    assert compare_account(src, dst).complete
+    assert compare_mailbox(src, dst).complete
     copied = snapshot(dst_server, imap_user)
     assert [len(copied[name]) for name in ("Reports 1_5", "a_b", "a_b (2)")] == [2, 2, 2]

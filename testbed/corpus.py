@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
-from workers.corpus_imap import LoadStats, Snapshot, expected_snapshot, load_corpus, snapshot
-from workers.corpus_mime import MessageSpec, MimeBuilder
+from testbed.corpus_imap import LoadStats, Snapshot, expected_snapshot, load_corpus, snapshot
+from testbed.corpus_mime import MessageSpec, MimeBuilder
 
 __all__ = [
     "DEFAULT_SEED",

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.imap_fixtures import LoadedSource
-from tests.workers.engine_fixtures import (
+from testbed.dovecot import ImapServer
+from tests.engine.engine_fixtures import (
     CuttingProxy,
     Killed,
     KilledBeforeCheckpoint,
@@ -17,8 +17,8 @@ from tests.workers.engine_fixtures import (
     endpoint,
     pair,
 )
-from workers.devservers import ImapServer
-from workers.engine.copier import copy_account
+from tests.imap_fixtures import LoadedSource
+from workers.engine.copier import copy_mailbox
 from workers.engine.events import EngineEvent, Progress
 from workers.engine.options import CopyOptions
 from workers.engine.state import MemoryState
@@ -38,13 +38,13 @@ def test_cancelled_after_two_batches_then_resumed(
         if isinstance(event, Progress):
             batches.append(event)
 
-    first = copy_account(
+    first = copy_mailbox(
         src, dst, SMALL_BATCHES, state, on_event=on_event, should_stop=lambda: len(batches) >= 2
     )
     assert first.status == "cancelled"
     assert first.copied == 20 == batches[-1].copied
 
-    second = copy_account(src, dst, SMALL_BATCHES, state)
+    second = copy_mailbox(src, dst, SMALL_BATCHES, state)
     assert second.status == "ok"
     assert (second.copied, second.skipped) == (len(loaded_source.messages) - 20, 0)
     assert_complete(src_server, dst_server, loaded_source.username)
@@ -64,8 +64,8 @@ def test_crash_in_the_event_callback_then_resumed(
                 raise Killed
 
     with pytest.raises(Killed):
-        copy_account(src, dst, SMALL_BATCHES, state, on_event=crash_on_third_batch)
-    second = copy_account(src, dst, SMALL_BATCHES, state)
+        copy_mailbox(src, dst, SMALL_BATCHES, state, on_event=crash_on_third_batch)
+    second = copy_mailbox(src, dst, SMALL_BATCHES, state)
     assert second.status == "ok"
     assert second.copied == len(loaded_source.messages) - seen[-1].copied
     assert_complete(src_server, dst_server, loaded_source.username)
@@ -77,9 +77,9 @@ def test_killed_between_append_and_checkpoint_does_not_duplicate(
     src, dst = pair(src_server, dst_server, loaded_source.username)
     state = KilledBeforeCheckpoint(survive=4)
     with pytest.raises(Killed):
-        copy_account(src, dst, SMALL_BATCHES, state)
+        copy_mailbox(src, dst, SMALL_BATCHES, state)
     state.survive = 10**6
-    second = copy_account(src, dst, SMALL_BATCHES, state)
+    second = copy_mailbox(src, dst, SMALL_BATCHES, state)
     assert second.status == "ok"
     assert second.skipped == 10  # the batch appended before the "kill", found by identity
     assert second.copied + second.skipped == len(loaded_source.messages) - 40
@@ -92,7 +92,7 @@ def test_source_uidvalidity_reset_creates_no_duplicates(
     username = loaded_source.username
     src, dst = pair(src_server, dst_server, username)
     state = MemoryState()
-    copy_account(src, dst, None, state)
+    copy_mailbox(src, dst, None, state)
     client = connect(src_server, username)
     try:
         old_validity = client.folder_status("R&D", ["UIDVALIDITY"])[b"UIDVALIDITY"]
@@ -108,7 +108,7 @@ def test_source_uidvalidity_reset_creates_no_duplicates(
     finally:
         client.logout()
 
-    again = copy_account(src, dst, None, state)
+    again = copy_mailbox(src, dst, None, state)
 
     by_folder = {f.folder: f for f in again.folders}
     assert (by_folder["R&D"].copied, by_folder["R&D"].skipped) == (0, len(saved))
@@ -126,7 +126,7 @@ def test_dropped_connection_is_retried_and_nothing_is_duplicated(
         dst = endpoint(dst_server, username).__class__(
             "127.0.0.1", proxy.port, "plain", username, dst_server.password, timeout=10
         )
-        result = copy_account(src, dst, CopyOptions(retry_wait=0.05))
+        result = copy_mailbox(src, dst, CopyOptions(retry_wait=0.05))
     finally:
         proxy.close()
     assert proxy.connections == 3
@@ -145,13 +145,13 @@ def test_a_connection_that_keeps_dropping_fails_the_account_clearly(
         dst = endpoint(dst_server, username).__class__(
             "127.0.0.1", proxy.port, "plain", username, dst_server.password, timeout=10
         )
-        result = copy_account(src, dst, CopyOptions(retries=2, retry_wait=0.01), state := MemoryState())
+        result = copy_mailbox(src, dst, CopyOptions(retries=2, retry_wait=0.01), state := MemoryState())
     finally:
         proxy.close()
     assert result.status == "failed"
     assert result.error_code == "connection_lost"
     assert result.message and "gave up on INBOX after 2 reconnections" in result.message
     assert "Traceback" not in result.message
-    resumed = copy_account(src, endpoint(dst_server, username), None, state)
+    resumed = copy_mailbox(src, endpoint(dst_server, username), None, state)
     assert resumed.status == "ok"
     assert_complete(src_server, dst_server, username)

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.workers.engine_fixtures import connect, endpoint, pair, small_user  # noqa: F401 - fixture
-from workers.devservers import REPO_ROOT, ImapServer
+from testbed.dovecot import REPO_ROOT, ImapServer
+from tests.engine.engine_fixtures import connect, endpoint, pair, small_user  # noqa: F401 - fixture
 from workers.engine.fetcher import MessageMeta
 from workers.engine.large import append_spooled, spool
 from workers.engine.session import ImapSession
@@ -93,9 +93,9 @@ def stored_digests(server: ImapServer, username: str, folder: str) -> dict[str, 
 
 _COPY_IN_A_CHILD = """
 import json, sys
-from workers.engine import CopyOptions, ImapEndpoint, copy_account
+from workers.engine import CopyOptions, ImapEndpoint, copy_mailbox
 host, src_port, dst_port, user, password = sys.argv[1:6]
-result = copy_account(
+result = copy_mailbox(
     ImapEndpoint(host, int(src_port), "plain", user, password),
     ImapEndpoint(host, int(dst_port), "plain", user, password),
     CopyOptions(),

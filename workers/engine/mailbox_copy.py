@@ -1,4 +1,4 @@
-"""The bookkeeping of one `copy_account` call: sessions, reconnection with backoff, results, errors."""
+"""The bookkeeping of one `copy_mailbox` call: sessions, reconnection with backoff, results, errors."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from workers.engine.options import CopyOptions
 from workers.engine.plan import FolderMapping
 from workers.engine.results import AccountResult, AccountStatus, ErrorRecord, FolderResult, FolderStatusName
 from workers.engine.session import FolderStatus, ImapSession, open_sessions
-from workers.engine.state import FolderState, LockedState, SyncState
+from workers.engine.state import FolderCheckpoint, LockedState, SyncState
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class Lane:
 
 
 @dataclass
-class AccountRun:
+class MailboxCopy:
     """Shared by the lanes of one account: `emit`, `report` and the state are serialised by a lock,
     so the caller's callbacks and state store never run from two threads at once."""
 
@@ -147,7 +147,7 @@ class AccountRun:
     def copy_folder(
         self,
         mapping: FolderMapping,
-        saved: FolderState | None,
+        saved: FolderCheckpoint | None,
         status: FolderStatus | None,
         lane: Lane | None = None,
     ) -> FolderStatusName:
@@ -178,7 +178,7 @@ class AccountRun:
         self,
         lane: Lane,
         mapping: FolderMapping,
-        saved: FolderState | None,
+        saved: FolderCheckpoint | None,
         status: FolderStatus | None,
         tally: FolderTally,
     ) -> FolderStatusName:

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.imap_fixtures import LoadedSource
-from tests.workers.engine_fixtures import (
+from testbed.corpus import snapshot
+from testbed.dovecot import ImapServer
+from tests.engine.engine_fixtures import (
     CuttingProxy,
     Killed,
     KilledBeforeCheckpoint,
@@ -24,13 +25,12 @@ from tests.workers.engine_fixtures import (
     pair,
     without_empty_extras,
 )
-from workers.corpus import snapshot
-from workers.devservers import ImapServer
-from workers.engine.copier import copy_account
+from tests.imap_fixtures import LoadedSource
+from workers.engine.copier import copy_mailbox
 from workers.engine.events import EngineEvent, FolderDone, FolderStarted, Progress
 from workers.engine.imap import ImapEndpoint
 from workers.engine.options import CopyOptions
-from workers.engine.state import FolderState, MemoryState, MessageRecord
+from workers.engine.state import FolderCheckpoint, MemoryState, MessageRecord
 from workers.engine.state_file import JsonFileState
 
 pytestmark = pytest.mark.imap
@@ -54,10 +54,10 @@ def test_two_lanes_copy_everything_byte_identical_and_a_quiet_pass_opens_one(
     try:
         src, dst = endpoint(src_server, username), _through(proxy, dst_server, username)
         with JsonFileState(tmp_path / "state.json") as state:  # not thread-safe itself
-            first = copy_account(src, dst, PARALLEL, state, on_event=events.append)
+            first = copy_mailbox(src, dst, PARALLEL, state, on_event=events.append)
         assert proxy.connections == 2
         with JsonFileState(tmp_path / "state.json") as state:
-            second = copy_account(src, dst, PARALLEL, state)
+            second = copy_mailbox(src, dst, PARALLEL, state)
         assert proxy.connections == 3, "nothing to copy: no second lane"
     finally:
         proxy.close()
@@ -88,7 +88,7 @@ class OneCallAtATime(MemoryState):
         super().__init__()
         self.inside = self.most = 0
 
-    def checkpoint(self, state: FolderState, records: Sequence[MessageRecord] = ()) -> None:
+    def checkpoint(self, state: FolderCheckpoint, records: Sequence[MessageRecord] = ()) -> None:
         self.inside += 1
         self.most = max(self.most, self.inside)
         time.sleep(0.005)
@@ -107,13 +107,13 @@ def test_cancelled_on_two_lanes_then_resumed(
         if isinstance(event, Progress):
             batches.append(event)
 
-    first = copy_account(src, dst, PARALLEL, state, on_event, should_stop=lambda: len(batches) >= 4)
+    first = copy_mailbox(src, dst, PARALLEL, state, on_event, should_stop=lambda: len(batches) >= 4)
     assert state.most == 1, "two lanes used the state store at once"
     assert first.status == "cancelled"
     assert 40 <= first.copied < len(loaded_source.messages)
     assert "cancelled" in {f.status for f in first.folders}
 
-    second = copy_account(src, dst, PARALLEL, state)
+    second = copy_mailbox(src, dst, PARALLEL, state)
     assert (second.status, second.skipped) == ("ok", 0)
     assert first.copied + second.copied == len(loaded_source.messages)
     assert_complete(src_server, dst_server, loaded_source.username)
@@ -136,11 +136,11 @@ def test_crash_in_the_callback_stops_both_lanes_and_a_rerun_finishes(
     seen: list[str] = []
     crashed_at: list[int] = []
     with pytest.raises(Killed):
-        copy_account(src, dst, PARALLEL, state, on_event=crash_on_first_sent_batch)
+        copy_mailbox(src, dst, PARALLEL, state, on_event=crash_on_first_sent_batch)
     assert seen[: crashed_at[0]].count("INBOX") < 8, "INBOX was done before the crash: this proves nothing"
     assert seen[crashed_at[0] :].count("INBOX") <= 1, "the INBOX lane went on after the crash"
     recorded = _recorded(state)
-    second = copy_account(src, dst, PARALLEL, state)
+    second = copy_mailbox(src, dst, PARALLEL, state)
     assert (second.status, second.skipped) == ("ok", 0)
     assert second.copied == len(loaded_source.messages) - recorded
     assert_complete(src_server, dst_server, loaded_source.username)
@@ -152,10 +152,10 @@ def test_killed_between_append_and_checkpoint_on_two_lanes_does_not_duplicate(
     src, dst = pair(src_server, dst_server, loaded_source.username)
     state = KilledBeforeCheckpoint(survive=5)
     with pytest.raises(Killed):
-        copy_account(src, dst, PARALLEL, state)
+        copy_mailbox(src, dst, PARALLEL, state)
     recorded = _recorded(state)
     state.survive = 10**6
-    second = copy_account(src, dst, PARALLEL, state)
+    second = copy_mailbox(src, dst, PARALLEL, state)
     assert second.status == "ok"
     assert 10 <= second.skipped <= 20  # the unrecorded batch (one per lane at most), found by identity
     assert second.copied + second.skipped == len(loaded_source.messages) - recorded
@@ -169,7 +169,7 @@ def test_a_dead_destination_fails_the_account_then_flaky_drops_on_both_lanes_are
     src, state = endpoint(src_server, username), MemoryState()
     proxy = CuttingProxy(dst_server.port_plain, after=200_000, cuts=100)
     try:
-        failed = copy_account(src, _through(proxy, dst_server, username), replace(PARALLEL, retries=1), state)
+        failed = copy_mailbox(src, _through(proxy, dst_server, username), replace(PARALLEL, retries=1), state)
     finally:
         proxy.close()
     assert (failed.status, failed.error_code) == ("failed", "connection_lost")
@@ -177,7 +177,7 @@ def test_a_dead_destination_fails_the_account_then_flaky_drops_on_both_lanes_are
 
     proxy = CuttingProxy(dst_server.port_plain, after=1_000_000, cuts=3)
     try:
-        result = copy_account(src, _through(proxy, dst_server, username), PARALLEL, state)
+        result = copy_mailbox(src, _through(proxy, dst_server, username), PARALLEL, state)
     finally:
         proxy.close()
     assert result.status == "ok", result.error_list
@@ -192,7 +192,7 @@ def test_a_refused_second_connection_leaves_the_work_to_the_first_lane(
     username = loaded_source.username
     proxy = CuttingProxy(dst_server.port_plain, after=0, cuts=1, spare=1)  # the 2nd connection dies at once
     try:
-        result = copy_account(endpoint(src_server, username), _through(proxy, dst_server, username), PARALLEL)
+        result = copy_mailbox(endpoint(src_server, username), _through(proxy, dst_server, username), PARALLEL)
     finally:
         proxy.close()
     assert proxy.connections == 2

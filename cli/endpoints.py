@@ -128,7 +128,7 @@ def open_state(src: ServerUrl, dst: ServerUrl, state_file: str | None) -> tuple[
     if state_file is None:
         url = database_url()
         if url:
-            from workers.sync_state_db import open_db_state
+            from workers.jobs.sync_state_store import open_db_state
 
             return open_db_state(url, pair_key(src, dst)), "database"
     path = Path(state_file) if state_file else default_state_file(src, dst)

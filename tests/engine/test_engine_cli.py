@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from testbed.corpus import CorpusMessage, load_corpus
+from testbed.dovecot import ImapServer
+from tests.engine.engine_fixtures import small_user  # noqa: F401 - fixture
 from tests.imap_fixtures import LoadedSource
-from tests.workers.engine_fixtures import small_user  # noqa: F401 - fixture
-from workers.corpus import CorpusMessage, load_corpus
-from workers.devservers import ImapServer
 
 pytestmark = pytest.mark.imap
 IMAPCOPIER = str(Path(sys.executable).parent / "imapcopier")

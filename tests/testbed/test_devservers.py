@@ -10,15 +10,15 @@ import pytest
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
-from tests.imap_fixtures import LoadedSource
-from workers.corpus import expected_snapshot, generate, load_corpus, new_messages, snapshot
-from workers.devservers import (
+from testbed.corpus import expected_snapshot, generate, load_corpus, new_messages, snapshot
+from testbed.dovecot import (
     DST_MAX_MAIL_SIZE,
     SMALL_MAX_MAIL_SIZE,
     SMALL_USER_PREFIX,
     DovecotPair,
     ImapServer,
 )
+from tests.imap_fixtures import LoadedSource
 
 pytestmark = pytest.mark.imap
 

@@ -10,16 +10,16 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-from app.models.sync_state import FolderState as FolderStateRow
+from app.models.sync_state import FolderCheckpoint as FolderStateRow
 from app.models.sync_state import MessageMap
+from testbed.dovecot import ImapServer
+from tests.engine.engine_fixtures import Killed, pair
+from tests.engine.test_engine_cli import run, urls
 from tests.imap_fixtures import LoadedSource
-from tests.workers.engine_fixtures import Killed, pair
-from tests.workers.test_engine_cli import run, urls
-from workers.devservers import ImapServer
-from workers.engine.copier import compare_account, copy_account
+from workers.engine.copier import compare_mailbox, copy_mailbox
 from workers.engine.options import CopyOptions
-from workers.engine.state import FolderState, MessageRecord
-from workers.sync_state_db import SqlSyncState
+from workers.engine.state import FolderCheckpoint, MessageRecord
+from workers.jobs.sync_state_store import SqlSyncState
 
 pytestmark = pytest.mark.imap
 
@@ -29,7 +29,7 @@ class KilledBeforeCommit(SqlSyncState):
 
     survive = 3
 
-    def checkpoint(self, state: FolderState, records: Sequence[MessageRecord] = ()) -> None:
+    def checkpoint(self, state: FolderCheckpoint, records: Sequence[MessageRecord] = ()) -> None:
         if records:
             if self.survive == 0:
                 raise Killed
@@ -44,7 +44,7 @@ def _count(engine: Engine, model: type[FolderStateRow] | type[MessageMap]) -> in
 
 def test_checkpoint_round_trip_and_reset(clean_db: Engine) -> None:
     state = SqlSyncState(sessionmaker(clean_db), "cli:test")
-    folder = FolderState("Réunions/Équipe", "INBOX.Réunions.Équipe", 42, 7, uidnext=8, highest_modseq=99)
+    folder = FolderCheckpoint("Réunions/Équipe", "INBOX.Réunions.Équipe", 42, 7, uidnext=8, highest_modseq=99)
     state.checkpoint(
         folder, [MessageRecord(6, 60, frozenset({"\\Seen", "$Label1"})), MessageRecord(7, None, frozenset())]
     )
@@ -75,18 +75,18 @@ def test_copy_with_database_state_resumes_after_a_kill(
     src, dst = pair(src_server, dst_server, loaded_source.username)
     options = CopyOptions(batch_messages=10)
     with pytest.raises(Killed):
-        copy_account(src, dst, options, KilledBeforeCommit(sessionmaker(clean_db), "account:1"))
+        copy_mailbox(src, dst, options, KilledBeforeCommit(sessionmaker(clean_db), "account:1"))
 
     state = SqlSyncState(sessionmaker(clean_db), "account:1")
-    resumed = copy_account(src, dst, options, state)
+    resumed = copy_mailbox(src, dst, options, state)
     assert resumed.status == "ok"
     assert resumed.skipped == 10
     assert resumed.copied == len(loaded_source.messages) - 40
-    comparison = compare_account(src, dst)
+    comparison = compare_mailbox(src, dst)
     assert (comparison.missing, comparison.duplicated) == (0, 0)
     assert _count(clean_db, MessageMap) == len(loaded_source.messages)
 
-    again = copy_account(src, dst, options, SqlSyncState(sessionmaker(clean_db), "account:1"))
+    again = copy_mailbox(src, dst, options, SqlSyncState(sessionmaker(clean_db), "account:1"))
     assert (again.copied, again.skipped) == (0, 0)
     assert {f.status for f in again.folders} == {"unchanged"}
 
@@ -100,6 +100,7 @@ def test_cli_keeps_its_state_in_the_database_when_one_is_configured(
     assert json.loads(first.stdout)["state"] == "database"
     with clean_db.connect() as connection:
         keys = set(connection.scalars(select(FolderStateRow.state_key)))
-    assert keys == {f"cli:{loaded_source.username}@127.0.0.1:14143>{loaded_source.username}@127.0.0.1:15143"}
+    user, src_port, dst_port = loaded_source.username, src_server.port_plain, dst_server.port_plain
+    assert keys == {f"cli:{user}@127.0.0.1:{src_port}>{user}@127.0.0.1:{dst_port}"}
     second = run("copy", *where, "--json")
     assert (second.returncode, json.loads(second.stdout)["copied"]) == (0, 0)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import utcnow
 from app.services import account_runs
-from workers.semaphore import EndpointSlots
+from workers.jobs.semaphore import EndpointSlots
 
 logger = logging.getLogger(__name__)
 SHUTDOWN_KEY_PREFIX = "imapcopier:worker-shutdown:"

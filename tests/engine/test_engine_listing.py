@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
+from testbed.dovecot import ImapServer
+from tests.engine.engine_fixtures import endpoint
 from tests.imap_fixtures import LoadedSource
-from tests.workers.engine_fixtures import endpoint
-from workers.devservers import ImapServer
 from workers.engine.errors import AuthFailed
 from workers.engine.listing import list_with_status
 from workers.engine.session import ImapSession, open_sessions

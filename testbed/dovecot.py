@@ -5,7 +5,7 @@ destination like a classic Courier/Dovecot host (separator `.`, prefix `INBOX.`,
 "Sent", "Trash", ...) with a message size limit, so that folder translation,
 special-use mapping and refused messages are all exercised.
 
-Usage: `python -m workers.devservers start|stop|status|restart [src|dst] [--profile test] [--dir D]`.
+Usage: `python -m testbed.dovecot start|stop|status|restart [src|dst] [--profile test] [--dir D]`.
 Files live in `<repo>/.data/imap-<profile>/` (src/, dst/, tls/ca.pem); `--dir` (or the
 `base_dir` argument) names that profile directory itself, while the environment variable
 IMAPCOPIER_IMAP_DIR replaces `<repo>/.data` as the parent of all `imap-<profile>` dirs.
@@ -35,7 +35,7 @@ from typing import Literal
 
 from imapclient import IMAPClient
 
-from workers.devservers_config import (
+from testbed.dovecot_config import (
     DST_MAX_MAIL_SIZE,
     DST_SPECIAL,
     HOST,
@@ -48,7 +48,7 @@ from workers.devservers_config import (
     process_alive,
     render,
 )
-from workers.devservers_tls import ensure_tls
+from testbed.tls import ensure_tls
 
 logger = logging.getLogger(__name__)
 
@@ -69,10 +69,16 @@ DOVECOT = "/usr/sbin/dovecot"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ENV_DIR = "IMAPCOPIER_IMAP_DIR"
 # (src plain, src tls, dst plain, dst tls) per profile.
+# IMAPCOPIER_IMAP_PORT_OFFSET shifts every profile's ports, so that two checkouts on one machine
+# can run their test servers side by side.
+_OFFSET = int(os.environ.get("IMAPCOPIER_IMAP_PORT_OFFSET", "0"))
 PROFILES: dict[str, tuple[int, int, int, int]] = {
-    "test": (14143, 14993, 15143, 15993),
-    "demo": (24143, 24993, 25143, 25993),
-    "bench": (34143, 34993, 35143, 35993),
+    name: (ports[0] + _OFFSET, ports[1] + _OFFSET, ports[2] + _OFFSET, ports[3] + _OFFSET)
+    for name, ports in {
+        "test": (14143, 14993, 15143, 15993),
+        "demo": (24143, 24993, 25143, 25993),
+        "bench": (34143, 34993, 35143, 35993),
+    }.items()
 }
 _START_TIMEOUT = 15.0
 _STOP_TIMEOUT = 15.0
@@ -359,7 +365,7 @@ def _describe(pair: DovecotPair) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m workers.devservers", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m testbed.dovecot", description=__doc__)
     parser.add_argument("command", choices=["start", "stop", "status", "restart"])
     parser.add_argument("which", nargs="?", choices=["src", "dst"], help="restart only this one")
     parser.add_argument("--profile", default="test", choices=sorted(PROFILES))

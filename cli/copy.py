@@ -15,7 +15,7 @@ import sys
 from types import FrameType
 from typing import Any
 
-from workers.cli_endpoints import (
+from cli.endpoints import (
     ServerUrl,
     UsageError,
     close_state,
@@ -24,8 +24,8 @@ from workers.cli_endpoints import (
     parse_url,
     read_password,
 )
-from workers.cli_output import ProgressLine, print_comparison, print_plan, print_result
-from workers.engine.copier import compare_account, copy_account, plan_account
+from cli.output import ProgressLine, print_comparison, print_plan, print_result
+from workers.engine.copier import compare_mailbox, copy_mailbox, plan_mailbox
 from workers.engine.errors import CopyError
 from workers.engine.imap import ImapEndpoint
 from workers.engine.options import CopyOptions
@@ -128,7 +128,7 @@ def run_copy(args: argparse.Namespace) -> int:
             return _dry_run(src, dst, options, state, args.json)
         progress = ProgressLine()
         try:
-            result = copy_account(src, dst, options, state, on_event=progress, should_stop=_StopOnSignal())
+            result = copy_mailbox(src, dst, options, state, on_event=progress, should_stop=_StopOnSignal())
         except KeyboardInterrupt:
             print("\nimapcopier: aborted; the next run resumes from the last checkpoint", file=sys.stderr)
             return EXIT_INTERRUPTED
@@ -145,7 +145,7 @@ def run_copy(args: argparse.Namespace) -> int:
 
 def _dry_run(src: ImapEndpoint, dst: ImapEndpoint, options: CopyOptions, state: Any, as_json: bool) -> int:
     try:
-        plan = plan_account(src, dst, options, state)
+        plan = plan_mailbox(src, dst, options, state)
     except CopyError as exc:
         return _failed(exc, as_json)
     if as_json:
@@ -171,7 +171,7 @@ def run_compare(args: argparse.Namespace) -> int:
         print(f"imapcopier: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        comparison = compare_account(src, dst, options)
+        comparison = compare_mailbox(src, dst, options)
     except CopyError as exc:
         return _failed(exc, args.json)
     if args.json:

@@ -1,0 +1,1 @@
+"""The `imapcopier` command line: copy/compare for scripts, admin commands, the demo."""

@@ -1,0 +1,2 @@
+"""Celery job internals: one account copy, its progress, heartbeat, locks and slots, the sync-state
+store, and the short IMAP jobs (connection test, dry-run plan)."""

@@ -1,0 +1,49 @@
+"""The dry-run plan job: which source folder goes where, with counts, for the mapping preview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.crypto import CredentialsKeyError
+from app.resources import Resources
+from app.services import account_runs
+from workers.engine.copier import plan_mailbox
+from workers.engine.errors import CopyError
+from workers.jobs.logins import copy_options, imap_endpoints
+from workers.jobs.sync_state_store import SqlSyncState
+
+
+def plan_folders(res: Resources, account_id: int) -> dict[str, Any]:
+    """The folder plan of one account of a task: `{"folders": [...]}` or `{"error": {code, message}}`."""
+    with res.sessions() as session:
+        login = account_runs.load_login(session, account_id)
+    if login is None:
+        return {"error": {"code": "not_found", "message": f"account {account_id} not found"}}
+    state = SqlSyncState(res.sessions, f"account:{account_id}", account_id)
+    try:
+        src, dst = imap_endpoints(login, res.box, res.settings)
+        plan = plan_mailbox(src, dst, copy_options(login), state)
+    except CopyError as exc:
+        return {"error": {"code": exc.code, "message": exc.message}}
+    except CredentialsKeyError as exc:
+        return {"error": {"code": "credentials_key", "message": str(exc)}}
+    folders: list[dict[str, Any]] = [
+        {
+            "source": item.src,
+            "destination": item.dst,
+            "messages": item.messages,
+            "bytes": item.size,
+            "pending": item.pending,
+            "excluded": False,
+            "special_use": item.reason == "special-use",
+            "reason": item.reason,
+            "destination_exists": item.dst_exists,
+        }
+        for item in plan.folders
+    ]
+    folders += [
+        {"source": name, "destination": None, "messages": None, "bytes": None, "pending": None,
+         "excluded": True, "special_use": False, "reason": "excluded", "destination_exists": False}
+        for name in plan.excluded
+    ]  # fmt: skip
+    return {"folders": folders}
