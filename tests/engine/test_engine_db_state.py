@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-from app.models.sync_state import FolderCheckpoint as FolderStateRow
+from app.models.sync_state import FolderState as FolderStateRow
 from app.models.sync_state import MessageMap
 from testbed.dovecot import ImapServer
 from tests.engine.engine_fixtures import Killed, pair
