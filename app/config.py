@@ -8,9 +8,9 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from app.services.schedule import POLL_INTERVAL_SECONDS
-
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The due-task scan runs this often (docs/decisions.md, "Scheduling").
+POLL_INTERVAL_SECONDS = 30
 
 
 class Settings(BaseSettings):
@@ -36,7 +36,7 @@ class Settings(BaseSettings):
         10, ge=1, description="Default cap of simultaneous accounts per endpoint, across all workers"
     )
     worker_concurrency: int = Field(2, ge=1)
-    # The job system (workers/celery_app.py, app/services/runs.py). Tests shorten the timings.
+    # The job system (workers/celery_app.py, app/services/runs/). Tests shorten the timings.
     broker_url: str | None = Field(
         None, description="Celery broker + result backend; defaults to REDIS_URL (/metrics reads its queues)"
     )

@@ -1,5 +1,5 @@
 """The Celery tasks: thin edges that take ids, open their own short transactions, and call services
-(app/services/runs.py, account_runs.py) or jobs (workers/jobs/account_job.py, checks.py).
+(app/services/runs/) or jobs (workers/jobs/: account_job.py, connection_test.py, dry_run.py).
 
 Options are explicit on every task. `acks_late` only where a second delivery is harmless by
 construction: the scan and the claim are guarded in SQL, finalize is idempotent, a copy job's claim
@@ -31,7 +31,8 @@ from app.dispatch import (
 )
 from app.events import publish_outcome
 from app.logging_setup import log_context
-from app.services import account_runs, runs
+from app.services import runs
+from app.services.runs import account_runs
 from workers import context
 from workers.celery_app import celery_app
 from workers.jobs import account_job, connection_test, dry_run

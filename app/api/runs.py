@@ -29,7 +29,7 @@ from app.schemas.runs import (
     ScheduleIn,
     TestsQueued,
 )
-from app.services import run_log, runs, scheduling
+from app.services import accounts, run_log, runs, schedules, tasks
 
 bp = Blueprint("runs", __name__)
 # The scheduler counts as stale when its last tick is this many scan intervals old.
@@ -59,7 +59,7 @@ def cancel_task(task_id: int) -> CancelOut:
 @operation(bp, "/tasks/<int:task_id>/test", "POST", response=TestsQueued, status=202)
 def test_task(task_id: int) -> TestsQueued:
     """Test the logins of every account of the task (one job per account, results on the accounts)."""
-    account_ids = scheduling.account_ids(db(), task_id)
+    account_ids = accounts.account_ids(db(), task_id)
     dispatch.test_accounts(celery_client(), account_ids)
     return TestsQueued(account_ids=account_ids)
 
@@ -67,7 +67,7 @@ def test_task(task_id: int) -> TestsQueued:
 @operation(bp, "/accounts/<int:account_id>/test", "POST", response=TestsQueued, status=202)
 def test_account(account_id: int) -> TestsQueued:
     """Test one account's logins on both sides (the result lands on the account and as an event)."""
-    scheduling.task_of_account(db(), account_id)
+    accounts.task_of_account(db(), account_id)
     dispatch.test_accounts(celery_client(), [account_id])
     return TestsQueued(account_ids=[account_id])
 
@@ -75,14 +75,14 @@ def test_account(account_id: int) -> TestsQueued:
 @operation(bp, "/tasks/<int:task_id>/schedule", "PUT", body=ScheduleIn, status=204, errors=(409,))
 def set_schedule(task_id: int, body: ScheduleIn) -> None:
     """Set the schedule: 0 turns it off (and clears broken); a preset needs every account tested OK."""
-    scheduling.set_schedule(db(), task_id, body.interval_seconds, utcnow())
+    schedules.set_schedule(db(), task_id, body.interval_seconds, utcnow())
     db().commit()
 
 
 @operation(bp, "/tasks/<int:task_id>/folder-mapping", "PUT", body=FolderMappingIn, status=204, errors=(409,))
 def set_folder_mapping(task_id: int, body: FolderMappingIn) -> None:
     """Replace the task's explicit folder mapping and excluded folders; 409 while it runs."""
-    scheduling.set_folder_mapping(db(), task_id, body.folder_mapping, body.exclude_folders)
+    tasks.set_folder_mapping(db(), task_id, body.folder_mapping, body.exclude_folders)
     db().commit()
 
 
@@ -101,7 +101,7 @@ def get_run(run_id: int) -> RunDetail:
 @operation(bp, "/tasks/<int:task_id>/plan", "GET", query=PlanQuery, response=PlanOut, errors=(409, 502, 504))
 def plan(task_id: int, query: PlanQuery) -> PlanOut:
     """Dry-run folder plan (source -> destination, counts, sizes) computed by a worker; nothing written."""
-    account_ids = scheduling.account_ids(db(), task_id)
+    account_ids = accounts.account_ids(db(), task_id)
     if not account_ids:
         raise Conflict(f"task {task_id} has no accounts to plan with")
     account_id = query.account_id or account_ids[0]

@@ -23,7 +23,9 @@ class Task(Timestamps, Base):
         Index(
             "ix_tasks_next_due_at",
             "next_due_at",
-            postgresql_where=text("schedule_interval_seconds > 0 AND NOT broken AND status <> 'running'"),
+            postgresql_where=text(
+                f"schedule_interval_seconds > 0 AND NOT broken AND status <> '{TaskStatus.RUNNING.value}'"
+            ),
         ),
     )
 
@@ -37,6 +39,6 @@ class Task(Timestamps, Base):
     schedule_interval_seconds: Mapped[int] = mapped_column(default=0)
     schedule_anchor: Mapped[datetime | None]
     # Denormalised next scheduled start (anchor + interval, then last finished + interval), kept by
-    # the schedule service and finalize_run so the scan is a single indexed range read.
+    # app/services/schedules.py (refresh_next_due) so the scan is a single indexed range read.
     next_due_at: Mapped[datetime | None]
     broken: Mapped[bool] = mapped_column(default=False)

@@ -37,6 +37,20 @@ def list_accounts(session: Session, task_id: int) -> Sequence[Account]:
     return session.scalars(select(Account).where(Account.task_id == task_id).order_by(Account.id)).all()
 
 
+def account_ids(session: Session, task_id: int) -> list[int]:
+    """Raises: NotFound for an unknown task."""
+    get_task(session, task_id)
+    return list(session.scalars(select(Account.id).where(Account.task_id == task_id).order_by(Account.id)))
+
+
+def task_of_account(session: Session, account_id: int) -> int:
+    """Raises: NotFound."""
+    task_id = session.scalar(select(Account.task_id).where(Account.id == account_id))
+    if task_id is None:
+        raise NotFound(f"account {account_id} not found")
+    return task_id
+
+
 def get_account(session: Session, account_id: int) -> Account:
     """Raises: NotFound."""
     account = None if account_id > MAX_ID else session.get(Account, account_id)

@@ -15,8 +15,7 @@ from app.models import Account, Endpoint, Run, Task
 from app.models.enums import TaskStatus, TestStatus
 from app.schemas.fields import MAX_ID
 from app.schemas.tasks import RunSummary, TaskIn, TaskOut, TaskPatch
-from app.services import sync_state
-from app.services.schedule import displayed_next_run
+from app.services import schedules, sync_state
 
 logger = logging.getLogger(__name__)
 # Fields that may change while a run is in progress: the others steer the run itself.
@@ -38,6 +37,16 @@ def ensure_not_running(task: Task, action: str) -> None:
     """Raises: Conflict while a run of the task is in progress."""
     if task.status == TaskStatus.RUNNING:
         raise Conflict(f"task {task.id} is running; cancel the run or wait for it before you {action}")
+
+
+def set_folder_mapping(
+    session: Session, task_id: int, folder_mapping: dict[str, str], exclude_folders: list[str]
+) -> None:
+    """Raises: NotFound; Conflict while the task runs (its jobs read the mapping when they start)."""
+    task = get_task(session, task_id, lock=True)
+    ensure_not_running(task, "change its folder mapping")
+    task.folder_mapping = dict(folder_mapping)
+    task.exclude_folders = list(exclude_folders)
 
 
 def _check_endpoints(session: Session, values: dict[str, Any]) -> None:
@@ -155,7 +164,7 @@ def _last_runs(session: Session, task_ids: list[int]) -> dict[int, tuple[Run | N
 def _summary(
     task: Task, run: Run | None, last_finished: datetime | None, account_count: int, untested: int
 ) -> TaskOut:
-    next_run = displayed_next_run(
+    next_run = schedules.displayed_next_run(
         task.schedule_interval_seconds,
         task.schedule_anchor,
         last_finished,

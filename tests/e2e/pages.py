@@ -152,7 +152,7 @@ def normalized(text: str) -> str:
 
 def make_schedule_due(engine: Engine, task_id: int) -> None:
     """Move the task's schedule one interval (and a second) into the past, as if the admin had
-    enabled it then: the anchor, and next_due_at (what the scan reads, app/services/scheduling.py)."""
+    enabled it then: the anchor, and next_due_at (what the scan reads, app/services/schedules.py)."""
     with engine.begin() as conn:
         moved = conn.execute(
             text(

@@ -16,7 +16,7 @@ from app.crypto import SecretBox
 from app.db import utcnow
 from app.models import Account, AccountRun, Endpoint, Run, Task
 from app.models.enums import TestStatus
-from app.services.schedule import next_run_at
+from app.services.schedules import next_run_at
 from testbed.dovecot import ImapServer
 from tests.settings import TEST_CREDENTIALS_KEY
 from workers.engine.copier import compare_mailbox

@@ -7,7 +7,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from app.config import Settings
-from app.services.account_runs import Counters
+from app.services.runs.account_runs import Counters
 from workers.engine.events import FolderDone, Progress
 from workers.engine.results import FolderResult
 from workers.events import JobEvents

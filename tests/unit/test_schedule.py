@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from app.services.schedule import ALLOWED_INTERVALS, displayed_next_run, next_run_at
+from app.services.schedules import ALLOWED_INTERVALS, displayed_next_run, next_run_at
 
 ANCHOR = datetime(2026, 7, 3, 10, 0, tzinfo=UTC)
 HOUR = 3600

@@ -22,8 +22,8 @@ from app.events import EventType
 from app.logging_setup import log_context
 from app.models.enums import AccountRunStatus
 from app.resources import Resources
-from app.services import account_runs
-from app.services.account_runs import AccountJob, AccountOutcome, Counters
+from app.services.runs import account_runs
+from app.services.runs.account_runs import AccountJob, AccountOutcome, Counters
 from workers.engine.copier import copy_mailbox
 from workers.engine.errors import Throttled
 from workers.engine.results import AccountResult

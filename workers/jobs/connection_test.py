@@ -9,7 +9,8 @@ from app.crypto import CredentialsKeyError
 from app.db import utcnow
 from app.events import EventType, publish
 from app.resources import Resources
-from app.services import account_runs, scheduling
+from app.services import connection_tests
+from app.services.runs import account_runs
 from workers.engine.errors import CopyError
 from workers.engine.imap import test_login
 from workers.jobs.logins import imap_endpoint
@@ -39,7 +40,7 @@ def test_logins(res: Resources, account_id: int) -> dict[str, Any]:
         return {"status": "skipped", "reason": "account deleted"}
     results = {side: _login_error(res, login, side) for side in ("src", "dst")}
     with res.sessions.begin() as session:
-        outcome = scheduling.record_test(session, account_id, results, utcnow())
+        outcome = connection_tests.record_test(session, account_id, results, utcnow())
     if outcome is None:
         return {"status": "skipped", "reason": "account deleted"}
     publish(res.redis, EventType.ACCOUNT_TEST, login.task_id, account_id=account_id, data=outcome)

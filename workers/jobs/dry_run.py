@@ -6,7 +6,7 @@ from typing import Any
 
 from app.crypto import CredentialsKeyError
 from app.resources import Resources
-from app.services import account_runs
+from app.services.runs import account_runs
 from workers.engine.copier import plan_mailbox
 from workers.engine.errors import CopyError
 from workers.jobs.logins import copy_options, imap_endpoints

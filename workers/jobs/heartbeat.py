@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import utcnow
-from app.services import account_runs
+from app.services.runs import account_runs
 from workers.jobs.semaphore import EndpointSlots
 
 logger = logging.getLogger(__name__)

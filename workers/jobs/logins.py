@@ -6,7 +6,7 @@ from typing import cast
 
 from app.config import Settings
 from app.crypto import SecretBox
-from app.services.account_runs import AccountLogin, EndpointSpec
+from app.services.runs.account_runs import AccountLogin, EndpointSpec
 from workers.engine.imap import ImapEndpoint, TlsMode
 from workers.engine.options import CopyOptions
 

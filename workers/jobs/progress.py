@@ -17,8 +17,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.events import EventType
-from app.services import account_runs
-from app.services.account_runs import Counters
+from app.services.runs import account_runs
+from app.services.runs.account_runs import Counters
 from workers.engine.events import EngineEvent, ErrorEvent, FolderDone, FolderStarted, PlanEvent, Progress
 from workers.engine.results import AccountResult, FolderResult
 from workers.events import JobEvents

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from app.models import Account, AccountRun, Endpoint, Run, Task
 from app.models.enums import AccountRunStatus
+from app.services.runs.transitions import ACCOUNT_RUNS, OPEN_ACCOUNT_RUN
 
-_OPEN = (AccountRunStatus.QUEUED, AccountRunStatus.RUNNING)
+_RUNNING = (AccountRunStatus.RUNNING,)
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def load_job(session: Session, run_id: int, account_id: int) -> AccountJob | Non
         .where(
             AccountRun.run_id == run_id,
             AccountRun.account_id == account_id,
-            AccountRun.status.in_(_OPEN),
+            AccountRun.status.in_(OPEN_ACCOUNT_RUN),
             Run.finished_at.is_(None),
             Run.cancel_requested.is_(False),
         )
@@ -134,7 +135,7 @@ def start(
         update(AccountRun)
         .where(
             AccountRun.id == account_run_id,
-            AccountRun.status.in_(_OPEN),
+            ACCOUNT_RUNS.guard(AccountRun.status, AccountRunStatus.RUNNING),
             AccountRun.run_id.in_(open_run),
         )
         .values(
@@ -211,9 +212,10 @@ def record(session: Session, account_run_id: int, outcome: AccountOutcome, now: 
     }
     if outcome.folders is not None:
         values["folders"] = outcome.folders
+    mine = ACCOUNT_RUNS.guard(AccountRun.status, outcome.status, among=_RUNNING)
     result = session.execute(
         update(AccountRun)
-        .where(AccountRun.id == account_run_id, AccountRun.status == AccountRunStatus.RUNNING)
+        .where(AccountRun.id == account_run_id, mine)
         .values(**values)
         .returning(AccountRun.id)
     )
@@ -224,7 +226,10 @@ def requeue(session: Session, account_run_id: int, counters: Counters) -> None:
     """The worker is shutting down: hand the account back (its message is requeued)."""
     session.execute(
         update(AccountRun)
-        .where(AccountRun.id == account_run_id, AccountRun.status == AccountRunStatus.RUNNING)
+        .where(
+            AccountRun.id == account_run_id,
+            ACCOUNT_RUNS.guard(AccountRun.status, AccountRunStatus.QUEUED, among=_RUNNING),
+        )
         .values(
             status=AccountRunStatus.QUEUED,
             copied=counters.copied,
@@ -242,7 +247,7 @@ def fail(session: Session, run_id: int, account_id: int, message: str, now: date
         .where(
             AccountRun.run_id == run_id,
             AccountRun.account_id == account_id,
-            AccountRun.status.in_(_OPEN),
+            ACCOUNT_RUNS.guard(AccountRun.status, AccountRunStatus.FAILED),
         )
         .values(
             status=AccountRunStatus.FAILED,
