@@ -177,7 +177,8 @@ def _enable_schedule(page: Page) -> None:
     expect(next_run).to_have_attribute("data-next-run-at", re.compile(r"^\d{4}-"))
     iso = next_run.get_attribute("data-next-run-at") or ""
     due = datetime.fromisoformat(iso)
-    # First run one interval after enabling (docs/decisions.md), shown in the browser's zone, not UTC's.
+    # First run one interval after enabling (docs/decisions.md, "Scheduling"), shown in the browser's
+    # zone, not UTC's.
     assert before + timedelta(minutes=59) < due < datetime.now(UTC) + timedelta(minutes=61)
     expected = f"Next run: {local_time_text(iso, BROWSER_TIME_ZONE)} (in 1 h 00 min)"
     expect(next_run).to_have_text(re.compile(r"Next run: .*"))
