@@ -29,11 +29,12 @@ from sqlalchemy.orm import Session  # noqa: E402
 from app.config import get_settings  # noqa: E402
 from app.db import Base, utcnow  # noqa: E402
 from app.services import runs  # noqa: E402
+from app.services.runs import claim  # noqa: E402
 
 DB_NAME = "imapcopier_bench_scan"
 DUE_FRACTION = 0.01
 # The scan's lookup (the claim statement's first CTE), for EXPLAIN and for timing on its own.
-LOOKUP = text(runs._DUE.replace(" FOR UPDATE OF t SKIP LOCKED", ""))
+LOOKUP = text(claim._DUE.replace(" FOR UPDATE OF t SKIP LOCKED", ""))
 
 SEED = """
 INSERT INTO endpoints (id, name, host, port, tls_mode, verify_tls, created_at, updated_at)
