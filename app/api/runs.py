@@ -32,7 +32,6 @@ from app.schemas.runs import (
 from app.services import accounts, run_log, runs, schedules, tasks
 
 bp = Blueprint("runs", __name__)
-# The scheduler counts as stale when its last tick is this many scan intervals old.
 
 
 @operation(bp, "/tasks/<int:task_id>/run", "POST", response=RunStarted, status=202, errors=(409,))
