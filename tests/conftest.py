@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,32 +11,22 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from app import create_app
 from app.config import Settings
-from app.db import Base
 from app.services import auth as auth_service
+from testbed.dovecot import ImapServer
 from tests.settings import make_test_settings
+from tests.support.database import migrate, truncate_all
+from tests.support.factories import TaskOnPair, dovecot_task
 
 pytest_plugins = [p for p in ("tests.imap_fixtures",) if __import__("importlib.util").util.find_spec(p)]
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin-password-1"
-
-
-def _migrate(url: str) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    from app.config import REPO_ROOT
-
-    config = Config(str(REPO_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(REPO_ROOT / "migrations"))
-    config.set_main_option("sqlalchemy.url", url)
-    command.upgrade(config, "head")
 
 
 @pytest.fixture(scope="session")
@@ -50,16 +41,10 @@ def settings() -> Settings:
 def engine(settings: Settings) -> Iterator[Engine]:
     """The test database, migrated to head once per session."""
     os.environ["DATABASE_URL"] = settings.database_url  # for subprocesses (workers, CLI)
-    _migrate(settings.database_url)
+    migrate(settings.database_url)
     eng = create_engine(settings.database_url)
     yield eng
     eng.dispose()
-
-
-def truncate_all(engine: Engine) -> None:
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture
@@ -67,6 +52,13 @@ def clean_db(engine: Engine) -> Engine:
     """An empty database for this test."""
     truncate_all(engine)
     return engine
+
+
+@pytest.fixture
+def task_on_pair(clean_db: Engine, src_server: ImapServer, dst_server: ImapServer) -> TaskOnPair:
+    """A task with accounts on the Dovecot pair, made through the services in the emptied test
+    database: call it with the mailboxes (and dovecot_task's options); it returns the ids."""
+    return functools.partial(dovecot_task, clean_db, src_server, dst_server)
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from cryptography.fernet import Fernet
 from flask import Flask
 
 from app.models import Account
-from tests.api.builders import make_account, make_task, session_of, set_running
 from tests.conftest import ApiClient
+from tests.support.factories import make_account, make_task, session_of, set_running
 
 ACCOUNT_FIELDS = {
     "id", "task_id", "src_username", "src_password_set", "dst_username", "dst_password_set",

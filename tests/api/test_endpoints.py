@@ -6,8 +6,8 @@ import pytest
 from flask import Flask
 
 from app.models import Account
-from tests.api.builders import make_account, make_endpoint, make_task, session_of
 from tests.conftest import ApiClient
+from tests.support.factories import make_account, make_endpoint, make_task, session_of
 
 VALID = {"name": "Old provider", "host": "imap.old.example", "port": 993, "tls_mode": "ssl"}
 

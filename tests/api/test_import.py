@@ -7,8 +7,8 @@ from typing import Any
 from flask import Flask
 
 from app.models import Account
-from tests.api.builders import make_account, make_task
 from tests.conftest import ApiClient
+from tests.support.factories import make_account, make_task
 
 
 def _import(api: ApiClient, task_id: int, text: str | bytes, mimetype: str = "text/csv") -> Any:

@@ -9,8 +9,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.models import Account, AccountRun, Endpoint, Run, Task
+from app.services.runs.account_runs import Counters
 from tests.conftest import ApiClient
+from tests.support import factories
 
 
 def _samples(text: str) -> dict[str, float]:
@@ -27,39 +28,11 @@ def test_metrics_require_login(anon: FlaskClient) -> None:
 
 
 def test_metrics_reflect_runs(api: ApiClient, db_session: Session) -> None:
-    ep = Endpoint(name="e", host="127.0.0.1", port=143, tls_mode="plain")
-    db_session.add(ep)
-    db_session.flush()
-    task = Task(name="t", src_endpoint_id=ep.id, dst_endpoint_id=ep.id)
-    db_session.add(task)
-    db_session.flush()
-    acc = Account(
-        task_id=task.id, src_username="a", src_password_enc=b"x", dst_username="a", dst_password_enc=b"x"
-    )
-    db_session.add(acc)
-    now = utcnow()
-    run = Run(
-        task_id=task.id,
-        trigger="scheduled",
-        status="done",
-        started_at=now,
-        scheduled_for=now - timedelta(seconds=12),
-        finished_at=now + timedelta(seconds=40),
-    )
-    db_session.add(run)
-    db_session.flush()
-    db_session.add(
-        AccountRun(
-            run_id=run.id,
-            account_id=acc.id,
-            status="ok",
-            copied=7,
-            skipped=3,
-            errors=1,
-            bytes=4096,
-            started_at=now,
-            finished_at=now + timedelta(seconds=40),
-        )
+    built = factories.offline_task(db_session)
+    counters = Counters(copied=7, skipped=3, errors=1, bytes=4096)
+    lag, took = timedelta(seconds=12), timedelta(seconds=40)
+    factories.scheduled_run(
+        db_session, built.task_id, started=utcnow(), lag=lag, took=took, counters=counters
     )
     db_session.commit()
 

@@ -11,14 +11,14 @@ from collections.abc import Iterator
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, make_url, pool, text
 from sqlalchemy.engine import Engine
 
 import app.models  # noqa: F401  (every table on Base.metadata)
-from app.config import REPO_ROOT, Settings
+from app.config import Settings
 from app.db import Base
+from tests.support.database import alembic_config
 
 
 @pytest.fixture
@@ -37,19 +37,12 @@ def scratch_url(settings: Settings) -> Iterator[str]:
         admin.dispose()
 
 
-def _alembic(url: str) -> Config:
-    config = Config(str(REPO_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(REPO_ROOT / "migrations"))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    return config
-
-
 def _tables(engine: Engine) -> set[str]:
     return set(inspect(engine).get_table_names()) - {"alembic_version"}
 
 
 def test_upgrade_downgrade_upgrade(scratch_url: str) -> None:
-    config = _alembic(scratch_url)
+    config = alembic_config(scratch_url)
     engine = create_engine(scratch_url, poolclass=pool.NullPool)
     try:
         command.upgrade(config, "head")

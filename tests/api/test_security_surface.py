@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from app.models import AccountRun
-from tests.api.builders import add_run, make_account, make_endpoint, make_task, session_of
 from tests.conftest import ApiClient
+from tests.support.factories import add_run, make_account, make_endpoint, make_task, session_of
 
 PUBLIC = {"auth.login"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}

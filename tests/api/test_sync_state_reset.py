@@ -11,8 +11,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app.models import FolderState, MessageMap
-from tests.api.builders import make_account, make_endpoint, make_task, session_of
 from tests.conftest import ApiClient
+from tests.support.factories import make_account, make_endpoint, make_task, session_of
 
 
 def _add_state(app: Flask, account_id: int) -> None:

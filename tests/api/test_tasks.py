@@ -10,7 +10,8 @@ from sqlalchemy import event
 
 from app.models import Account, Task
 from app.models.enums import RunStatus, TaskStatus, Trigger
-from tests.api.builders import (
+from tests.conftest import ApiClient
+from tests.support.factories import (
     add_run,
     make_account,
     make_endpoint,
@@ -19,7 +20,6 @@ from tests.api.builders import (
     set_running,
     set_task,
 )
-from tests.conftest import ApiClient
 
 TASK_FIELDS = {
     "id", "name", "src_endpoint_id", "dst_endpoint_id", "status", "folder_mapping", "exclude_folders",

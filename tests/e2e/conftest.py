@@ -9,7 +9,6 @@ database and Redis dbs of their own (tests/e2e/stack.py says why).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -27,19 +26,20 @@ from app.services import auth as auth_service
 from testbed.dovecot import ImapServer
 from testbed.dovecot_config import SMALL_MAX_MAIL_SIZE
 from tests.e2e.browser_log import BrowserLog
-from tests.e2e.stack import (
-    FRONTEND,
-    WebProcess,
-    build_frontend_if_stale,
-    e2e_broker_url,
-    e2e_database_url,
-    e2e_redis_url,
-    prepare_database,
-)
+from tests.e2e.stack import FRONTEND, build_frontend_if_stale, e2e_broker_url, e2e_database_url, e2e_redis_url
 from tests.imap_fixtures import new_username
-from tests.jobs.conftest import FAST
-from tests.jobs.workers import CeleryProcess, beat, worker
-from tests.settings import TEST_CREDENTIALS_KEY, make_test_settings
+from tests.settings import make_test_settings
+from tests.support.database import migrate
+from tests.support.processes import (
+    BEAT_READY,
+    FAST,
+    WORKER_READY,
+    CeleryProcess,
+    WebProcess,
+    beat,
+    process_env,
+    worker,
+)
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "e2e-admin-password"
@@ -74,7 +74,7 @@ def settings() -> Settings:
 def engine(settings: Settings) -> Iterator[Engine]:
     """The e2e database, created if needed and migrated to head (tests/conftest.py's clean_db empties
     this one for the package's tests)."""
-    prepare_database(settings.database_url)
+    migrate(settings.database_url, create=True)
     eng = create_engine(settings.database_url)
     yield eng
     eng.dispose()
@@ -85,18 +85,7 @@ def stack_env(settings: Settings, engine: Engine) -> dict[str, str]:
     """The environment of the web, worker and beat processes."""
     redis.Redis.from_url(e2e_broker_url()).flushdb()
     redis.Redis.from_url(e2e_redis_url()).flushdb()
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "BROKER_URL": e2e_broker_url(),
-        "SECRET_KEY": settings.secret_key,
-        "CREDENTIALS_KEY": TEST_CREDENTIALS_KEY,
-        "FRONTEND_DIST": str(FRONTEND / "dist"),
-        "LOG_LEVEL": "INFO",
-    }
-    env.update({name.upper(): str(value) for name, value in FAST.items()})
-    return env
+    return process_env(settings, FAST, FRONTEND_DIST=str(FRONTEND / "dist"))
 
 
 @pytest.fixture(scope="package")
@@ -111,12 +100,13 @@ def stack(
     """The web process serving the built UI, two workers and beat; yields the base URL."""
     log_dir = tmp_path_factory.mktemp("e2e-stack")
     web = WebProcess(stack_env, log_dir)
+    web.launch()
     procs: list[CeleryProcess] = [worker(f"e2e{i}", stack_env, log_dir) for i in (1, 2)]
     procs.append(beat(stack_env, log_dir))
     try:
         # Started side by side: each takes a few seconds to import the app.
         with ThreadPoolExecutor(max_workers=len(procs)) as pool:
-            markers = [" ready.", " ready.", "beat: Starting"]
+            markers = [WORKER_READY, WORKER_READY, BEAT_READY]
             list(pool.map(lambda pm: pm[0].start(ready_marker=pm[1]), zip(procs, markers, strict=True)))
         web.wait_ready()
         yield web.url

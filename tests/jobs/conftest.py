@@ -4,8 +4,6 @@ mailbox shared by the session, and builders for tasks whose accounts point at th
 from __future__ import annotations
 
 import functools
-import os
-import re
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -17,17 +15,9 @@ from sqlalchemy.engine import Engine
 
 from app.config import Settings
 from testbed.dovecot import ImapServer
-from tests.jobs.workers import WorkerPool, beat
-from tests.settings import TEST_CREDENTIALS_KEY, make_test_settings, test_redis_url
+from tests.settings import make_test_settings, test_redis_url
+from tests.support.processes import BEAT_READY, FAST, WorkerPool, beat, process_env, redis_db_url
 
-# Short timings so that heartbeats, the reaper and the scan happen within a test's seconds.
-FAST = {
-    "scan_interval_seconds": 1.0,
-    "run_heartbeat_seconds": 0.5,
-    "run_stale_seconds": 4.0,
-    "semaphore_lease_seconds": 5.0,
-    "plan_timeout_seconds": 30.0,
-}
 BIG_SOURCE_MESSAGES = 1500
 BIG_SOURCES = 2
 
@@ -35,10 +25,7 @@ BIG_SOURCES = 2
 def broker_url() -> str:
     """The broker on its own Redis db: the `app` fixture flushes the events db before every test,
     which would also wipe the broker's queue bindings under the running workers."""
-    url = test_redis_url()
-    match = re.search(r"/(\d+)$", url)
-    db = int(match.group(1)) if match else 0
-    return re.sub(r"/\d+$", "", url) + f"/{db + 1}"
+    return redis_db_url(test_redis_url(), 1)
 
 
 @pytest.fixture(scope="session")
@@ -51,17 +38,7 @@ def settings() -> Settings:
 def worker_env(settings: Settings, engine: Engine) -> dict[str, str]:
     """The environment of worker and beat processes: the test database, Redis dbs and key."""
     redis.Redis.from_url(broker_url()).flushdb()
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "BROKER_URL": broker_url(),
-        "SECRET_KEY": settings.secret_key,
-        "CREDENTIALS_KEY": TEST_CREDENTIALS_KEY,
-        "LOG_LEVEL": "INFO",
-    }
-    env.update({name.upper(): str(value) for name, value in FAST.items()})
-    return env
+    return process_env(settings, FAST)
 
 
 @pytest.fixture(scope="session")
@@ -118,7 +95,7 @@ def any_workers(worker_pool: WorkerPool, settings: Settings) -> Iterator[WorkerP
 def beat_process(worker_env: dict[str, str], tmp_path: Path) -> Iterator[None]:
     """A real celery beat ticking every second."""
     proc = beat(worker_env, tmp_path)
-    proc.start(ready_marker="beat: Starting")
+    proc.start(ready_marker=BEAT_READY)
     yield
     proc.stop()
 

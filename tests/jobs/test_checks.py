@@ -10,9 +10,10 @@ from app.config import Settings
 from app.models import Account, enums
 from testbed.dovecot import ImapServer
 from tests.conftest import ApiClient
-from tests.jobs.builders import Mailbox, compare, make_task, wait_finished, wait_for
 from tests.jobs.listen import EventLog
-from tests.jobs.workers import WorkerPool
+from tests.support.factories import Mailbox, TaskOnPair
+from tests.support.processes import WorkerPool
+from tests.support.rows import compare, wait_finished, wait_for
 
 pytestmark = [pytest.mark.celery, pytest.mark.imap]
 
@@ -23,17 +24,16 @@ def _accounts(engine: Engine, ids: list[int]) -> list[Account]:
 
 
 def test_connection_tests_store_results_on_the_accounts_and_publish_them(
+    task_on_pair: TaskOnPair,
     api: ApiClient,
     settings: Settings,
     one_worker: WorkerPool,
     clean_db: Engine,
-    src_server: ImapServer,
-    dst_server: ImapServer,
     imap_user: str,
 ) -> None:
     good = Mailbox(imap_user, imap_user)
     bad = Mailbox(f"{imap_user}-other", "someone-else", dst_password="not-the-password")
-    built = make_task(clean_db, src_server, dst_server, [good, bad], tested=False)
+    built = task_on_pair([good, bad], tested=False)
     with EventLog(settings.redis_url, built.task_id) as events:
         response = api.post(f"/api/tasks/{built.task_id}/test")
         assert response.status_code == 202 and response.json == {"account_ids": built.account_ids}
@@ -64,15 +64,14 @@ def test_connection_tests_store_results_on_the_accounts_and_publish_them(
 
 
 def test_plan_lists_source_and_destination_folders(
+    task_on_pair: TaskOnPair,
     api: ApiClient,
     one_worker: WorkerPool,
-    clean_db: Engine,
-    src_server: ImapServer,
     dst_server: ImapServer,
     loaded_source: object,
     imap_user: str,
 ) -> None:
-    built = make_task(clean_db, src_server, dst_server, [Mailbox(imap_user, imap_user)])
+    built = task_on_pair([Mailbox(imap_user, imap_user)])
     response = api.get(f"/api/tasks/{built.task_id}/plan")
     assert response.status_code == 200, response.json
     folders = {f["source"]: f for f in response.json["folders"]}
@@ -80,11 +79,12 @@ def test_plan_lists_source_and_destination_folders(
     sent = folders["Sent Items"]
     assert sent["special_use"] and sent["destination"] == dst_server.mailbox_name("Sent")
     assert api.get(f"/api/tasks/{built.task_id}/plan?account_id=999").status_code == 409
-    wrong = make_task(clean_db, src_server, dst_server, [Mailbox(imap_user, "x", dst_password="wrong")])
+    wrong = task_on_pair([Mailbox(imap_user, "x", dst_password="wrong")])
     assert api.get(f"/api/tasks/{wrong.task_id}/plan").status_code == 502
 
 
 def test_jobs_over_an_endpoint_limit_wait_instead_of_failing(
+    task_on_pair: TaskOnPair,
     api: ApiClient,
     settings: Settings,
     two_workers: WorkerPool,
@@ -95,7 +95,7 @@ def test_jobs_over_an_endpoint_limit_wait_instead_of_failing(
     dst_users: list[str],
 ) -> None:
     mailboxes = [Mailbox(src, dst) for src, dst in zip(big_sources, dst_users, strict=False)]
-    built = make_task(clean_db, src_server, dst_server, mailboxes, max_connections=1)
+    built = task_on_pair(mailboxes, max_connections=1)
     with EventLog(settings.redis_url, built.task_id) as events:
         run = wait_finished(clean_db, api.post(f"/api/tasks/{built.task_id}/run").json["run_id"], timeout=90)
     assert run.status == enums.RunStatus.DONE and run.total_errors == 0

@@ -20,7 +20,8 @@ from app.models.enums import AccountRunStatus, RunStatus, TaskStatus, Trigger
 from app.services import runs
 from testbed.dovecot import ImapServer
 from tests.conftest import ApiClient
-from tests.jobs.builders import Mailbox, get_task, make_task, runs_of
+from tests.support.factories import Mailbox, TaskOnPair, dovecot_task
+from tests.support.rows import get_task, runs_of
 
 STALE = timedelta(seconds=4)
 QUEUE_TIMEOUT = timedelta(hours=1)
@@ -31,10 +32,10 @@ def _mailbox(n: int = 1) -> list[Mailbox]:
 
 
 def test_scheduled_run_fires_once_anchor_plus_interval_has_passed(
-    clean_db: Engine, src_server: ImapServer, dst_server: ImapServer
+    task_on_pair: TaskOnPair, clean_db: Engine
 ) -> None:
     anchor = utcnow() - timedelta(minutes=30)
-    built = make_task(clean_db, src_server, dst_server, _mailbox(2), interval=3600, anchor=anchor)
+    built = task_on_pair(_mailbox(2), interval=3600, anchor=anchor)
     due = anchor + timedelta(seconds=3600)
     with Session(clean_db) as session, session.begin():
         assert runs.claim_due_runs(session, due - timedelta(seconds=1)) == []
@@ -66,14 +67,9 @@ def _finish_accounts(engine: Engine, run_id: int, errors: int, status: str = Acc
         )
 
 
-def test_two_scans_at_once_start_each_task_once(
-    clean_db: Engine, src_server: ImapServer, dst_server: ImapServer
-) -> None:
+def test_two_scans_at_once_start_each_task_once(task_on_pair: TaskOnPair, clean_db: Engine) -> None:
     anchor = utcnow() - timedelta(hours=2)
-    tasks = [
-        make_task(clean_db, src_server, dst_server, _mailbox(), interval=3600, anchor=anchor)
-        for _ in range(30)
-    ]
+    tasks = [task_on_pair(_mailbox(), interval=3600, anchor=anchor) for _ in range(30)]
     barrier = threading.Barrier(6)
     claimed: list[int] = []
 
@@ -97,26 +93,24 @@ def test_two_scans_at_once_start_each_task_once(
 
 
 def test_manual_run_gate_and_the_one_open_run(
-    api: ApiClient, clean_db: Engine, src_server: ImapServer, dst_server: ImapServer
+    task_on_pair: TaskOnPair, api: ApiClient, clean_db: Engine
 ) -> None:
-    untested = make_task(clean_db, src_server, dst_server, _mailbox(2), tested=False)
+    untested = task_on_pair(_mailbox(2), tested=False)
     response = api.post(f"/api/tasks/{untested.task_id}/run")
     assert response.status_code == 409 and "connection test" in response.json["error"]["message"]
-    empty = make_task(clean_db, src_server, dst_server, [])
+    empty = task_on_pair([])
     assert api.post(f"/api/tasks/{empty.task_id}/run").status_code == 409
     assert api.post("/api/tasks/999/run").status_code == 404
     assert runs_of(clean_db, untested.task_id) == [] and runs_of(clean_db, empty.task_id) == []
-    ready = make_task(clean_db, src_server, dst_server, _mailbox(1))
+    ready = task_on_pair(_mailbox(1))
     with Session(clean_db) as session, session.begin():
         first = runs.claim_manual_run(session, ready.task_id, utcnow())
     assert api.post(f"/api/tasks/{ready.task_id}/run").status_code == 409  # already running
     assert [r.id for r in runs_of(clean_db, ready.task_id)] == [first.run_id]
 
 
-def test_schedule_presets_gate_and_broken(
-    api: ApiClient, clean_db: Engine, src_server: ImapServer, dst_server: ImapServer
-) -> None:
-    built = make_task(clean_db, src_server, dst_server, _mailbox(2), tested=False)
+def test_schedule_presets_gate_and_broken(task_on_pair: TaskOnPair, api: ApiClient, clean_db: Engine) -> None:
+    built = task_on_pair(_mailbox(2), tested=False)
     url = f"/api/tasks/{built.task_id}/schedule"
     assert api.put(url, json={"interval_seconds": 7200}).status_code == 400  # not a preset
     assert api.put(url, json={"interval_seconds": -1}).status_code == 400
@@ -128,7 +122,7 @@ def test_schedule_presets_gate_and_broken(
         conn.execute(update(Task).where(Task.id == built.task_id).values(broken=True))
     assert api.put(url, json={"interval_seconds": 0}).status_code == 204  # always allowed, clears broken
     assert get_task(clean_db, built.task_id).broken is False
-    ok = make_task(clean_db, src_server, dst_server, _mailbox(1))
+    ok = task_on_pair(_mailbox(1))
     before = utcnow()
     assert api.put(f"/api/tasks/{ok.task_id}/schedule", json={"interval_seconds": 10800}).status_code == 204
     task = get_task(clean_db, ok.task_id)
@@ -146,7 +140,7 @@ def test_breaker_trips_only_on_scheduled_runs_with_errors(
         (Trigger.SCHEDULED, 0, False),
         (Trigger.SCHEDULED, 2, True),
     ):
-        built = make_task(
+        built = dovecot_task(
             clean_db, src_server, dst_server, _mailbox(1), interval=3600, anchor=utcnow() - timedelta(hours=2)
         )
         with Session(clean_db) as session, session.begin():
@@ -169,7 +163,7 @@ def test_breaker_trips_only_on_scheduled_runs_with_errors(
 def test_reaper_abandons_a_run_whose_worker_died_without_tripping_the_breaker(
     clean_db: Engine, src_server: ImapServer, dst_server: ImapServer
 ) -> None:
-    built = make_task(
+    built = dovecot_task(
         clean_db, src_server, dst_server, _mailbox(2), interval=3600, anchor=utcnow() - timedelta(hours=2)
     )
     with Session(clean_db) as session, session.begin():
@@ -193,9 +187,9 @@ def test_reaper_abandons_a_run_whose_worker_died_without_tripping_the_breaker(
 
 
 def test_reaper_finalizes_a_run_whose_chord_callback_never_fired(
-    clean_db: Engine, src_server: ImapServer, dst_server: ImapServer
+    task_on_pair: TaskOnPair, clean_db: Engine
 ) -> None:
-    built = make_task(clean_db, src_server, dst_server, _mailbox(2))
+    built = task_on_pair(_mailbox(2))
     with Session(clean_db) as session, session.begin():
         claimed = runs.claim_manual_run(session, built.task_id, utcnow())
     _finish_accounts(clean_db, claimed.run_id, errors=0)
@@ -207,9 +201,9 @@ def test_reaper_finalizes_a_run_whose_chord_callback_never_fired(
 
 
 def test_cancel_with_nothing_running_closes_the_run_at_once(
-    api: ApiClient, clean_db: Engine, src_server: ImapServer, dst_server: ImapServer
+    task_on_pair: TaskOnPair, api: ApiClient, clean_db: Engine
 ) -> None:
-    built = make_task(clean_db, src_server, dst_server, _mailbox(3))
+    built = task_on_pair(_mailbox(3))
     assert api.post(f"/api/tasks/{built.task_id}/cancel").status_code == 409  # nothing to cancel
     with Session(clean_db) as session, session.begin():
         claimed = runs.claim_manual_run(session, built.task_id, utcnow())

@@ -12,35 +12,27 @@ from app.config import Settings
 from app.models.enums import AccountRunStatus, RunStatus, TaskStatus
 from testbed.dovecot import ImapServer
 from tests.conftest import ApiClient
-from tests.jobs.builders import (
-    Mailbox,
-    account_runs,
-    compare,
-    get_task,
-    make_task,
-    wait_finished,
-    wait_progress,
-)
 from tests.jobs.conftest import big_source_total
 from tests.jobs.listen import EventLog
-from tests.jobs.workers import WorkerPool
+from tests.support.factories import Mailbox, TaskOnPair
+from tests.support.processes import WorkerPool
+from tests.support.rows import account_runs, compare, get_task, wait_finished, wait_progress
 
 pytestmark = [pytest.mark.celery, pytest.mark.imap]
 CANCEL_WITHIN_SECONDS = 5.0
 
 
 def test_cancel_stops_a_run_within_seconds(
+    task_on_pair: TaskOnPair,
     api: ApiClient,
     settings: Settings,
     one_worker: WorkerPool,
     clean_db: Engine,
-    src_server: ImapServer,
-    dst_server: ImapServer,
     big_sources: list[str],
     dst_users: list[str],
 ) -> None:
     mailboxes = [Mailbox(src, dst) for src, dst in zip(big_sources, dst_users, strict=False)]
-    built = make_task(clean_db, src_server, dst_server, mailboxes)  # one worker: the 2nd account waits
+    built = task_on_pair(mailboxes)  # one worker: the 2nd account waits
     with EventLog(settings.redis_url, built.task_id) as events:
         run_id = api.post(f"/api/tasks/{built.task_id}/run").json["run_id"]
         wait_progress(clean_db, run_id, copied=100)
@@ -60,6 +52,7 @@ def test_cancel_stops_a_run_within_seconds(
 
 
 def test_sigkilled_worker_run_is_abandoned_and_the_next_run_completes_without_duplicates(
+    task_on_pair: TaskOnPair,
     api: ApiClient,
     any_workers: WorkerPool,
     beat_process: None,
@@ -70,7 +63,7 @@ def test_sigkilled_worker_run_is_abandoned_and_the_next_run_completes_without_du
     dst_users: list[str],
 ) -> None:
     [victim] = any_workers.ensure("w1")
-    built = make_task(clean_db, src_server, dst_server, [Mailbox(big_source, dst_users[0])], interval=3600)
+    built = task_on_pair([Mailbox(big_source, dst_users[0])], interval=3600)
     run_id = api.post(f"/api/tasks/{built.task_id}/run").json["run_id"]
     wait_progress(clean_db, run_id, copied=200)
     victim.kill()  # parent and pool child: nobody acknowledges, finishes or finalizes the job
@@ -89,6 +82,7 @@ def test_sigkilled_worker_run_is_abandoned_and_the_next_run_completes_without_du
 
 
 def test_a_redelivered_copy_job_copies_nothing_twice(
+    task_on_pair: TaskOnPair,
     api: ApiClient,
     two_workers: WorkerPool,
     clean_db: Engine,
@@ -97,7 +91,7 @@ def test_a_redelivered_copy_job_copies_nothing_twice(
     big_source: str,
     dst_users: list[str],
 ) -> None:
-    built = make_task(clean_db, src_server, dst_server, [Mailbox(big_source, dst_users[0])])
+    built = task_on_pair([Mailbox(big_source, dst_users[0])])
     run_id = api.post(f"/api/tasks/{built.task_id}/run").json["run_id"]
     wait_progress(clean_db, run_id, copied=50)
     # The broker hands the same job out again (visibility timeout, lost ack) while the first runs.
@@ -112,6 +106,7 @@ def test_a_redelivered_copy_job_copies_nothing_twice(
 
 
 def test_a_worker_shutting_down_hands_its_account_back_and_another_finishes_it(
+    task_on_pair: TaskOnPair,
     api: ApiClient,
     any_workers: WorkerPool,
     clean_db: Engine,
@@ -121,7 +116,7 @@ def test_a_worker_shutting_down_hands_its_account_back_and_another_finishes_it(
     dst_users: list[str],
 ) -> None:
     [worker] = any_workers.ensure("w1")
-    built = make_task(clean_db, src_server, dst_server, [Mailbox(big_source, dst_users[0])])
+    built = task_on_pair([Mailbox(big_source, dst_users[0])])
     run_id = api.post(f"/api/tasks/{built.task_id}/run").json["run_id"]
     wait_progress(clean_db, run_id, copied=100)
     asked = time.monotonic()

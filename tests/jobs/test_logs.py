@@ -12,8 +12,9 @@ from sqlalchemy.engine import Engine
 from app.models.enums import RunStatus
 from testbed.dovecot import ImapServer
 from tests.conftest import ApiClient
-from tests.jobs.builders import Mailbox, make_task, wait_finished
-from tests.jobs.workers import CeleryProcess, WorkerPool, worker
+from tests.support.factories import Mailbox, TaskOnPair
+from tests.support.processes import CeleryProcess, WorkerPool, worker
+from tests.support.rows import wait_finished
 
 pytestmark = [pytest.mark.celery, pytest.mark.imap]
 WRONG_PASSWORD = "Wr0ng-pass-7f3a9c-unique"
@@ -31,16 +32,16 @@ def json_worker(
 
 
 def test_full_run_logs_are_json_with_ids_and_no_passwords(
+    task_on_pair: TaskOnPair,
     api: ApiClient,
     json_worker: CeleryProcess,
     clean_db: Engine,
     src_server: ImapServer,
-    dst_server: ImapServer,
     big_sources: list[str],
     dst_users: list[str],
 ) -> None:
     mailboxes = [Mailbox(big_sources[0], dst_users[0]), Mailbox(big_sources[1], dst_users[1], WRONG_PASSWORD)]
-    built = make_task(clean_db, src_server, dst_server, mailboxes)
+    built = task_on_pair(mailboxes)
     run = wait_finished(clean_db, api.post(f"/api/tasks/{built.task_id}/run").json["run_id"])
     assert run.status == RunStatus.FAILED and run.total_errors >= 1 and run.total_copied > 0
 

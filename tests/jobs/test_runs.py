@@ -12,23 +12,16 @@ from app.db import utcnow
 from app.models.enums import RunStatus, TaskStatus, Trigger
 from testbed.dovecot import ImapServer
 from tests.conftest import ApiClient
-from tests.jobs.builders import (
-    Mailbox,
-    account_runs,
-    compare,
-    get_task,
-    make_task,
-    runs_of,
-    wait_finished,
-    wait_for,
-)
 from tests.jobs.conftest import big_source_total
-from tests.jobs.workers import WorkerPool
+from tests.support.factories import Mailbox, TaskOnPair, dovecot_task
+from tests.support.processes import WorkerPool
+from tests.support.rows import account_runs, compare, get_task, runs_of, wait_finished, wait_for
 
 pytestmark = [pytest.mark.celery, pytest.mark.imap]
 
 
 def test_manual_run_copies_everything_and_a_second_run_copies_nothing(
+    task_on_pair: TaskOnPair,
     api: ApiClient,
     one_worker: WorkerPool,
     clean_db: Engine,
@@ -37,7 +30,7 @@ def test_manual_run_copies_everything_and_a_second_run_copies_nothing(
     big_source: str,
     dst_users: list[str],
 ) -> None:
-    built = make_task(clean_db, src_server, dst_server, [Mailbox(big_source, dst_users[0])], interval=3600)
+    built = task_on_pair([Mailbox(big_source, dst_users[0])], interval=3600)
     response = api.post(f"/api/tasks/{built.task_id}/run")
     assert response.status_code == 202
     run_id = response.json["run_id"]
@@ -58,6 +51,7 @@ def test_manual_run_copies_everything_and_a_second_run_copies_nothing(
 
 
 def test_scheduled_run_started_by_beat_and_breaker_on_errors(
+    task_on_pair: TaskOnPair,
     api: ApiClient,
     one_worker: WorkerPool,
     beat_process: None,
@@ -69,11 +63,11 @@ def test_scheduled_run_started_by_beat_and_breaker_on_errors(
     dst_users: list[str],
 ) -> None:
     anchor = utcnow() - timedelta(hours=1, seconds=5)
-    good = make_task(
+    good = dovecot_task(
         clean_db, src_server, dst_server, [Mailbox(imap_user, dst_users[0])], interval=3600, anchor=anchor
     )
     wrong = Mailbox(imap_user, dst_users[1], dst_password="wrong-password")
-    bad = make_task(clean_db, src_server, dst_server, [wrong], interval=3600, anchor=anchor)
+    bad = task_on_pair([wrong], interval=3600, anchor=anchor)
     [good_run] = wait_for(lambda: runs_of(clean_db, good.task_id), 20, "beat to start the good task")
     [bad_run] = wait_for(lambda: runs_of(clean_db, bad.task_id), 20, "beat to start the bad task")
     assert good_run.trigger == bad_run.trigger == Trigger.SCHEDULED
@@ -99,6 +93,7 @@ def test_scheduled_run_started_by_beat_and_breaker_on_errors(
 
 
 def test_two_worker_processes_share_the_accounts_of_one_run(
+    task_on_pair: TaskOnPair,
     api: ApiClient,
     two_workers: WorkerPool,
     clean_db: Engine,
@@ -108,7 +103,7 @@ def test_two_worker_processes_share_the_accounts_of_one_run(
     dst_users: list[str],
 ) -> None:
     mailboxes = [Mailbox(src, dst) for src, dst in zip(big_sources, dst_users, strict=False)]
-    built = make_task(clean_db, src_server, dst_server, mailboxes)
+    built = task_on_pair(mailboxes)
     run_id = api.post(f"/api/tasks/{built.task_id}/run").json["run_id"]
     run = wait_finished(clean_db, run_id, timeout=120)
     assert run.status == RunStatus.DONE and run.total_errors == 0

@@ -12,13 +12,11 @@ import pytest
 import requests
 import websocket
 from flask import Flask
-from sqlalchemy.engine import Engine
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from testbed.dovecot import ImapServer
 from tests.conftest import ADMIN_PASSWORD, ADMIN_USERNAME
-from tests.jobs.builders import Mailbox, make_task
-from tests.jobs.workers import WorkerPool
+from tests.support.factories import Mailbox, TaskOnPair
+from tests.support.processes import WorkerPool
 
 pytestmark = [pytest.mark.celery, pytest.mark.imap]
 
@@ -59,15 +57,13 @@ def test_unauthenticated_upgrade_is_refused(server: str) -> None:
 
 
 def test_a_logged_in_client_receives_the_progress_of_a_run(
+    task_on_pair: TaskOnPair,
     server: str,
     one_worker: WorkerPool,
-    clean_db: Engine,
-    src_server: ImapServer,
-    dst_server: ImapServer,
     loaded_source: object,
     imap_user: str,
 ) -> None:
-    built = make_task(clean_db, src_server, dst_server, [Mailbox(imap_user, imap_user)])
+    built = task_on_pair([Mailbox(imap_user, imap_user)])
     http = _login(server)
     cookie = "; ".join(f"{name}={value}" for name, value in http.cookies.items())
     ws = websocket.create_connection(f"ws://{server}/api/ws", cookie=cookie, timeout=30)

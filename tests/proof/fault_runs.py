@@ -22,18 +22,9 @@ from app.models.enums import RunStatus, TaskStatus
 from app.models.sync_state import FolderState, MessageMap
 from testbed.dovecot import ImapServer
 from tests.imap_fixtures import new_username
-from tests.jobs.builders import (
-    Built,
-    Mailbox,
-    account_runs,
-    compare,
-    get_run,
-    make_task,
-    runs_of,
-    wait_finished,
-    wait_for,
-)
 from tests.proof.stack import PrivateStack
+from tests.support.factories import Built, Mailbox, dovecot_task
+from tests.support.rows import account_runs, compare, get_run, runs_of, wait_finished, wait_for
 
 REPORT_ENV = "IMAPCOPIER_SOAK_REPORT"
 SOURCE_ACCOUNTS = 4
@@ -110,7 +101,7 @@ class FaultRun:
         self.started = time.monotonic()
         self.dst_users = [new_username("jdst") for _ in sources]
         mailboxes = [Mailbox(s, d) for s, d in zip(sources, self.dst_users, strict=True)]
-        self.built: Built = make_task(stack.engine, src, dst, mailboxes, **task)  # type: ignore[arg-type]
+        self.built: Built = dovecot_task(stack.engine, src, dst, mailboxes, **task)  # type: ignore[arg-type]
         self.api = stack.api()
         self._log_offsets = {name: len(proc.log()) for name, proc in stack.pool.workers.items()}
 

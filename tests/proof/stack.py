@@ -13,10 +13,6 @@ Everything here is started and stopped by the stack itself:
 from __future__ import annotations
 
 import contextlib
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -26,23 +22,21 @@ from types import TracebackType
 from typing import Any
 
 import redis
-import requests
 from flask import Flask
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from app import create_app
 from app.config import Settings
-from app.db import Base
 from app.services import auth as auth_service
+from app.services.runs.transitions import OPEN_ACCOUNT_RUN
 from testbed.dovecot import free_ports
 from tests.conftest import ADMIN_PASSWORD, ADMIN_USERNAME, ApiClient
-from tests.jobs.conftest import FAST
-from tests.jobs.workers import CeleryProcess, WorkerPool
 from tests.proof.servers import START_TIMEOUT, PrivatePostgres, PrivateRedis, sweep_orphans
-from tests.settings import TEST_CREDENTIALS_KEY, make_test_settings
-
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+from tests.settings import make_test_settings
+from tests.support import processes
+from tests.support.database import migrate, truncate_all
+from tests.support.processes import BEAT_READY, FAST, CeleryProcess, WebProcess, WorkerPool, process_env
 
 
 def _forget_chord_results(app: Flask) -> None:
@@ -61,18 +55,6 @@ def _forget_chord_results(app: Flask) -> None:
         mapping.clear()
     backend.result_consumer.subscribed_to.clear()
     backend.result_consumer.stop()
-
-
-def _migrate(url: str) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    from app.config import REPO_ROOT
-
-    config = Config(str(REPO_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(REPO_ROOT / "migrations"))
-    config.set_main_option("sqlalchemy.url", url)
-    command.upgrade(config, "head")
 
 
 @dataclass
@@ -96,7 +78,7 @@ class PrivateStack:
         try:
             postgres.create()
             server.start()
-            _migrate(postgres.url)
+            migrate(postgres.url)
         except Exception:
             postgres.destroy()
             server.destroy()
@@ -105,16 +87,7 @@ class PrivateStack:
         settings = make_test_settings(
             database_url=postgres.url, redis_url=server.url(0), broker_url=server.url(1), **values
         )
-        env = {
-            **os.environ,
-            "DATABASE_URL": postgres.url,
-            "REDIS_URL": server.url(0),
-            "BROKER_URL": server.url(1),
-            "SECRET_KEY": settings.secret_key,
-            "CREDENTIALS_KEY": TEST_CREDENTIALS_KEY,
-            "LOG_LEVEL": "INFO",
-            **{name.upper(): str(value) for name, value in values.items()},
-        }
+        env = process_env(settings, values)
         engine = create_engine(postgres.url, pool_pre_ping=True)
         return cls(postgres, server, settings, env, engine, WorkerPool(env, log_dir), log_dir)
 
@@ -139,9 +112,8 @@ class PrivateStack:
 
     def beat(self, name: str = "beat") -> CeleryProcess:
         """Start one more celery beat (each with its own schedule file, as on separate hosts)."""
-        args = ["beat", "--schedule", str(self.log_dir / f"{name}-schedule"), "--loglevel", "INFO"]
-        proc = CeleryProcess(name, args, self.env, self.log_dir)
-        proc.start(ready_marker="beat: Starting")
+        proc = processes.beat(self.env, self.log_dir, name)
+        proc.start(ready_marker=BEAT_READY)
         self.beats.append(proc)
         return proc
 
@@ -181,11 +153,7 @@ class PrivateStack:
         Ids keep counting (no RESTART IDENTITY): a job left over from an earlier test then names rows
         that no longer exist and does nothing, instead of acting on this test's rows.
         """
-        tables = ", ".join(
-            t.name for t in Base.metadata.sorted_tables if t.name not in ("users", "api_tokens")
-        )
-        with self.engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} CASCADE"))
+        truncate_all(self.engine, keep=("users", "api_tokens"), restart_ids=False)
         redis.Redis.from_url(self.settings.broker_url or "").flushdb()
 
     def idle(self, timeout: float = 30.0) -> bool:
@@ -211,38 +179,20 @@ class PrivateStack:
 
 _OPEN_ROWS = (
     "SELECT (SELECT count(*) FROM runs WHERE finished_at IS NULL)"
-    " + (SELECT count(*) FROM account_runs WHERE status IN ('queued', 'running'))"
+    " + (SELECT count(*) FROM account_runs WHERE status IN"
+    f" ({', '.join(repr(status.value) for status in OPEN_ACCOUNT_RUN)}))"
 )
 
 
 @contextlib.contextmanager
 def web_server(stack: PrivateStack, workers: int = 2, threads: int = 8) -> Iterator[str]:
     """gunicorn (gthread, as in the Procfile) on a free loopback port; yields its base URL."""
-    [port] = free_ports(1)
-    log = (stack.log_dir / "gunicorn.log").open("ab")
-    args = [GUNICORN, "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "gthread"]
-    args += ["--threads", str(threads), "--graceful-timeout", "5", "app.wsgi:app"]
-    proc = subprocess.Popen(args, env=stack.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    web = WebProcess(stack.env, stack.log_dir, workers=workers, threads=threads, name="gunicorn")
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            # The master listens at once; until a worker has imported the app, requests wait or fail.
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
-                    break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not start; see {log.name}")
-            time.sleep(0.1)
-        yield base
+        web.start(timeout=START_TIMEOUT)
+        yield web.url
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
+        web.stop(timeout=15)
 
 
 @contextlib.contextmanager

@@ -27,9 +27,9 @@ from app.models import Endpoint
 from app.models.enums import AccountRunStatus, RunStatus, Trigger
 from testbed.dovecot import DovecotPair, ImapServer, Which, data_root, free_ports
 from testbed.faultproxy import FaultProxy, Mode
-from tests.jobs.builders import account_runs, runs_of, shift, wait_for
 from tests.proof.fault_runs import FaultRun, load_sources, reset_users
 from tests.proof.stack import PrivateStack, private_stack
+from tests.support.rows import account_runs, runs_of, shift, wait_for
 
 pytestmark = [pytest.mark.celery, pytest.mark.imap]
 KB = 1024

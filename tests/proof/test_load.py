@@ -22,14 +22,15 @@ from sqlalchemy.orm import Session
 from app.models import User
 from app.models.enums import AccountRunStatus, RunStatus
 from app.services import auth as auth_service
-from app.services import runs
+from app.services.runs import claim as claim_sql
 from testbed.dovecot import ImapServer
 from tests.conftest import ADMIN_USERNAME
 from tests.imap_fixtures import new_username
-from tests.jobs.builders import Mailbox, account_runs, compare, make_task, wait_finished
 from tests.proof.fault_runs import REPORT_ENV, reset_users
 from tests.proof.loadgen import hammer
 from tests.proof.stack import PrivateStack, private_stack, web_server
+from tests.support.factories import Mailbox, dovecot_task
+from tests.support.rows import account_runs, compare, wait_finished
 
 pytestmark = [pytest.mark.celery, pytest.mark.imap]
 ACCOUNTS, PER_ACCOUNT = 200, 5
@@ -81,7 +82,7 @@ def test_a_task_of_200_accounts_completes_with_correct_totals(
     dst_users = [new_username("ldst") for _ in small_sources]
     try:
         mailboxes = [Mailbox(s, d) for s, d in zip(small_sources, dst_users, strict=True)]
-        built = make_task(empty.engine, src_server, dst_server, mailboxes)
+        built = dovecot_task(empty.engine, src_server, dst_server, mailboxes)
         started = time.monotonic()
         response = empty.api().post(f"/api/tasks/{built.task_id}/run")
         assert response.status_code == 202
@@ -130,7 +131,7 @@ def _seed_tasks(stack: PrivateStack, src: ImapServer, dst: ImapServer) -> list[i
     ids = []
     for _ in range(API_TASKS):
         mailboxes = [Mailbox(new_username("api"), new_username("api")) for _ in range(API_ACCOUNTS)]
-        ids.append(make_task(stack.engine, src, dst, mailboxes).task_id)
+        ids.append(dovecot_task(stack.engine, src, dst, mailboxes).task_id)
     with stack.engine.begin() as conn:
         for statement in _SEED_RUNS.strip().split(";\n"):
             conn.execute(text(statement), {"runs": API_RUNS})
@@ -160,7 +161,7 @@ def test_the_api_answers_task_list_and_detail_under_concurrent_load(
 
 def _claim_plan(session: Session, generic: bool) -> str:
     """EXPLAIN of the scan's whole claim statement (it is not run), as a prepared statement."""
-    claim = runs._CLAIM.format(due=runs._DUE)
+    claim = claim_sql._CLAIM.format(due=claim_sql._DUE)
     prepared = re.sub(
         r":(now|limit|trigger)\b", lambda m: {"now": "$1", "limit": "$2", "trigger": "$3"}[m[1]], claim
     )

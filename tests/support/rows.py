@@ -1,10 +1,9 @@
-"""Rows and checks for the job-system tests: tasks on the Dovecot pair, waiting for runs, compares."""
+"""Reading rows back and waiting for runs (the rows themselves come from tests/support/factories.py)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -12,93 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from app.crypto import SecretBox
-from app.db import utcnow
-from app.models import Account, AccountRun, Endpoint, Run, Task
-from app.models.enums import TestStatus
-from app.services.schedules import next_run_at
+from app.models import AccountRun, Run, Task
 from testbed.dovecot import ImapServer
-from tests.settings import TEST_CREDENTIALS_KEY
 from workers.engine.copier import compare_mailbox
 from workers.engine.imap import ImapEndpoint
 from workers.engine.results import AccountComparison
 
 T = TypeVar("T")
-BOX = SecretBox(TEST_CREDENTIALS_KEY)
-
-
-@dataclass(frozen=True)
-class Mailbox:
-    src_user: str
-    dst_user: str
-    dst_password: str | None = None  # None: the server's; a wrong one makes the account fail
-
-
-@dataclass(frozen=True)
-class Built:
-    task_id: int
-    account_ids: list[int]
-    src_endpoint_id: int
-    dst_endpoint_id: int
-
-
-def _endpoint(session: Session, server: ImapServer, max_connections: int | None) -> Endpoint:
-    row = Endpoint(
-        name=server.name,
-        host=server.host,
-        port=server.port_plain,
-        tls_mode="plain",
-        verify_tls=True,
-        max_connections=max_connections,
-    )
-    session.add(row)
-    return row
-
-
-def make_task(
-    engine: Engine,
-    src: ImapServer,
-    dst: ImapServer,
-    mailboxes: list[Mailbox],
-    *,
-    tested: bool = True,
-    interval: int = 0,
-    anchor: datetime | None = None,
-    max_connections: int | None = None,
-) -> Built:
-    """A task with accounts (tested OK by default) and, with `interval`, a schedule due at anchor+interval."""
-    with Session(engine, expire_on_commit=False) as session, session.begin():
-        src_row, dst_row = _endpoint(session, src, max_connections), _endpoint(session, dst, max_connections)
-        session.flush()
-        anchor = anchor or utcnow()
-        task = Task(
-            name="job test",
-            src_endpoint_id=src_row.id,
-            dst_endpoint_id=dst_row.id,
-            folder_mapping={},
-            exclude_folders=[],
-            schedule_interval_seconds=interval,
-            schedule_anchor=anchor if interval else None,
-            next_due_at=next_run_at(interval, anchor, None),
-        )
-        session.add(task)
-        session.flush()
-        status = TestStatus.OK if tested else TestStatus.UNTESTED
-        accounts = [
-            Account(
-                task_id=task.id,
-                src_username=box.src_user,
-                src_password_enc=BOX.encrypt(src.password),
-                dst_username=box.dst_user,
-                dst_password_enc=BOX.encrypt(box.dst_password or dst.password),
-                test_src_status=status,
-                test_dst_status=status,
-            )
-            for box in mailboxes
-        ]
-        session.add_all(accounts)
-        session.flush()
-        return Built(task.id, [a.id for a in accounts], src_row.id, dst_row.id)
 
 
 def wait_for(predicate: Callable[[], T | None], timeout: float, what: str, interval: float = 0.1) -> T:
