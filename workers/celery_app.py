@@ -2,7 +2,7 @@
 
 Built from Settings (no Flask). The tasks (workers/tasks.py) need DB sessions, Redis and the secret
 box, which workers/context.py makes per process on first use. Each Celery trap is handled where the
-option is set, with the reason next to it.
+option is set, with the reason next to it (the list: docs/decisions.md, "Celery traps").
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A scheduled run that ends with errors breaks the task (issue 5): the account's logins test OK, but
+"""A scheduled run that ends with errors breaks the task: the account's logins test OK, but
 its destination (a `small...` user, 1 MiB limit) refuses the corpus's ~3 MB message. The real beat
 starts the run once its due time is moved into the past; the open page learns of the break from the
 websocket and shows the broken badge, the schedule back to Off, and the run's errors. Then the tasks

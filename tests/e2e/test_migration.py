@@ -1,4 +1,4 @@
-"""A whole migration in the browser (issue 5): sign in, add both servers, create a task, import the
+"""A whole migration in the browser: sign in, add both servers, create a task, import the
 accounts by CSV, test the logins (a wrong password fails and blocks the schedule with a 409), fix it,
 run, watch the live progress through a page reload, read the run log, turn the schedule on.
 

@@ -44,7 +44,7 @@ def _forget_chord_results(app: Flask) -> None:
 
     Celery's Redis backend subscribes the producer to each copy job's result channel and keeps the
     result objects until they are fulfilled, which never happens in a process that does not wait for
-    them (see the report on issue 7). Left alone, each one tries for 20 s at interpreter exit to
+    them (docs/decisions.md, "Celery traps"). Left alone, each one tries for 20 s at interpreter exit to
     unsubscribe from a Redis this stack has already stopped.
     """
     client = app.extensions.get("imapcopier.celery")
