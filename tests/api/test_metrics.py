@@ -31,9 +31,7 @@ def test_metrics_reflect_runs(api: ApiClient, db_session: Session) -> None:
     built = factories.offline_task(db_session)
     counters = Counters(copied=7, skipped=3, errors=1, bytes=4096)
     lag, took = timedelta(seconds=12), timedelta(seconds=40)
-    factories.scheduled_run(
-        db_session, built.task_id, started=utcnow(), lag=lag, took=took, counters=counters
-    )
+    factories.finished_run(db_session, built.task_id, started=utcnow(), lag=lag, took=took, counters=counters)
     db_session.commit()
 
     response = api.get("/metrics")

@@ -8,20 +8,25 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
-from app.models import AccountRun
+from app.db import utcnow
+from app.services import accounts
+from app.services.runs.account_runs import Counters
 from tests.conftest import ApiClient
-from tests.support.factories import add_run, make_account, make_endpoint, make_task, session_of
+from tests.support import factories
+from tests.support.factories import make_account, make_endpoint, make_task, session_of
 
 PUBLIC = {"auth.login"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 # ASCII only: the JSON encoder would escape anything else and hide it from a byte search.
 SECRETS = ("Zq7-never-echo-src-9XK", "Wv3-never-echo-dst-4PL", "Csv8-never-echo-imp-2MR", "Pt5-patched-6QN")
+SECOND = timedelta(seconds=1)
 _ARG = re.compile(r"<(?:[^:>]+:)?(\w+)>")
 
 
@@ -90,10 +95,13 @@ def seeded(
         ).data,
         api.patch(f"/api/accounts/{account['id']}", json={"dst_password": SECRETS[3]}).data,
     ]
-    run_id = add_run(app, task["id"])
     with session_of(app) as session:
-        session.add(AccountRun(run_id=run_id, account_id=account["id"], status="ok"))
+        factories.mark_tested(session, accounts.account_ids(session, task["id"]))
+        run = factories.finished_run(
+            session, task["id"], started=utcnow(), took=SECOND, counters=Counters(copied=1)
+        )
         session.commit()
+    run_id = run.run_id
     ids = {
         "endpoints": endpoint["id"],
         "tasks": task["id"],

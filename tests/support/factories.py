@@ -2,8 +2,8 @@
 pass the same validation and keep the same invariants (`next_due_at`, test results).
 
 - Through the services: `dovecot_task` (a task with accounts on the Dovecot pair; the `task_on_pair`
-  fixture in tests/conftest.py binds it to the test database and the pair) and `scheduled_run` (a
-  finished run, from the claim through the account jobs' bookkeeping to finalize).
+  fixture in tests/conftest.py binds it to the test database and the pair), `offline_task`, and
+  `finished_run` (from the claim through the account jobs' bookkeeping to finalize).
 - Through the HTTP API, for API tests: `make_endpoint`, `make_task`, `make_account`.
 - Straight into the database only for states no service makes on demand: `set_task` (e.g. a task
   marked running with no run) and `add_run` (a run with chosen times and totals for the run log).
@@ -73,6 +73,12 @@ def _endpoint_in(server: ImapServer, max_connections: int | None) -> EndpointIn:
     )
 
 
+def mark_tested(session: Session, account_ids: list[int]) -> None:
+    """Both sides OK, recorded as a connection test records it."""
+    for account_id in account_ids:
+        connection_tests.record_test(session, account_id, {"src": None, "dst": None}, utcnow())
+
+
 def task(
     session: Session, src: EndpointIn, dst: EndpointIn, logins: list[AccountIn], *, tested: bool = True
 ) -> Built:
@@ -84,8 +90,7 @@ def task(
     task_id = tasks.create_task(session, data).id
     account_ids = [accounts.create_account(session, BOX, task_id, login).id for login in logins]
     if tested:
-        for account_id in account_ids:
-            connection_tests.record_test(session, account_id, {"src": None, "dst": None}, utcnow())
+        mark_tested(session, account_ids)
     return Built(task_id, account_ids, src_id, dst_id)
 
 
@@ -129,13 +134,22 @@ def dovecot_task(
         return built
 
 
-def scheduled_run(
-    session: Session, task_id: int, *, started: datetime, lag: timedelta, took: timedelta, counters: Counters
+def finished_run(
+    session: Session,
+    task_id: int,
+    *,
+    started: datetime,
+    took: timedelta,
+    counters: Counters,
+    lag: timedelta | None = None,
 ) -> runs.RunOutcome:
-    """One scheduled run of a tested task, from the claim to finalize: due `lag` before `started`,
-    every account `ok` with `counters` after `took`."""
-    schedules.set_schedule(session, task_id, ONE_HOUR, started - lag - timedelta(seconds=ONE_HOUR))
-    [claimed] = runs.claim_due_runs(session, started)
+    """One run of a tested task, from the claim to finalize, every account `ok` with `counters` after
+    `took`: manual, or with `lag` a scheduled run that was due `lag` before `started`."""
+    if lag is None:
+        claimed = runs.claim_manual_run(session, task_id, started)
+    else:
+        schedules.set_schedule(session, task_id, ONE_HOUR, started - lag - timedelta(seconds=ONE_HOUR))
+        [claimed] = runs.claim_due_runs(session, started)
     for account_id in claimed.account_ids:
         job = account_runs.load_job(session, claimed.run_id, account_id)
         assert job is not None
