@@ -9,6 +9,7 @@ from flask import current_app, has_app_context
 from pydantic import TypeAdapter
 
 from app.api.spec import OPERATIONS, Operation
+from app.schemas.events import TaskEvent
 from app.schemas.fields import MAX_ID
 
 REF = "#/components/schemas/{model}"
@@ -100,6 +101,8 @@ def build_document(prefixes: dict[str, str]) -> dict[str, Any]:
         rule = registered.get(op.name) or prefixes.get(op.tag, "") + op.rule
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
         paths.setdefault(path, {})[op.method.lower()] = _operation(op, path, components)
+    # The websocket's messages (/api/ws): no path describes them, so they are published as components.
+    components["TaskEvent"] = _schema(TaskEvent, components, "serialization")
     return {
         "openapi": "3.1.0",
         "info": {"title": "IMAP Copier API", "version": "1.0.0"},
