@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from flask import current_app, has_app_context
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from app.api.spec import OPERATIONS, Operation
 from app.schemas.events import TaskEvent
@@ -33,6 +33,10 @@ ERROR_SCHEMA = {
 def _schema(tp: Any, components: dict[str, Any], mode: str) -> dict[str, Any]:
     schema = TypeAdapter(tp).json_schema(ref_template=REF, mode=mode)  # type: ignore[arg-type]
     components.update(schema.pop("$defs", {}))
+    if mode == "serialization" and isinstance(tp, type) and issubclass(tp, BaseModel):
+        # A response model is a named component too, so the UI's generated client names its type.
+        components[tp.__name__] = schema
+        return {"$ref": REF.format(model=tp.__name__)}
     return schema
 
 
