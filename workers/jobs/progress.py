@@ -41,6 +41,7 @@ class AccountProgress:
         base: Counters,
         events: JobEvents,
         save_every: float = SAVE_EVERY,
+        rate: SlidingRate | None = None,
     ) -> None:
         self._sessions = sessions
         self._account_run_id = account_run_id
@@ -53,7 +54,7 @@ class AccountProgress:
         self._current: dict[str, Counters] = {}
         self.folders: dict[str, dict[str, Any]] = {}
         self.planned_messages: int | None = None  # this attempt's plan
-        self._rate = SlidingRate()
+        self._rate = rate or SlidingRate()
 
     def totals(self) -> Counters:
         totals = self.base.plus(self._done)
