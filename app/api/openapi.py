@@ -35,7 +35,8 @@ def _schema(tp: Any, components: dict[str, Any], mode: str) -> dict[str, Any]:
     components.update(schema.pop("$defs", {}))
     if mode == "serialization" and isinstance(tp, type) and issubclass(tp, BaseModel):
         # A response model is a named component too, so the UI's generated client names its type.
-        components[tp.__name__] = schema
+        if components.setdefault(tp.__name__, schema) != schema:
+            raise ValueError(f"two different response models are named {tp.__name__}")
         return {"$ref": REF.format(model=tp.__name__)}
     return schema
 
