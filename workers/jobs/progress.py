@@ -8,7 +8,6 @@ logged and the copy goes on (the final result is written by the job anyway).
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from typing import Any
@@ -69,9 +68,17 @@ class AccountProgress:
             self._events.folder(FolderData(folder=event.folder, dst_folder=event.dst_folder, state="started"))
         elif isinstance(event, Progress):
             self._current[event.folder] = _counters(event)
-            folder = {key: getattr(event, key) for key in ("folder", "copied", "skipped", "errors", "bytes")}
-            done = {"done": event.done, "total": event.total}
-            self._events.progress(ProgressData(**folder, **done, account=self._account_totals()))
+            data = ProgressData(
+                folder=event.folder,
+                copied=event.copied,
+                skipped=event.skipped,
+                errors=event.errors,
+                bytes=event.bytes,
+                done=event.done,
+                total=event.total,
+                account=self._account_totals(),
+            )
+            self._events.progress(data)
             self._save(force=False)
         elif isinstance(event, FolderDone):
             self._folder_done(event.result)
@@ -125,7 +132,15 @@ class AccountProgress:
             attempt = attempt.plus(counters)
         handled = attempt.copied + attempt.skipped + attempt.errors
         pace = self._rate.add(handled, attempt.bytes, self.planned_messages)
-        return AccountTotals(**dataclasses.asdict(totals), **dataclasses.asdict(pace))
+        return AccountTotals(
+            copied=totals.copied,
+            skipped=totals.skipped,
+            errors=totals.errors,
+            bytes=totals.bytes,
+            msgs_per_s=pace.msgs_per_s,
+            bytes_per_s=pace.bytes_per_s,
+            eta_seconds=pace.eta_seconds,
+        )
 
     def _save(self, force: bool) -> None:
         now = time.monotonic()
