@@ -17,7 +17,7 @@ from celery.canvas import Signature
 
 from app.config import Settings
 from app.db import utcnow
-from app.events import EventType, publish, publish_outcome
+from app.events import publish_outcome, publish_started
 from app.resources import Resources
 from app.services.runs import ClaimedRun, finalize_run
 
@@ -111,8 +111,7 @@ def release_results(celery: Celery, task_ids: list[str]) -> None:
 def launch(celery: Celery, res: Resources, claimed: ClaimedRun) -> None:
     """After the claim's commit: announce the run and dispatch its chord. If the broker cannot take
     it, the run is closed at once as abandoned (an infrastructure failure) instead of hanging."""
-    data = {"trigger": claimed.trigger.value, "accounts": len(claimed.account_ids)}
-    publish(res.redis, EventType.RUN_STARTED, claimed.task_id, run_id=claimed.run_id, data=data)
+    publish_started(res.redis, claimed.task_id, claimed.run_id, claimed.trigger, len(claimed.account_ids))
     try:
         start_run(celery, claimed.run_id, claimed.account_ids)
     except Exception:  # kombu/redis/socket errors alike: the run must not stay open with no jobs

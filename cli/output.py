@@ -6,7 +6,7 @@ import sys
 import time
 from typing import TextIO
 
-from workers.engine.events import EngineEvent, ErrorEvent, FolderDone, FolderStarted, PlanEvent, Progress
+from workers.engine.events import EngineEvent, ErrorFound, FolderDone, FolderStarted, PlanMade, Progress
 from workers.engine.results import AccountComparison, AccountPlan, AccountResult
 
 _MB = 1024 * 1024
@@ -38,7 +38,7 @@ class ProgressLine:
         return self._done[1] + sum(nbytes for _, nbytes in self._running.values())
 
     def __call__(self, event: EngineEvent) -> None:
-        if isinstance(event, PlanEvent):
+        if isinstance(event, PlanMade):
             self.folders = len(event.folders)
         elif isinstance(event, FolderStarted):
             self.folder_index += 1
@@ -50,7 +50,7 @@ class ProgressLine:
         elif isinstance(event, FolderDone):
             self._running.pop(event.result.folder, None)
             self._done = (self._done[0] + event.result.copied, self._done[1] + event.result.bytes)
-        elif isinstance(event, ErrorEvent) and self.enabled:
+        elif isinstance(event, ErrorFound) and self.enabled:
             where = f"{event.error.folder} uid {event.error.uid}" if event.error.uid else event.error.folder
             self._clear()
             print(f"error: {where or 'account'}: {event.error.reason}", file=self.stream)

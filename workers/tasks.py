@@ -122,7 +122,7 @@ def copy_account(self: CeleryTask, run_id: int, account_id: int) -> dict[str, An
         raise Reject("worker shutting down", requeue=True)
     if outcome.cancelled:
         _finalize(run_id, settled_only=True)
-    return outcome.result
+    return outcome.result.model_dump(mode="json")
 
 
 @short_job(FINALIZE_RUN)

@@ -6,9 +6,10 @@ import re
 from typing import Any
 
 from flask import current_app, has_app_context
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from app.api.spec import OPERATIONS, Operation
+from app.schemas.events import TaskEvent
 from app.schemas.fields import MAX_ID
 
 REF = "#/components/schemas/{model}"
@@ -32,6 +33,11 @@ ERROR_SCHEMA = {
 def _schema(tp: Any, components: dict[str, Any], mode: str) -> dict[str, Any]:
     schema = TypeAdapter(tp).json_schema(ref_template=REF, mode=mode)  # type: ignore[arg-type]
     components.update(schema.pop("$defs", {}))
+    if mode == "serialization" and isinstance(tp, type) and issubclass(tp, BaseModel):
+        # A response model is a named component too, so the UI's generated client names its type.
+        if components.setdefault(tp.__name__, schema) != schema:
+            raise ValueError(f"two different response models are named {tp.__name__}")
+        return {"$ref": REF.format(model=tp.__name__)}
     return schema
 
 
@@ -100,6 +106,8 @@ def build_document(prefixes: dict[str, str]) -> dict[str, Any]:
         rule = registered.get(op.name) or prefixes.get(op.tag, "") + op.rule
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
         paths.setdefault(path, {})[op.method.lower()] = _operation(op, path, components)
+    # The websocket's messages (/api/ws): no path describes them, so they are published as components.
+    components["TaskEvent"] = _schema(TaskEvent, components, "serialization")
     return {
         "openapi": "3.1.0",
         "info": {"title": "IMAP Copier API", "version": "1.0.0"},

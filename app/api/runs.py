@@ -13,13 +13,13 @@ from app import dispatch
 from app.api.spec import operation
 from app.db import utcnow
 from app.errors import Conflict, ImapUnavailable, JobTimeout
-from app.events import EventType, publish, publish_outcome
+from app.events import publish_cancelled, publish_outcome
 from app.extensions import celery_client, db, resources
 from app.models import RunStatus
+from app.schemas.events import AccountPlan
 from app.schemas.runs import (
     CancelOut,
     FolderMappingIn,
-    PlanFolder,
     PlanOut,
     PlanQuery,
     RunDetail,
@@ -48,7 +48,7 @@ def cancel_task(task_id: int) -> CancelOut:
     """Cancel the running run: jobs stop after their current batch; 409 when nothing runs."""
     outcome = runs.cancel_run(db(), task_id, utcnow())
     db().commit()
-    publish(resources().redis, EventType.CANCELLED, task_id, run_id=outcome.run_id)
+    publish_cancelled(resources().redis, task_id, outcome.run_id)
     if outcome.finalized is not None:
         publish_outcome(resources().redis, outcome.finalized)
         return CancelOut(run_id=outcome.run_id, status=outcome.finalized.status)
@@ -114,4 +114,4 @@ def plan(task_id: int, query: PlanQuery) -> PlanOut:
         raise JobTimeout(f"no worker computed the plan within {timeout:.0f} s; are workers running?") from exc
     if "error" in answer:
         raise ImapUnavailable(answer["error"]["message"])
-    return PlanOut(account_id=account_id, folders=[PlanFolder.model_validate(f) for f in answer["folders"]])
+    return PlanOut.from_plan(account_id, AccountPlan.model_validate(answer["plan"]))

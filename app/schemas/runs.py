@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from app.models.enums import AccountRunStatus, RunStatus, Trigger
+from app.schemas.events import AccountPlan
 from app.schemas.fields import RequestModel, UtcDateTime
 from app.schemas.tasks import FolderList, FolderMapping
 
@@ -107,3 +108,27 @@ class PlanFolder(BaseModel):
 class PlanOut(BaseModel):
     account_id: int
     folders: list[PlanFolder]
+
+    @classmethod
+    def from_plan(cls, account_id: int, plan: AccountPlan) -> PlanOut:
+        """The preview's rows: every planned folder, then the excluded ones."""
+        folders = [
+            PlanFolder(
+                source=item.src,
+                destination=item.dst,
+                messages=item.messages,
+                bytes=item.size,
+                pending=item.pending,
+                excluded=False,
+                special_use=item.reason == "special-use",
+                reason=item.reason,
+                destination_exists=item.dst_exists,
+            )
+            for item in plan.folders
+        ]
+        folders += [
+            PlanFolder(source=name, destination=None, messages=None, bytes=None, pending=None, excluded=True,
+                       special_use=False, reason="excluded", destination_exists=False)
+            for name in plan.excluded
+        ]  # fmt: skip
+        return cls(account_id=account_id, folders=folders)

@@ -14,7 +14,7 @@ from tests.engine.engine_fixtures import (
 )
 from tests.imap_fixtures import LoadedSource
 from workers.engine.copier import compare_mailbox, copy_mailbox, plan_mailbox
-from workers.engine.events import EngineEvent, FolderDone, FolderStarted, PlanEvent, Progress
+from workers.engine.events import EngineEvent, FolderDone, FolderStarted, PlanMade, Progress
 from workers.engine.options import CopyOptions
 from workers.engine.state import MemoryState
 
@@ -39,7 +39,7 @@ def test_full_copy_is_complete_and_byte_identical_then_the_second_pass_copies_no
     assert comparison.complete
     assert (comparison.missing, comparison.duplicated, comparison.flag_differences) == (0, 0, 0)
 
-    assert isinstance(events[0], PlanEvent)
+    assert isinstance(events[0], PlanMade)
     started = [e.folder for e in events if isinstance(e, FolderStarted)]
     done = [e.result.folder for e in events if isinstance(e, FolderDone)]
     assert started == done == [f.folder for f in first.folders]

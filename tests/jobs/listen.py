@@ -1,4 +1,5 @@
-"""Collect a task's live events from Redis pub/sub in a background thread (what the websocket reads)."""
+"""Collect a task's live events from Redis pub/sub in a background thread (what the websocket reads);
+every event must validate against its published model (app/schemas/events.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 import redis
 
 from app.events import channel, db_of
+from app.schemas.events import TASK_EVENT
 
 
 class EventLog:
@@ -21,6 +23,7 @@ class EventLog:
         self._pubsub = self._client.pubsub(ignore_subscribe_messages=True)
         self._pubsub.subscribe(channel(task_id, db_of(self._client)))
         self.events: list[dict[str, Any]] = []
+        self.invalid: list[str] = []  # events that do not match their published model
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._read, daemon=True)
 
@@ -29,6 +32,10 @@ class EventLog:
             message = self._pubsub.get_message(timeout=0.2)
             if message is not None:
                 self.events.append(json.loads(message["data"]))
+                try:
+                    TASK_EVENT.validate_json(message["data"])
+                except ValueError as exc:
+                    self.invalid.append(f"{message['data']!r}: {exc}")
 
     def types(self) -> list[str]:
         return [event["type"] for event in self.events]
@@ -56,3 +63,5 @@ class EventLog:
         self._thread.join(timeout=5)
         self._pubsub.close()
         self._client.close()
+        if exc_type is None:
+            assert not self.invalid, f"events that do not match their model: {self.invalid}"

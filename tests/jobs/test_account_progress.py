@@ -1,17 +1,23 @@
-"""Live account totals while the engine copies two folders at once (two connection pairs)."""
+"""Live account totals while the engine copies two folders at once (two connection pairs), and the pace
+(rates, ETA) the worker measures and sends in the progress events."""
 
 from __future__ import annotations
+
+import time
 
 import redis
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from app.config import Settings
+from app.schemas.events import TASK_EVENT, ProgressEvent
 from app.services.runs.account_runs import Counters
-from workers.engine.events import FolderDone, Progress
-from workers.engine.results import FolderResult
+from tests.jobs.listen import EventLog
+from workers.engine.events import FolderDone, PlanMade, Progress
+from workers.engine.results import FolderPlanItem, FolderResult
 from workers.events import JobEvents
 from workers.jobs.progress import AccountProgress
+from workers.jobs.rates import SlidingRate
 
 
 def _progress(folder: str, copied: int) -> Progress:
@@ -33,3 +39,32 @@ def test_totals_add_up_folders_copied_at_the_same_time(settings: Settings, clean
     assert progress.totals().copied == 5 + 40 + 25
     progress.on_event(FolderDone(FolderResult(folder="INBOX", dst_folder="INBOX", status="ok", copied=50)))
     assert (progress.totals().copied, progress.totals().bytes) == (5 + 50 + 25, 0)
+
+
+class _Clock:
+    now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_progress_events_carry_the_pace_the_worker_measured(settings: Settings, clean_db: Engine) -> None:
+    client: redis.Redis[bytes] = redis.Redis.from_url(settings.redis_url)
+    clock = _Clock()
+    events = JobEvents(client, task_id=9, run_id=1, account_id=2, interval=0)
+    progress = AccountProgress(sessionmaker(clean_db), 0, Counters(), events, rate=SlidingRate(clock=clock))
+    item = FolderPlanItem(src="INBOX", dst="INBOX", reason="inbox", dst_exists=True, messages=100, size=5000)
+    with EventLog(settings.redis_url, task_id=9) as log:
+        progress.on_event(PlanMade((item,), ()))
+        for second in range(5):  # 10 messages (500 bytes) a second
+            clock.now = float(second)
+            progress.on_event(_progress("INBOX", 10 * second))
+        deadline = time.monotonic() + 10
+        while len(log.of("progress")) < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    plan = log.of("plan")[0]["data"]
+    assert (plan["planned_messages"], plan["planned_bytes"]) == (100, 5000)
+    last = TASK_EVENT.validate_python(log.of("progress")[-1])
+    assert isinstance(last, ProgressEvent) and last.data.account is not None
+    pace = last.data.account
+    assert (pace.msgs_per_s, pace.bytes_per_s, pace.eta_seconds) == (10.0, 100.0, 6.0)

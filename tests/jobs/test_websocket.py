@@ -14,6 +14,7 @@ import websocket
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from app.schemas.events import TASK_EVENT, FolderEvent, PlanEvent
 from tests.conftest import ADMIN_PASSWORD, ADMIN_USERNAME
 from tests.support.factories import Mailbox, TaskOnPair
 from tests.support.processes import WorkerPool
@@ -85,3 +86,8 @@ def test_a_logged_in_client_receives_the_progress_of_a_run(
     assert not strays, strays
     assert set(events[-1]) == {"type", "task_id", "run_id", "account_id", "data", "ts"}
     assert events[-1]["data"]["status"] == "done" and events[-1]["data"]["total_copied"] > 0
+    typed = [TASK_EVENT.validate_python(event) for event in events]  # every event matches its model
+    plan = next(event for event in typed if isinstance(event, PlanEvent))
+    assert plan.data.planned_messages > 0 and plan.data.planned_bytes
+    done = next(event for event in typed if isinstance(event, FolderEvent) and event.data.state == "done")
+    assert done.data.account is not None and done.data.account.copied > 0

@@ -20,7 +20,7 @@ from workers.engine.errors import (
     TlsFailed,
     TransientImapError,
 )
-from workers.engine.events import EngineEvent, ErrorEvent, FolderDone, FolderStarted, PlanEvent, Progress
+from workers.engine.events import EngineEvent, ErrorFound, FolderDone, FolderStarted, PlanMade, Progress
 from workers.engine.imap import ImapEndpoint, test_login
 from workers.engine.options import CopyOptions
 from workers.engine.results import AccountComparison, AccountPlan, AccountResult, ErrorRecord, FolderResult
@@ -36,7 +36,7 @@ __all__ = [
     "CopyError",
     "CopyOptions",
     "EngineEvent",
-    "ErrorEvent",
+    "ErrorFound",
     "ErrorRecord",
     "FolderCheckpoint",
     "FolderDone",
@@ -48,7 +48,7 @@ __all__ = [
     "MemoryState",
     "MessageRecord",
     "MessageRefused",
-    "PlanEvent",
+    "PlanMade",
     "Progress",
     "SyncState",
     "Throttled",

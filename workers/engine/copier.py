@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from workers.engine.compare import compare_folder
 from workers.engine.errors import CopyError
-from workers.engine.events import EngineEvent, PlanEvent, ignore_event
+from workers.engine.events import EngineEvent, PlanMade, ignore_event
 from workers.engine.folders import account_plan, create_missing, discover
 from workers.engine.imap import ImapEndpoint
 from workers.engine.lanes import copy_folders
@@ -62,10 +62,10 @@ def copy_mailbox(
 
 def _copy_folders(run: MailboxCopy, started: float) -> AccountResult:
     try:
-        discovery = discover(run.src, run.dst, run.options.rules)
+        discovery = discover(run.src, run.dst, run.options.rules, with_size=True)  # planned bytes
         saved = run.state.load_folders()
         run.order = {mapping.src: i for i, mapping in enumerate(discovery.plan.mappings)}
-        run.emit(PlanEvent(discovery.items(saved), discovery.plan.excluded))
+        run.emit(PlanMade(discovery.items(saved), discovery.plan.excluded))
         unavailable = create_missing(run.dst, discovery.plan, run.report)
         work = []
         for mapping in discovery.plan.mappings:

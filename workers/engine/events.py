@@ -1,34 +1,24 @@
 """Progress events passed to `on_event`: the jobs publish them, the CLI draws a progress line.
 
-Each event is a frozen dataclass with a `kind`; `to_dict()` gives the JSON-ready form.
+Each event is a frozen dataclass with a `kind`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from workers.engine.results import ErrorRecord, FolderPlanItem, FolderResult
 
 
 @dataclass(frozen=True)
 class _Event:
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {}
-        for item in dataclasses.fields(self):
-            value = getattr(self, item.name)
-            if hasattr(value, "model_dump"):
-                value = value.model_dump()
-            elif isinstance(value, tuple):
-                value = [v.model_dump() if hasattr(v, "model_dump") else v for v in value]
-            data[item.name] = value
-        return data
+    """Base of the engine's events."""
 
 
 @dataclass(frozen=True)
-class PlanEvent(_Event):
+class PlanMade(_Event):
     """The folder plan, once per run before copying."""
 
     folders: tuple[FolderPlanItem, ...]
@@ -64,12 +54,12 @@ class FolderDone(_Event):
 
 
 @dataclass(frozen=True)
-class ErrorEvent(_Event):
+class ErrorFound(_Event):
     error: ErrorRecord
     kind: Literal["error"] = "error"
 
 
-EngineEvent = PlanEvent | FolderStarted | Progress | FolderDone | ErrorEvent
+EngineEvent = PlanMade | FolderStarted | Progress | FolderDone | ErrorFound
 EventSink = Callable[[EngineEvent], None]
 
 

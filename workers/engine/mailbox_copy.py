@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
 from workers.engine.errors import ConnectFailed, CopyError, FolderUnavailable, Throttled, TransientImapError
-from workers.engine.events import EngineEvent, ErrorEvent, FolderDone, FolderStarted
+from workers.engine.events import EngineEvent, ErrorFound, FolderDone, FolderStarted
 from workers.engine.folder_copy import FolderCopy, FolderTally
 from workers.engine.imap import ImapEndpoint
 from workers.engine.options import CopyOptions
@@ -134,7 +134,7 @@ class MailboxCopy:
             logger.warning(
                 "copy.error code=%s folder=%s uid=%s reason=%s", error.code, folder, uid, error.message
             )
-            self.emit(ErrorEvent(record))
+            self.emit(ErrorFound(record))
 
     def _done(self, result: FolderResult) -> None:
         with self._lock:

@@ -8,20 +8,22 @@ the engine returns them in its result and they are recorded; only bugs and a los
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal
 
 from celery.exceptions import SoftTimeLimitExceeded
+from pydantic import BaseModel, ConfigDict
 
 from app.crypto import CredentialsKeyError
 from app.db import utcnow
-from app.events import EventType
 from app.logging_setup import log_context
 from app.models.enums import AccountRunStatus
 from app.resources import Resources
+from app.schemas.events import AccountDoneData, AccountStartedData
 from app.services.runs import account_runs
 from app.services.runs.account_runs import AccountJob, AccountOutcome, Counters
 from workers.engine.copier import copy_mailbox
@@ -39,18 +41,27 @@ logger = logging.getLogger(__name__)
 THROTTLE_BACKOFF = (30.0, 60.0, 120.0, 300.0)
 
 
+class JobSkipped(BaseModel):
+    """A job with nothing to do (run closed, account done) or put back in the queue (`requeued`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: Literal["skipped", "requeued"]
+    reason: str
+
+
 @dataclass(frozen=True)
 class JobOutcome:
-    """What the Celery task returns (`result`), or that it must put its message back (`requeue`)."""
+    """What the Celery task returns (`result`, dumped as JSON), or that it must put its message back."""
 
-    result: dict[str, Any]
+    result: AccountDoneData | JobSkipped
     requeue: bool = False
     cancelled: bool = False
 
 
 def _skipped(reason: str) -> JobOutcome:
     logger.info("account_job.skipped reason=%s", reason)
-    return JobOutcome({"status": "skipped", "reason": reason})
+    return JobOutcome(JobSkipped(status="skipped", reason=reason))
 
 
 def run(
@@ -72,8 +83,13 @@ def run(
                 return _skipped("account run already finished (a redelivered job)")
             heartbeat.account_run_id = job.account_run_id
             login = job.login
-            started = {"src_username": login.src_username, "dst_username": login.dst_username}
-            events.emit(EventType.ACCOUNT_STARTED, {**started, "already_copied": base.copied})
+            events.account_started(
+                AccountStartedData(
+                    src_username=login.src_username,
+                    dst_username=login.dst_username,
+                    already_copied=base.copied,
+                )
+            )
             return _copy(res, job, base, heartbeat, events)
 
 
@@ -94,7 +110,7 @@ def _copy(
         with res.sessions.begin() as session:
             account_runs.requeue(session, job.account_run_id, progress.totals())
         logger.info("account_job.requeued reason=worker_shutdown")
-        return JobOutcome({"status": "requeued"}, requeue=True)
+        return JobOutcome(JobSkipped(status="requeued", reason="worker shutting down"), requeue=True)
     if result is None:  # told to stop while waiting for a slot or backing off
         return _finish(res, job, events, AccountOutcome(AccountRunStatus.CANCELLED, progress.totals()))
     outcome = AccountOutcome(
@@ -136,7 +152,7 @@ def _attempts(
 
 
 def _waiting(events: JobEvents, why: str) -> Callable[[], None]:
-    return lambda: events.emit(EventType.PROGRESS, {"waiting": why})
+    return lambda: events.waiting(why)
 
 
 def _sleep(seconds: float, heartbeat: Heartbeat) -> bool:
@@ -168,17 +184,12 @@ def _finish(res: Resources, job: AccountJob, events: JobEvents, outcome: Account
     with res.sessions.begin() as session:
         recorded = account_runs.record(session, job.account_run_id, outcome, utcnow())
     counters = outcome.counters
-    data = {
-        "status": outcome.status.value,
-        "copied": counters.copied,
-        "skipped": counters.skipped,
-        "errors": counters.errors,
-        "bytes": counters.bytes,
-        "error_summary": outcome.error_summary,
-    }
+    data = AccountDoneData(
+        status=outcome.status, error_summary=outcome.error_summary, **dataclasses.asdict(counters)
+    )
     events.flush()
     if recorded:
-        events.emit(EventType.ACCOUNT_DONE, data)
+        events.account_done(data)
     logger.info(
         "account_job.done status=%s copied=%d errors=%d",
         outcome.status.value,

@@ -7,12 +7,13 @@ from typing import Any
 
 from app.crypto import CredentialsKeyError
 from app.db import utcnow
-from app.events import EventType, publish
 from app.resources import Resources
+from app.schemas.events import AccountTestData
 from app.services import connection_tests
 from app.services.runs import account_runs
 from workers.engine.errors import CopyError
 from workers.engine.imap import test_login
+from workers.events import JobEvents
 from workers.jobs.logins import imap_endpoint
 
 logger = logging.getLogger(__name__)
@@ -43,11 +44,12 @@ def test_logins(res: Resources, account_id: int) -> dict[str, Any]:
         outcome = connection_tests.record_test(session, account_id, results, utcnow())
     if outcome is None:
         return {"status": "skipped", "reason": "account deleted"}
-    publish(res.redis, EventType.ACCOUNT_TEST, login.task_id, account_id=account_id, data=outcome)
+    data = AccountTestData.model_validate(outcome)
+    JobEvents(res.redis, login.task_id, account_id=account_id).account_test(data)
     logger.info(
         "account_test.done account_id=%s src=%s dst=%s",
         account_id,
-        outcome["test_src_status"],
-        outcome["test_dst_status"],
+        data.test_src_status.value,
+        data.test_dst_status.value,
     )
-    return outcome
+    return data.model_dump(mode="json")

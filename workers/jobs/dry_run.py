@@ -14,7 +14,8 @@ from workers.jobs.sync_state_store import SqlSyncState
 
 
 def plan_folders(res: Resources, account_id: int) -> dict[str, Any]:
-    """The folder plan of one account of a task: `{"folders": [...]}` or `{"error": {code, message}}`."""
+    """The folder plan of one account of a task, as it crosses the broker: `{"plan": <the engine's
+    AccountPlan, dumped>}` or `{"error": {code, message}}` (read by app/api/runs.py)."""
     with res.sessions() as session:
         login = account_runs.load_login(session, account_id)
     if login is None:
@@ -27,23 +28,4 @@ def plan_folders(res: Resources, account_id: int) -> dict[str, Any]:
         return {"error": {"code": exc.code, "message": exc.message}}
     except CredentialsKeyError as exc:
         return {"error": {"code": "credentials_key", "message": str(exc)}}
-    folders: list[dict[str, Any]] = [
-        {
-            "source": item.src,
-            "destination": item.dst,
-            "messages": item.messages,
-            "bytes": item.size,
-            "pending": item.pending,
-            "excluded": False,
-            "special_use": item.reason == "special-use",
-            "reason": item.reason,
-            "destination_exists": item.dst_exists,
-        }
-        for item in plan.folders
-    ]
-    folders += [
-        {"source": name, "destination": None, "messages": None, "bytes": None, "pending": None,
-         "excluded": True, "special_use": False, "reason": "excluded", "destination_exists": False}
-        for name in plan.excluded
-    ]  # fmt: skip
-    return {"folders": folders}
+    return {"plan": plan.model_dump(mode="json")}

@@ -8,7 +8,6 @@ logged and the copy goes on (the final result is written by the job anyway).
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from typing import Any
@@ -16,12 +15,13 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.events import EventType
+from app.schemas.events import AccountTotals, ErrorData, FolderData, PlanData, PlannedFolder, ProgressData
 from app.services.runs import account_runs
 from app.services.runs.account_runs import Counters
-from workers.engine.events import EngineEvent, ErrorEvent, FolderDone, FolderStarted, PlanEvent, Progress
+from workers.engine.events import EngineEvent, ErrorFound, FolderDone, FolderStarted, PlanMade, Progress
 from workers.engine.results import AccountResult, FolderResult
 from workers.events import JobEvents
+from workers.jobs.rates import SlidingRate
 
 logger = logging.getLogger(__name__)
 SAVE_EVERY = 2.0
@@ -40,6 +40,7 @@ class AccountProgress:
         base: Counters,
         events: JobEvents,
         save_every: float = SAVE_EVERY,
+        rate: SlidingRate | None = None,
     ) -> None:
         self._sessions = sessions
         self._account_run_id = account_run_id
@@ -51,6 +52,8 @@ class AccountProgress:
         # The folders being copied, by source folder: the engine may copy two at once.
         self._current: dict[str, Counters] = {}
         self.folders: dict[str, dict[str, Any]] = {}
+        self.planned_messages: int | None = None  # this attempt's plan
+        self._rate = rate or SlidingRate()
 
     def totals(self) -> Counters:
         totals = self.base.plus(self._done)
@@ -59,24 +62,40 @@ class AccountProgress:
         return totals
 
     def on_event(self, event: EngineEvent) -> None:
-        if isinstance(event, PlanEvent):
+        if isinstance(event, PlanMade):
             self._plan(event)
         elif isinstance(event, FolderStarted):
-            self._events.emit(EventType.FOLDER, {**event.to_dict(), "state": "started"})
+            self._events.folder(FolderData(folder=event.folder, dst_folder=event.dst_folder, state="started"))
         elif isinstance(event, Progress):
             self._current[event.folder] = _counters(event)
-            self._events.progress({**event.to_dict(), "account": self._totals_dict()})
+            data = ProgressData(
+                folder=event.folder,
+                copied=event.copied,
+                skipped=event.skipped,
+                errors=event.errors,
+                bytes=event.bytes,
+                done=event.done,
+                total=event.total,
+                account=self._account_totals(),
+            )
+            self._events.progress(data)
             self._save(force=False)
         elif isinstance(event, FolderDone):
             self._folder_done(event.result)
-        elif isinstance(event, ErrorEvent):
-            self._events.emit(EventType.ERROR, event.error.model_dump())
+        elif isinstance(event, ErrorFound):
+            self._events.error(ErrorData.model_validate(event.error.model_dump()))
 
-    def _plan(self, event: PlanEvent) -> None:
-        self._events.emit(EventType.PLAN, event.to_dict())
+    def _plan(self, event: PlanMade) -> None:
         messages = sum(item.messages if item.pending is None else item.pending for item in event.folders)
-        sizes = [item.size for item in event.folders]
+        # A folder known unchanged adds no bytes; the others add their size (the server's STATUS SIZE).
+        sizes = [0 if item.pending == 0 else item.size for item in event.folders]
         nbytes = None if any(size is None for size in sizes) else sum(size or 0 for size in sizes)
+        self.planned_messages = messages
+        folders = [PlannedFolder.model_validate(item.model_dump()) for item in event.folders]
+        data = PlanData(
+            folders=folders, excluded=list(event.excluded), planned_messages=messages, planned_bytes=nbytes
+        )
+        self._events.plan(data)
         try:
             with self._sessions.begin() as session:
                 account_runs.set_plan(session, self._account_run_id, messages, nbytes)
@@ -92,7 +111,9 @@ class AccountProgress:
             entry.update({key: earlier[key] + entry[key] for key in _SUMMED})
         self.folders[result.folder] = entry
         self._events.flush()
-        self._events.emit(EventType.FOLDER, {**entry, "state": "done", "account": self._totals_dict()})
+        self._events.folder(
+            FolderData.model_validate({**entry, "state": "done", "account": self._account_totals()})
+        )
         self._save(force=True)
 
     def next_attempt(self, result: AccountResult) -> None:
@@ -101,9 +122,25 @@ class AccountProgress:
         self.base = self.base.plus(Counters(done.copied, done.skipped, max(done.errors - 1, 0), done.bytes))
         self._done = Counters()
         self._current = {}
+        self._rate.reset()
 
-    def _totals_dict(self) -> dict[str, int]:
-        return dataclasses.asdict(self.totals())
+    def _account_totals(self) -> AccountTotals:
+        """The account's totals with the pace of this attempt (rates and ETA, computed here once)."""
+        totals = self.totals()
+        attempt = self._done
+        for counters in self._current.values():
+            attempt = attempt.plus(counters)
+        handled = attempt.copied + attempt.skipped + attempt.errors
+        pace = self._rate.add(handled, attempt.bytes, self.planned_messages)
+        return AccountTotals(
+            copied=totals.copied,
+            skipped=totals.skipped,
+            errors=totals.errors,
+            bytes=totals.bytes,
+            msgs_per_s=pace.msgs_per_s,
+            bytes_per_s=pace.bytes_per_s,
+            eta_seconds=pace.eta_seconds,
+        )
 
     def _save(self, force: bool) -> None:
         now = time.monotonic()

@@ -18,8 +18,24 @@ function clientWithData() {
   return { client, stale };
 }
 
+// Minimal valid payloads, as the API's event models describe them.
+const payloads: Record<string, object> = {
+  run_done: { status: 'done', trigger: 'manual', total_copied: 1, total_skipped: 0, total_errors: 0, total_bytes: 10 },
+  task_broken: { errors: 2, reason: 'a scheduled run ended with errors' },
+  account_test: { test_src_status: 'ok', test_src_error: null, test_dst_status: 'fail', test_dst_error: 'bad password' },
+  progress: { copied: 0, skipped: 0, errors: 0, bytes: 0, folder: null, done: 0, total: 0, account: null, waiting: 'throttled' },
+};
+
 const event = (type: string, extra: object = {}) =>
-  taskEventSchema.parse({ type, task_id: 1, run_id: 42, data: {}, ts: '2025-11-28T12:00:00Z', ...extra });
+  taskEventSchema.parse({
+    type,
+    task_id: 1,
+    run_id: 42,
+    account_id: null,
+    data: payloads[type],
+    ts: '2025-11-28T12:00:00Z',
+    ...extra,
+  });
 
 describe('live events refresh the right queries', () => {
   it('run_done refreshes the tasks, the run list and the run, not the slow plan', () => {
@@ -48,6 +64,8 @@ describe('live events refresh the right queries', () => {
 
   it('rejects messages that are not events', () => {
     expect(taskEventSchema.safeParse({ type: 'nope', task_id: 1 }).success).toBe(false);
-    expect(taskEventSchema.safeParse({ type: 'progress', task_id: 1 }).data?.data).toEqual({});
+    // An event whose payload does not match its type's model is not an event either.
+    expect(taskEventSchema.safeParse({ type: 'progress', task_id: 1, data: { copied: 'many' }, ts: '2025-11-28T12:00:00Z' }).success).toBe(false);
+    expect(taskEventSchema.safeParse({ type: 'run_done', task_id: 1, data: payloads.progress, ts: '2025-11-28T12:00:00Z' }).success).toBe(false);
   });
 });

@@ -1,33 +1,13 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useEffectEvent, useRef } from 'react';
-import { z } from 'zod';
+import type { TaskEvent } from '@/client/types.gen';
+import { zTaskEvent } from '@/client/zod.gen';
 import { queryKeys } from '@/lib/query-keys';
 import { taskSocket, useSocketStatus } from '@/lib/task-socket';
 
-export const taskEventTypes = [
-  'run_started',
-  'plan',
-  'account_started',
-  'folder',
-  'progress',
-  'account_done',
-  'account_test',
-  'error',
-  'cancelled',
-  'run_done',
-  'task_broken',
-] as const;
-
-export const taskEventSchema = z.object({
-  type: z.enum(taskEventTypes),
-  task_id: z.number(),
-  run_id: z.number().nullish(),
-  account_id: z.number().nullish(),
-  data: z.record(z.string(), z.unknown()).nullish().transform((d) => d ?? {}),
-  ts: z.string().nullish(),
-});
-
-export type TaskEvent = z.infer<typeof taskEventSchema>;
+/** A websocket event: generated from the API's event models (docs/events.md). */
+export const taskEventSchema = zTaskEvent;
+export type { TaskEvent };
 
 /** Which cached queries an event makes stale; progress-type events only feed the live view. */
 export function invalidateForEvent(client: QueryClient, event: TaskEvent): void {

@@ -1,24 +1,13 @@
 import { z } from 'zod';
+import type { AccountOut, TestStatus } from '@/client/types.gen';
+import { zAccountOut } from '@/client/zod.gen';
 
-export const testStatuses = ['untested', 'ok', 'fail'] as const;
-export type TestStatus = (typeof testStatuses)[number];
+// Responses: generated from the API's OpenAPI document (docs/frontend-client.md). Forms: below.
+export type { TestStatus };
+export const accountSchema = zAccountOut;
+export type Account = AccountOut;
 
-export const accountSchema = z.object({
-  id: z.number(),
-  task_id: z.number(),
-  src_username: z.string(),
-  src_password_set: z.boolean(),
-  dst_username: z.string(),
-  dst_password_set: z.boolean(),
-  test_src_status: z.enum(testStatuses),
-  test_src_error: z.string().nullish().transform((v) => v ?? null),
-  test_dst_status: z.enum(testStatuses),
-  test_dst_error: z.string().nullish().transform((v) => v ?? null),
-  tested_at: z.string().nullish().transform((v) => v ?? null),
-});
-
-export type Account = z.infer<typeof accountSchema>;
-
+// Form input (hand-written: the messages are the UI's).
 const username = (side: string) => z.string().trim().min(1, `Enter the ${side} username`).max(320);
 
 export const accountInputSchema = z.object({

@@ -1,15 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
+import { zImportOut } from '@/client/zod.gen';
 import { apiRequest } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
-
-const importResultSchema = z.object({ imported: z.number() });
 
 /** The CSV goes up exactly as pasted, so the server's "line N" errors match the admin's lines. */
 export const importAccounts = (taskId: number, csv: string) =>
   apiRequest('POST', `/tasks/${taskId}/accounts/import`, {
     text: { content: csv, contentType: 'text/csv' },
-    schema: importResultSchema,
+    schema: zImportOut,
   });
 
 export function useImportAccounts(taskId: number, { onSuccess }: { onSuccess?: (imported: number) => void } = {}) {

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import type { EndpointOut, TlsMode } from '@/client/types.gen';
+import { zEndpointOut, zTlsMode } from '@/client/zod.gen';
 
-export const tlsModes = ['ssl', 'starttls', 'plain'] as const;
-export type TlsMode = (typeof tlsModes)[number];
+export const tlsModes = zTlsMode.options;
+export type { TlsMode };
 
 export const tlsModeLabels: Record<TlsMode, string> = {
   ssl: 'Implicit TLS (SSL)',
@@ -11,17 +13,9 @@ export const tlsModeLabels: Record<TlsMode, string> = {
 
 export const defaultPorts: Record<TlsMode, number> = { ssl: 993, starttls: 143, plain: 143 };
 
-export const endpointSchema = z.object({
-  id: z.number(),
-  name: z.string(),
-  host: z.string(),
-  port: z.number(),
-  tls_mode: z.enum(tlsModes),
-  verify_tls: z.boolean(),
-  max_connections: z.number().nullish().transform((v) => v ?? null),
-});
-
-export type Endpoint = z.infer<typeof endpointSchema>;
+// Responses: generated from the API's OpenAPI document (docs/frontend-client.md). Forms: below.
+export const endpointSchema = zEndpointOut;
+export type Endpoint = EndpointOut;
 
 export const endpointInputSchema = z.object({
   name: z.string().trim().min(1, 'Give the server a name').max(200),

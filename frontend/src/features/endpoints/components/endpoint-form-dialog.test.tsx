@@ -47,6 +47,8 @@ describe('server form', () => {
       tls_mode: 'ssl',
       verify_tls: true,
       max_connections: null,
+      created_at: '2025-11-28T12:00:00Z',
+      updated_at: '2025-11-28T12:00:00Z',
     });
     await userEvent.selectOptions(mode, 'starttls');
     expect(port.value).toBe('10993');

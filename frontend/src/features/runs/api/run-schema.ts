@@ -1,54 +1,12 @@
-import { z } from 'zod';
+// Response types and schemas: generated from the API's OpenAPI document (src/client, never
+// edited by hand; docs/frontend-client.md). Named here for the feature's readers.
+import type { AccountRunOut, ErrorItem, RunDetail as RunDetailOut, RunOut, RunStatus } from '@/client/types.gen';
+import { zRunDetail, zRunOut } from '@/client/zod.gen';
 
-export const runStatuses = ['running', 'done', 'failed', 'cancelled', 'abandoned'] as const;
-export type RunStatus = (typeof runStatuses)[number];
-
-const count = z.number().nullish().transform((v) => v ?? 0);
-
-export const runSchema = z.object({
-  id: z.number(),
-  task_id: z.number(),
-  trigger: z.enum(['manual', 'scheduled']),
-  status: z.enum(runStatuses),
-  started_at: z.string(),
-  finished_at: z.string().nullable(),
-  total_copied: count,
-  total_skipped: count,
-  total_errors: count,
-  total_bytes: count,
-  error_summary: z.string().nullish().transform((v) => v ?? null),
-});
-
-export type Run = z.infer<typeof runSchema>;
-
-export const messageErrorSchema = z.object({
-  folder: z.string().nullish(),
-  uid: z.union([z.number(), z.string()]).nullish(),
-  reason: z.string(),
-});
-
-export type MessageError = z.infer<typeof messageErrorSchema>;
-
-export const accountRunSchema = z.object({
-  account_id: z.number(),
-  src_username: z.string(),
-  status: z.string(),
-  copied: count,
-  skipped: count,
-  errors: count,
-  bytes: count,
-  planned_messages: z.number().nullish(),
-  planned_bytes: z.number().nullish(),
-  error_summary: z.string().nullish().transform((v) => v ?? null),
-  errors_list: z.array(messageErrorSchema).nullish().transform((v) => v ?? []),
-  started_at: z.string().nullish().transform((v) => v ?? null),
-  finished_at: z.string().nullish().transform((v) => v ?? null),
-});
-
-export type AccountRun = z.infer<typeof accountRunSchema>;
-
-export const runDetailSchema = z.object({ run: runSchema, accounts: z.array(accountRunSchema) });
-
-export type RunDetail = z.infer<typeof runDetailSchema>;
-
-export const isTerminalRunStatus = (status: string): boolean => status !== 'running' && status !== 'pending';
+export type { RunStatus };
+export const runSchema = zRunOut;
+export type Run = RunOut;
+export type MessageError = ErrorItem;
+export type AccountRun = AccountRunOut;
+export const runDetailSchema = zRunDetail;
+export type RunDetail = RunDetailOut;

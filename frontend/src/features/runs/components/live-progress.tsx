@@ -7,6 +7,10 @@ import { barTone, barValue, messagesLabel, totalValue } from '@/features/runs/li
 
 type Props = { run: LiveRun; accountNames: Record<number, string> };
 
+function rateText(rate: number | null, bytesRate: number | null): string {
+  return bytesRate === null ? formatRate(rate) : `${formatRate(rate)} · ${formatBytes(bytesRate)}/s`;
+}
+
 function of(done: string, total: number | null, totalText: string) {
   return total === null ? done : `${done} of ${totalText}`;
 }
@@ -48,7 +52,7 @@ export function LiveProgress({ run, accountNames }: Props) {
           <Stat label="Skipped" value={formatCount(totals.skipped)} testId="run-total-skipped" />
           <Stat label="Errors" value={formatCount(totals.errors)} testId="run-total-errors" danger={totals.errors > 0} />
           <Stat label="Data" value={of(formatBytes(totals.bytes), plannedBytes, formatBytes(plannedBytes))} />
-          {running ? <Stat label="Rate" value={formatRate(totals.rate)} /> : null}
+          {running ? <Stat label="Rate" value={rateText(totals.rate, totals.bytesRate)} /> : null}
           <Stat label="Accounts done" value={`${formatCount(totals.accountsDone)} / ${formatCount(totals.accountsTotal)}`} />
         </dl>
       </div>
@@ -99,7 +103,8 @@ function AccountProgressItem({ progress: a, name }: { progress: AccountProgress;
         <span className="small counts" data-testid="account-counts">
           {formatCount(a.copied)} copied · {formatCount(a.skipped)} skipped ·{' '}
           <span className={a.errors > 0 ? 'text-danger' : undefined}>{formatCountOf(a.errors, 'error')}</span>
-          {!finished && a.rate !== null ? ` · ${formatRate(a.rate)}` : ''}
+          {!finished && a.rate !== null ? ` · ${rateText(a.rate, a.bytesRate)}` : ''}
+          {!finished && a.etaSeconds !== null ? ` · ${formatDuration(a.etaSeconds)} left` : ''}
         </span>
       </div>
       <div className="account-progress-bars">

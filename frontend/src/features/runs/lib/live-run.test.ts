@@ -1,24 +1,74 @@
 import { describe, expect, it } from 'vitest';
+import type { AccountTotals, ProgressData } from '@/client/types.gen';
 import type { TaskEvent } from '@/lib/task-events';
-import { emptyLiveRun, mergeSnapshot, reduceLiveRun, runTotals, type LiveRun } from '@/features/runs/lib/live-run';
+import { emptyLiveRun, mergeSnapshot, reduceLiveRun, runTotals, type LiveRun, type RunSnapshot } from '@/features/runs/lib/live-run';
 
 let second = 0;
-function ev(type: TaskEvent['type'], data: Record<string, unknown> = {}, accountId: number | null = 7): TaskEvent {
+type Data<T extends TaskEvent['type']> = Extract<TaskEvent, { type: T }>['data'];
+function ev<T extends TaskEvent['type']>(type: T, data: Data<T>, accountId: number | null = 7): TaskEvent {
   second += 1;
   const ts = new Date(Date.UTC(2025, 10, 28, 12, 0, second)).toISOString();
-  return { type, task_id: 1, run_id: 42, account_id: accountId, data, ts };
+  return { type, task_id: 1, run_id: 42, account_id: accountId, data, ts } as TaskEvent;
 }
 
 const fold = (events: TaskEvent[], start: LiveRun = emptyLiveRun(42)) => events.reduce(reduceLiveRun, start);
 
-// Payloads as the workers publish them (workers/account_progress.py, workers/account_job.py).
+// Payloads as the workers publish them (workers/events.py, workers/jobs/progress.py).
+const totals = (copied: number, skipped = 0, errors = 0, bytes = 0, pace: Partial<AccountTotals> = {}): AccountTotals => ({
+  copied,
+  skipped,
+  errors,
+  bytes,
+  msgs_per_s: null,
+  bytes_per_s: null,
+  eta_seconds: null,
+  ...pace,
+});
+const counts = { copied: 0, skipped: 0, errors: 0, bytes: 0 };
+const progress = (account: AccountTotals, extra: Partial<ProgressData> = {}): ProgressData => ({
+  ...counts,
+  folder: 'INBOX',
+  done: 0,
+  total: 0,
+  account,
+  waiting: null,
+  ...extra,
+});
+const folder = (name: string, state: 'started' | 'done', account: AccountTotals | null = null): Data<'folder'> => ({
+  ...counts,
+  folder: name,
+  dst_folder: name,
+  state,
+  status: state === 'done' ? 'ok' : null,
+  flags_updated: 0,
+  seconds: 0,
+  account,
+});
+const done = (status: Data<'account_done'>['status'], copied: number, extra: Partial<Data<'account_done'>> = {}) => ({
+  ...counts,
+  status,
+  copied,
+  error_summary: null,
+  ...extra,
+});
+const runDone = (status: Data<'run_done'>['status'], totalErrors = 0): Data<'run_done'> => ({
+  status,
+  trigger: 'manual',
+  total_copied: 0,
+  total_skipped: 0,
+  total_errors: totalErrors,
+  total_bytes: 0,
+});
+const started = { src_username: 'a', dst_username: 'b', already_copied: 0 };
+
 const plan = ev('plan', {
-  kind: 'plan',
   folders: [
-    { src: 'INBOX', dst: 'INBOX', messages: 100, size: 1000, pending: 60 },
-    { src: 'Sent', dst: 'Sent', messages: 40, size: 500, pending: null },
+    { src: 'INBOX', dst: 'INBOX', reason: 'inbox', dst_exists: true, messages: 100, size: 1000, pending: 60, note: null },
+    { src: 'Sent', dst: 'Sent', reason: 'special-use', dst_exists: true, messages: 40, size: 500, pending: null, note: null },
   ],
   excluded: [],
+  planned_messages: 100,
+  planned_bytes: 1500,
 });
 
 describe('reduceLiveRun', () => {
@@ -27,18 +77,9 @@ describe('reduceLiveRun', () => {
     const run = fold([
       ev('run_started', { trigger: 'manual', accounts: 2 }, null),
       plan,
-      ev('account_started', { attempt_base: 0 }),
-      ev('folder', { folder: 'INBOX', dst_folder: 'INBOX', state: 'started' }),
-      ev('progress', {
-        folder: 'INBOX',
-        copied: 10,
-        skipped: 5,
-        errors: 0,
-        bytes: 300,
-        done: 15,
-        total: 60,
-        account: { copied: 10, skipped: 5, errors: 0, bytes: 300 },
-      }),
+      ev('account_started', started),
+      ev('folder', folder('INBOX', 'started')),
+      ev('progress', progress(totals(10, 5, 0, 300), { copied: 10, skipped: 5, bytes: 300, done: 15, total: 60 })),
     ]);
     const a = run.accounts[7]!;
     expect(run.status).toBe('running');
@@ -58,86 +99,64 @@ describe('reduceLiveRun', () => {
 
     const later = fold(
       [
-        ev('progress', { folder: 'INBOX', copied: 40, account: { copied: 40, skipped: 5, errors: 1, bytes: 900 } }),
+        ev('progress', progress(totals(40, 5, 1, 900), { copied: 40 })),
         ev('error', { code: 'refused', reason: 'message too big', folder: 'INBOX', uid: 17 }),
-        ev('folder', { folder: 'INBOX', state: 'done', account: { copied: 55, skipped: 5, errors: 1, bytes: 1000 } }),
-        ev('account_done', { status: 'partial', copied: 94, skipped: 5, errors: 1, bytes: 1490, error_summary: '1 errors' }),
+        ev('folder', folder('INBOX', 'done', totals(55, 5, 1, 1000))),
+        ev('account_done', done('partial', 94, { skipped: 5, errors: 1, bytes: 1490, error_summary: '1 errors' })),
       ],
       run,
     );
-    const done = later.accounts[7]!;
-    expect(done).toMatchObject({ status: 'partial', copied: 94, errors: 1, folder: null, rate: null });
-    expect(done.errorSummary).toBe('1 errors');
-    expect(done.recentErrors).toEqual([{ folder: 'INBOX', uid: '17', reason: 'message too big' }]);
+    const finished = later.accounts[7]!;
+    expect(finished).toMatchObject({ status: 'partial', copied: 94, errors: 1, folder: null, rate: null, etaSeconds: null });
+    expect(finished.errorSummary).toBe('1 errors');
+    expect(finished.recentErrors).toEqual([{ folder: 'INBOX', uid: '17', reason: 'message too big' }]);
   });
 
   it('has no total rate until a running account has one', () => {
-    const started = fold([ev('run_started', { accounts: 1 }, null), ev('account_started', {})]);
-    expect(runTotals(started).rate).toBeNull();
+    const run = fold([ev('run_started', { trigger: 'manual', accounts: 1 }, null), ev('account_started', started)]);
+    expect(runTotals(run).rate).toBeNull();
   });
 
-  it('derives a rate from event timestamps when none is sent', () => {
-    second = 0;
+  it('shows the pace the worker computed (rates and time left), summed over running accounts', () => {
+    const pace = { msgs_per_s: 2.5, bytes_per_s: 4096, eta_seconds: 120 };
     const run = fold([
-      ev('progress', { account: { copied: 0, skipped: 0, errors: 0, bytes: 0 } }),
-      ev('progress', { account: { copied: 10, skipped: 0, errors: 0, bytes: 0 } }),
-      ev('progress', { account: { copied: 30, skipped: 0, errors: 0, bytes: 0 } }),
+      ev('progress', progress(totals(3, 1, 0, 40, pace), { folder: 'Archive' }), 9),
+      ev('progress', progress(totals(1, 0, 0, 10, { msgs_per_s: 1.5, bytes_per_s: 1024 })), 8),
     ]);
-    // 10 msg/s, then 20 msg/s, smoothed half and half.
-    expect(run.accounts[7]?.rate).toBe(15);
-  });
-
-  it('reads the flat contract payload too (totals, plan and rate on the event)', () => {
-    const run = fold([
-      ev('progress', {
-        account_id: 9,
-        folder: 'Archive',
-        copied: 3,
-        skipped: 1,
-        errors: 0,
-        bytes: 40,
-        planned_messages: 8,
-        planned_bytes: 80,
-        rate_msgs_per_s: 2.5,
-      }, null),
-    ]);
-    expect(run.accounts[9]).toMatchObject({ copied: 3, plannedMessages: 8, plannedBytes: 80, rate: 2.5, folder: 'Archive' });
+    expect(run.accounts[9]).toMatchObject({ copied: 3, rate: 2.5, bytesRate: 4096, etaSeconds: 120, folder: 'Archive' });
+    expect(runTotals(run)).toMatchObject({ rate: 4, bytesRate: 5120 });
   });
 
   it('never moves counters back on a late event, nor reopens a finished account', () => {
     const run = fold([
-      ev('account_done', { status: 'ok', copied: 50, skipped: 0, errors: 0, bytes: 10 }),
-      ev('progress', { folder: 'INBOX', account: { copied: 20, skipped: 0, errors: 0, bytes: 5 } }),
+      ev('account_done', done('ok', 50, { bytes: 10 })),
+      ev('progress', progress(totals(20, 0, 0, 5))),
     ]);
     expect(run.accounts[7]).toMatchObject({ status: 'ok', copied: 50, bytes: 10 });
   });
 
   it('shows why an account waits, until it moves again', () => {
-    const waiting = fold([ev('progress', { waiting: 'endpoint connection limit reached' })]);
+    const waiting = fold([ev('progress', progress(totals(0), { folder: null, account: null, waiting: 'endpoint connection limit reached' }))]);
     expect(waiting.accounts[7]?.waiting).toBe('endpoint connection limit reached');
-    const moving = fold([ev('progress', { account: { copied: 1, skipped: 0, errors: 0, bytes: 1 } })], waiting);
+    const moving = fold([ev('progress', progress(totals(1, 0, 0, 1)))], waiting);
     expect(moving.accounts[7]?.waiting).toBeNull();
   });
 
   it('closes the run and every unfinished account on cancel', () => {
-    const run = fold([
-      ev('account_started', {}, 1),
-      ev('account_done', { status: 'ok' }, 2),
-      ev('cancelled', {}, null),
-    ]);
+    const run = fold([ev('account_started', started, 1), ev('account_done', done('ok', 0), 2), ev('cancelled', {}, null)]);
     expect(run.status).toBe('cancelled');
     expect(run.accounts[1]?.status).toBe('cancelled');
     expect(run.accounts[2]?.status).toBe('ok');
-    expect(fold([ev('run_done', { status: 'failed', total_errors: 3 }, null)]).status).toBe('failed');
+    expect(fold([ev('run_done', runDone('failed', 3), null)]).status).toBe('failed');
   });
 });
 
 describe('mergeSnapshot (after a reload mid-run)', () => {
-  const snapshot = {
-    run: { id: 42, status: 'running', started_at: '2025-11-28T12:00:00Z', finished_at: null },
+  const snapshot: RunSnapshot = {
+    run: { id: 42, status: 'running', trigger: 'manual', started_at: '2025-11-28T12:00:00Z', finished_at: null },
     accounts: [
       { account_id: 7, status: 'running', copied: 30, skipped: 2, errors: 0, bytes: 500, error_summary: null, planned_messages: 100, planned_bytes: 2000 },
-      { account_id: 8, status: 'queued', copied: 0, skipped: 0, errors: 0, bytes: 0, error_summary: null },
+      { account_id: 8, status: 'queued', copied: 0, skipped: 0, errors: 0, bytes: 0, error_summary: null, planned_messages: null, planned_bytes: null },
     ],
   };
 
@@ -156,21 +175,21 @@ describe('mergeSnapshot (after a reload mid-run)', () => {
   });
 
   it('keeps the larger counters and the live folder and plan', () => {
-    const live = fold([ev('progress', { folder: 'Sent', account: { copied: 45, skipped: 2, errors: 0, bytes: 800 } })]);
+    const live = fold([ev('progress', progress(totals(45, 2, 0, 800), { folder: 'Sent' }))]);
     const run = mergeSnapshot(live, snapshot)!;
     expect(run.accounts[7]).toMatchObject({ copied: 45, bytes: 800, folder: 'Sent', plannedMessages: 100 });
   });
 
   it('keeps an account running when the snapshot was read before it started', () => {
-    const live = fold([ev('progress', { folder: 'INBOX', account: { copied: 5, skipped: 0, errors: 0, bytes: 10 } }, 8)]);
+    const live = fold([ev('progress', progress(totals(5, 0, 0, 10)), 8)]);
     const run = mergeSnapshot(live, snapshot)!;
     expect(run.accounts[8]).toMatchObject({ status: 'running', copied: 5, folder: 'INBOX' });
     expect(runTotals(run).accountsDone).toBe(0);
   });
 
   it('lets a finished snapshot close the run', () => {
-    const live = fold([ev('progress', { folder: 'Sent', account: { copied: 45, skipped: 0, errors: 0, bytes: 1 } })]);
-    const closed = {
+    const live = fold([ev('progress', progress(totals(45, 0, 0, 1), { folder: 'Sent' }))]);
+    const closed: RunSnapshot = {
       run: { ...snapshot.run, status: 'done', finished_at: '2025-11-28T12:05:00Z' },
       accounts: [{ ...snapshot.accounts[0]!, status: 'ok', copied: 98 }],
     };

@@ -1,7 +1,12 @@
 // Live run state: websocket events folded into per-account progress, merged
 // with the run as the API last reported it (the snapshot that makes a page
 // reload mid-run show current totals before the next event arrives).
-import type { TaskEvent } from '@/lib/task-events';
+// Events are typed by the generated client (the API's event models,
+// docs/events.md): every figure shown here, rates and ETA included, is
+// computed by the worker; nothing is derived in the browser.
+import type { AccountRunOut, AccountTotals, RunOut, TaskEvent } from '@/client/types.gen';
+
+type Counts = Pick<AccountTotals, 'copied' | 'skipped' | 'errors' | 'bytes'>;
 
 export type MessageErrorItem = { folder: string | null; uid: string | null; reason: string };
 
@@ -15,13 +20,14 @@ export type AccountProgress = {
   bytes: number;
   plannedMessages: number | null;
   plannedBytes: number | null;
+  /** Messages and bytes per second over the worker's sliding window, and the time left at that pace. */
   rate: number | null;
+  bytesRate: number | null;
+  etaSeconds: number | null;
   /** Why the account is paused (connection limit, throttling), if it is. */
   waiting: string | null;
   errorSummary: string | null;
   recentErrors: MessageErrorItem[];
-  /** Last (time, processed) point, to derive a rate when events carry none. */
-  rateSample: { at: number; processed: number } | null;
 };
 
 export type LiveRun = {
@@ -37,7 +43,8 @@ export type LiveRun = {
 
 const RECENT_ERRORS_KEPT = 20;
 
-export const isTerminal = (status: string): boolean => !['running', 'pending', 'queued'].includes(status);
+/** Run statuses: running, then a final one; account runs: queued, running, then a final one. */
+export const isTerminal = (status: string): boolean => !['running', 'queued'].includes(status);
 
 /** Account and run statuses that mean "finished without trouble". */
 export const isSuccess = (status: string): boolean => status === 'done' || status === 'ok';
@@ -58,121 +65,80 @@ export function emptyAccount(accountId: number): AccountProgress {
     plannedMessages: null,
     plannedBytes: null,
     rate: null,
+    bytesRate: null,
+    etaSeconds: null,
     waiting: null,
     errorSummary: null,
     recentErrors: [],
-    rateSample: null,
   };
 }
 
-const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
-const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
-
-/** Counters only grow within a run; a late or repeated event must not move them back. */
-const atLeast = (current: number, next: unknown): number => Math.max(current, num(next) ?? 0);
+const stopped = { folder: null, rate: null, bytesRate: null, etaSeconds: null, waiting: null } as const;
 
 function withAccount(run: LiveRun, accountId: number, change: (a: AccountProgress) => AccountProgress): LiveRun {
   const current = run.accounts[accountId] ?? emptyAccount(accountId);
   return { ...run, accounts: { ...run.accounts, [accountId]: change(current) } };
 }
 
-function eventAccountId(event: TaskEvent): number | null {
-  return event.account_id ?? num(event.data.account_id);
-}
-
-const record = (value: unknown): Record<string, unknown> | null =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-
-/**
- * Account-wide counters of an event: workers nest them under `account` (the
- * top level of a progress event holds the current folder's figures); a flat
- * payload is read as account-wide.
- */
-function accountCounters(d: Record<string, unknown>): Record<string, unknown> {
-  return record(d.account) ?? d;
-}
-
-function countersFrom(a: AccountProgress, counters: Record<string, unknown>): AccountProgress {
+/** Counters only grow within a run; a late or repeated event must not move them back. */
+function countersFrom(a: AccountProgress, counts: Counts): AccountProgress {
   return {
     ...a,
-    copied: atLeast(a.copied, counters.copied),
-    skipped: atLeast(a.skipped, counters.skipped),
-    errors: atLeast(a.errors, counters.errors),
-    bytes: atLeast(a.bytes, counters.bytes),
+    copied: Math.max(a.copied, counts.copied),
+    skipped: Math.max(a.skipped, counts.skipped),
+    errors: Math.max(a.errors, counts.errors),
+    bytes: Math.max(a.bytes, counts.bytes),
   };
 }
 
-/** The plan: explicit totals, or summed from the folder list (pending messages, folder sizes). */
-function withPlan(a: AccountProgress, d: Record<string, unknown>): AccountProgress {
-  let messages = num(d.planned_messages);
-  let bytes = num(d.planned_bytes);
-  if (Array.isArray(d.folders) && (messages === null || bytes === null)) {
-    const folders = d.folders.map(record).filter((f) => f !== null);
-    messages ??= folders.reduce((sum, f) => sum + (num(f.pending) ?? num(f.messages) ?? 0), 0);
-    const sizes = folders.map((f) => num(f.size));
-    bytes ??= sizes.every((size) => size !== null) ? sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0) : null;
-  }
-  return { ...a, plannedMessages: messages ?? a.plannedMessages, plannedBytes: bytes ?? a.plannedBytes };
+/** The account's totals and pace, as the worker computed them. */
+function totalsFrom(a: AccountProgress, totals: AccountTotals | null): AccountProgress {
+  if (totals === null) return a;
+  return {
+    ...countersFrom(a, totals),
+    rate: totals.msgs_per_s ?? a.rate,
+    bytesRate: totals.bytes_per_s ?? a.bytesRate,
+    etaSeconds: totals.eta_seconds ?? a.etaSeconds,
+  };
 }
 
-const RATE_MIN_INTERVAL_MS = 1_000;
-
-/** Messages per second between two progress events, smoothed. */
-function withRate(a: AccountProgress, d: Record<string, unknown>, ts: string | null | undefined): AccountProgress {
-  const given = num(d.rate_msgs_per_s);
-  if (given !== null) return { ...a, rate: given };
-  const at = ts ? Date.parse(ts) : Number.NaN;
-  if (!Number.isFinite(at)) return a;
-  const processed = processedMessages(a);
-  const sample = a.rateSample;
-  if (!sample) return { ...a, rateSample: { at, processed } };
-  const elapsedMs = at - sample.at;
-  if (elapsedMs < RATE_MIN_INTERVAL_MS) return a;
-  const instant = Math.max(0, (processed - sample.processed) / (elapsedMs / 1000));
-  const rate = a.rate === null ? instant : 0.5 * a.rate + 0.5 * instant;
-  return { ...a, rate, rateSample: { at, processed } };
-}
+const running = (a: AccountProgress): string => (isTerminal(a.status) ? a.status : 'running');
 
 function reduceAccountEvent(run: LiveRun, event: TaskEvent, accountId: number): LiveRun {
-  const d = event.data;
   switch (event.type) {
-    case 'plan':
-      return withAccount(run, accountId, (a) => withPlan(a, d));
+    case 'plan': {
+      const { planned_messages: plannedMessages, planned_bytes: plannedBytes } = event.data;
+      return withAccount(run, accountId, (a) => ({ ...a, plannedMessages, plannedBytes }));
+    }
     case 'account_started':
-      return withAccount(run, accountId, (a) => (isTerminal(a.status) ? a : { ...a, status: 'running' }));
-    case 'folder':
+      return withAccount(run, accountId, (a) => ({ ...a, status: running(a) }));
+    case 'folder': {
+      const d = event.data;
       return withAccount(run, accountId, (a) => {
-        const next = countersFrom(a, record(d.account) ?? {});
+        const next = totalsFrom(a, d.account);
         if (isTerminal(a.status)) return next;
-        const started = str(d.state) !== 'done';
-        return { ...next, status: 'running', folder: started ? (str(d.folder) ?? a.folder) : null };
+        return { ...next, status: 'running', folder: d.state === 'started' ? d.folder : null };
       });
-    case 'progress':
+    }
+    case 'progress': {
+      const d = event.data;
       return withAccount(run, accountId, (a) => {
-        if (str(d.waiting)) return { ...a, waiting: str(d.waiting) };
-        const next = withPlan(countersFrom(a, accountCounters(d)), d);
-        return {
-          ...withRate(next, d, event.ts),
-          status: isTerminal(a.status) ? a.status : 'running',
-          folder: str(d.folder) ?? a.folder,
-          waiting: null,
-        };
+        if (d.waiting) return { ...a, waiting: d.waiting };
+        return { ...totalsFrom(a, d.account), status: running(a), folder: d.folder ?? a.folder, waiting: null };
       });
-    case 'account_done':
+    }
+    case 'account_done': {
+      const d = event.data;
       return withAccount(run, accountId, (a) => ({
         ...countersFrom(a, d),
-        status: str(d.status) ?? 'done',
-        folder: null,
-        rate: null,
-        waiting: null,
-        errorSummary: str(d.error_summary) ?? str(d.error) ?? a.errorSummary,
+        ...stopped,
+        status: d.status,
+        errorSummary: d.error_summary ?? a.errorSummary,
       }));
+    }
     case 'error': {
-      const item: MessageErrorItem = {
-        folder: str(d.folder),
-        uid: d.uid === undefined || d.uid === null ? null : String(d.uid),
-        reason: str(d.reason) ?? str(d.message) ?? 'unknown error',
-      };
+      const d = event.data;
+      const item: MessageErrorItem = { folder: d.folder, uid: d.uid === null ? null : String(d.uid), reason: d.reason };
       return withAccount(run, accountId, (a) => ({
         ...a,
         recentErrors: [...a.recentErrors, item].slice(-RECENT_ERRORS_KEPT),
@@ -185,46 +151,36 @@ function reduceAccountEvent(run: LiveRun, event: TaskEvent, accountId: number): 
 
 /** Fold one websocket event into the live state of its run. */
 export function reduceLiveRun(run: LiveRun, event: TaskEvent): LiveRun {
-  const d = event.data;
   switch (event.type) {
     case 'run_started':
       return {
         ...run,
         status: 'running',
-        trigger: str(d.trigger) ?? run.trigger,
-        expectedAccounts: num(d.accounts) ?? run.expectedAccounts,
-        startedAt: str(d.started_at) ?? event.ts ?? run.startedAt,
+        trigger: event.data.trigger,
+        expectedAccounts: event.data.accounts,
+        startedAt: event.ts,
       };
     case 'cancelled':
     case 'run_done': {
-      const status = event.type === 'cancelled' ? 'cancelled' : (str(d.status) ?? 'done');
+      const status = event.type === 'cancelled' ? 'cancelled' : event.data.status;
       const accounts: Record<number, AccountProgress> = {};
       for (const [id, a] of Object.entries(run.accounts)) {
-        accounts[Number(id)] = isTerminal(a.status) ? a : { ...a, status, folder: null, rate: null, waiting: null };
+        accounts[Number(id)] = isTerminal(a.status) ? a : { ...a, ...stopped, status };
       }
-      return { ...run, status, finishedAt: str(d.finished_at) ?? event.ts ?? run.finishedAt, accounts };
+      return { ...run, status, finishedAt: event.ts, accounts };
     }
-    default: {
-      const accountId = eventAccountId(event);
-      return accountId === null ? run : reduceAccountEvent(run, event, accountId);
-    }
+    default:
+      return event.account_id === null ? run : reduceAccountEvent(run, event, event.account_id);
   }
 }
 
-type SnapshotAccount = {
-  account_id: number;
-  status: string;
-  copied: number;
-  skipped: number;
-  errors: number;
-  bytes: number;
-  error_summary: string | null;
-  planned_messages?: number | null;
-  planned_bytes?: number | null;
-};
-
-type Snapshot = {
-  run: { id: number; status: string; trigger?: string; started_at: string; finished_at: string | null };
+/** What the merge reads of GET /runs/{id} (the generated RunDetail). */
+type SnapshotAccount = Pick<
+  AccountRunOut,
+  'account_id' | 'status' | 'copied' | 'skipped' | 'errors' | 'bytes' | 'error_summary' | 'planned_messages' | 'planned_bytes'
+>;
+export type RunSnapshot = {
+  run: Pick<RunOut, 'id' | 'status' | 'trigger' | 'started_at' | 'finished_at'>;
   accounts: SnapshotAccount[];
 };
 
@@ -245,16 +201,14 @@ function mergeAccount(live: AccountProgress | undefined, snap: SnapshotAccount):
     errors: Math.max(base.errors, snap.errors),
     bytes: Math.max(base.bytes, snap.bytes),
     errorSummary: base.errorSummary ?? snap.error_summary,
-    plannedMessages: base.plannedMessages ?? snap.planned_messages ?? null,
-    plannedBytes: base.plannedBytes ?? snap.planned_bytes ?? null,
-    folder: finished ? null : base.folder,
-    rate: finished ? null : base.rate,
-    waiting: finished ? null : base.waiting,
+    plannedMessages: base.plannedMessages ?? snap.planned_messages,
+    plannedBytes: base.plannedBytes ?? snap.planned_bytes,
+    ...(finished ? stopped : {}),
   };
 }
 
 /** Combine what events said with what the API reports; either may be missing. */
-export function mergeSnapshot(live: LiveRun | undefined, snapshot: Snapshot | undefined): LiveRun | null {
+export function mergeSnapshot(live: LiveRun | undefined, snapshot: RunSnapshot | undefined): LiveRun | null {
   if (!snapshot) return live ?? null;
   const base = live ?? emptyLiveRun(snapshot.run.id);
   const accounts: Record<number, AccountProgress> = { ...base.accounts };
@@ -281,8 +235,9 @@ export type RunTotals = {
   plannedBytes: number;
   planComplete: boolean;
   bytesPlanComplete: boolean;
-  /** Messages per second of the running accounts; null until one of them has a rate. */
+  /** Messages (bytes) per second of the running accounts; null until one of them has a rate. */
   rate: number | null;
+  bytesRate: number | null;
   accountsDone: number;
   accountsTotal: number;
 };
@@ -299,6 +254,7 @@ export function runTotals(run: LiveRun): RunTotals {
     planComplete: accounts.length > 0 && accounts.length >= (run.expectedAccounts ?? 0),
     bytesPlanComplete: accounts.length > 0 && accounts.length >= (run.expectedAccounts ?? 0),
     rate: null,
+    bytesRate: null,
     accountsDone: 0,
     accountsTotal: Math.max(accounts.length, run.expectedAccounts ?? 0),
   };
@@ -312,6 +268,7 @@ export function runTotals(run: LiveRun): RunTotals {
     totals.plannedMessages += a.plannedMessages ?? 0;
     totals.plannedBytes += a.plannedBytes ?? 0;
     if (a.status === 'running' && a.rate !== null) totals.rate = (totals.rate ?? 0) + a.rate;
+    if (a.status === 'running' && a.bytesRate !== null) totals.bytesRate = (totals.bytesRate ?? 0) + a.bytesRate;
     if (isTerminal(a.status)) totals.accountsDone += 1;
   }
   return totals;

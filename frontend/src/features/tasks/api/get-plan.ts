@@ -1,25 +1,12 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { z } from 'zod';
+import type { PlanFolder } from '@/client/types.gen';
+import { zPlanOut } from '@/client/zod.gen';
 import { api } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
 
-export const planFolderSchema = z.object({
-  source: z.string(),
-  /** Null for an excluded folder. */
-  destination: z.string().nullable(),
-  messages: z.number().nullish(),
-  bytes: z.number().nullish(),
-  pending: z.number().nullish(),
-  excluded: z.boolean(),
-  special_use: z.union([z.boolean(), z.string()]).nullish(),
-  /** Why it maps there: explicit | special-use | inbox | translated | excluded. */
-  reason: z.string().nullish(),
-  destination_exists: z.boolean().nullish(),
-});
-
-export type PlanFolder = z.infer<typeof planFolderSchema>;
-
-const planSchema = z.object({ account_id: z.number().nullish(), folders: z.array(planFolderSchema) });
+// The response schema is generated from the API's OpenAPI document (docs/frontend-client.md).
+export type { PlanFolder };
+const planSchema = zPlanOut;
 
 /** A dry run against the servers: it can take a few seconds. */
 export const getPlan = (taskId: number, signal?: AbortSignal) => api.get(`/tasks/${taskId}/plan`, planSchema, signal);

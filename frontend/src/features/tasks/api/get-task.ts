@@ -1,12 +1,11 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { z } from 'zod';
+import { zTaskDetail } from '@/client/zod.gen';
 import { api } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
-import { taskSchema } from '@/features/tasks/api/task-schema';
 
 // GET /tasks/{id} also carries the accounts; the accounts feature reads those
 // from its own endpoint, so only the task is taken here.
-const taskDetailSchema = z.object({ task: taskSchema }).transform((body) => body.task);
+const taskDetailSchema = zTaskDetail.transform((body) => body.task);
 
 export const getTask = (taskId: number, signal?: AbortSignal) => api.get(`/tasks/${taskId}`, taskDetailSchema, signal);
 

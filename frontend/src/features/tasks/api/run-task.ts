@@ -1,11 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
+import { zRunStarted } from '@/client/zod.gen';
 import { api } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
 
-const runStartedSchema = z.object({ run_id: z.number() });
-
-export const runTask = (taskId: number) => api.post(`/tasks/${taskId}/run`, undefined, runStartedSchema);
+export const runTask = (taskId: number) => api.post(`/tasks/${taskId}/run`, undefined, zRunStarted);
 
 export function useRunTask(taskId: number, { onSuccess }: { onSuccess?: (runId: number) => void } = {}) {
   const client = useQueryClient();

@@ -80,10 +80,8 @@ const reasonLabels: Record<string, string> = {
 function FolderNotes({ folder }: { folder: PlanFolder | undefined }) {
   if (!folder) return null;
   const reason = folder.reason ? reasonLabels[folder.reason] : undefined;
-  const specialUse = typeof folder.special_use === 'string' ? folder.special_use : null;
   return (
     <span className="badge-group">
-      {specialUse ? <Badge tone="neutral">{specialUse}</Badge> : null}
       {reason && !folder.excluded ? <Badge tone={folder.reason === 'explicit' ? 'info' : 'neutral'}>{reason}</Badge> : null}
       {folder.destination_exists === false && !folder.excluded ? <Badge tone="warning">will be created</Badge> : null}
     </span>

@@ -23,6 +23,9 @@ const baseTask = {
   broken: false,
   next_run_at: null as string | null,
   last_run: null,
+  account_count: 0,
+  created_at: '2025-11-28T12:00:00Z',
+  updated_at: '2025-11-28T12:00:00Z',
 };
 
 function Harness() {
