@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict
 from app.models import Account, AccountRun, Run, Task
 from app.models.enums import AccountRunStatus, RunStatus, TaskStatus, TestStatus, Trigger
+from app.services import audit
 from app.services.schedule import next_run_at
 from app.services.tasks import get_task
 
@@ -222,6 +223,7 @@ def _close_task(session: Session, task_id: int, status: RunStatus, broke: bool, 
         return
     task.status = TaskStatus.FAILED if status == RunStatus.ABANDONED else TaskStatus(status.value)
     if broke:
+        audit.record_breaker_trip(session, task.id, task.schedule_interval_seconds)
         task.broken, task.schedule_interval_seconds = True, 0
     # From completion, not start: the next scheduled run is one interval after this one finished.
     interval, anchor = task.schedule_interval_seconds, task.schedule_anchor
