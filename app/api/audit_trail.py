@@ -20,7 +20,7 @@ from app.schemas.accounts import AccountOut
 from app.schemas.endpoints import EndpointOut
 from app.schemas.runs import RunOut
 from app.schemas.tasks import TaskOut
-from app.schemas.users import UserOut
+from app.schemas.users import UserDetail, UserOut
 from app.services import audit
 from app.services import tasks as task_service
 
@@ -54,7 +54,7 @@ CREATED: dict[type[BaseModel], str] = {
     TaskOut: "task",
     AccountOut: "account",
     EndpointOut: "endpoint",
-    UserOut: "user",
+    UserDetail: "user",
 }
 
 
@@ -89,11 +89,11 @@ def after(change: Change, result: Any) -> None:
     """Write the audit row for a change the view has committed, in a transaction of its own."""
     user: User | None = g.get("user")
     actor = (user.username, user.id) if user is not None else ("anonymous", None)
-    target_type, target_id = change.target_type, change.target_id
+    target_type, target_id, before_state = change.target_type, change.target_id, change.before
     if isinstance(result, BaseModel) and type(result) in CREATED:
         created_type = CREATED[type(result)]
-        if created_type != target_type:
-            target_type, target_id = created_type, getattr(result, "id", None)
+        if created_type != target_type:  # a new row: nothing before it
+            target_type, target_id, before_state = created_type, getattr(result, "id", None), None
     if target_type is None and change.action in SELF_TARGETED:
         target_type, target_id = "user", actor[1]
     db().expire_all()  # bulk UPDATEs in the service are not in the identity map
@@ -102,7 +102,7 @@ def after(change: Change, result: Any) -> None:
     if task_id is None and target_type == "task":
         task_id = target_id
     if task_id is None:
-        task_id = next((s.get("task_id") for s in (after_state, change.before) if s and "task_id" in s), None)
+        task_id = next((s.get("task_id") for s in (after_state, before_state) if s and "task_id" in s), None)
     audit.record(
         db(),
         actor=actor[0],
@@ -112,7 +112,7 @@ def after(change: Change, result: Any) -> None:
         target_type=target_type,
         target_id=target_id,
         task_id=task_id,
-        before=change.before,
+        before=before_state,
         after=after_state,
     )
     db().commit()
