@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-export const userSchema = z.object({ id: z.number(), username: z.string() });
+import { roleSchema } from '@/lib/role';
+
+export const userSchema = z.object({ id: z.number(), username: z.string(), role: roleSchema });
 
 export const sessionSchema = z.object({
   csrf_token: z.string(),
