@@ -39,8 +39,14 @@ PUBLIC_ENDPOINTS: set[str] = set()
 ROLES: dict[str, Role] = {}
 
 
-def default_role(method: str) -> Role:
-    """Reading needs a viewer, changing an operator; routes not declared here need an admin."""
+# Blueprint-relative prefixes of admin-only areas (users, installation settings).
+ADMIN_AREAS = ("/users", "/settings/")
+
+
+def default_role(rule: str, method: str) -> Role:
+    """Admin areas need an admin; elsewhere reading needs a viewer and changing an operator."""
+    if rule.startswith(ADMIN_AREAS):
+        return Role.ADMIN
     return Role.VIEWER if method == "GET" else Role.OPERATOR
 
 
@@ -91,11 +97,11 @@ def operation(
     role: Role | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `fn` as `method rule` on `bp`. `fn` gets path args, plus `body`/`query` when declared.
-    `role` is the least role allowed to call it (default: viewer for GET, operator otherwise); every
+    `role` is the least role allowed to call it (default: default_role); every
     successful call of a method other than GET writes an audit row (app/api/audit_trail.py)."""
     from app.api import audit_trail
 
-    needed = role or default_role(method)
+    needed = role or default_role(rule, method)
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)

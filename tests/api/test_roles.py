@@ -66,6 +66,15 @@ def test_each_role_gets_exactly_its_operations(app: Flask, role: Role) -> None:
     assert checked >= 25
 
 
+def test_the_document_states_each_operations_role(app: Flask) -> None:
+    headers = {"Authorization": f"Bearer {make_user(app, 'doc-reader', Role.VIEWER)}"}
+    paths = app.test_client().get("/api/openapi.json", headers=headers).json["paths"]
+    assert paths["/api/users"]["post"]["x-required-role"] == "admin"
+    assert paths["/api/audit"]["get"]["x-required-role"] == "operator"
+    assert paths["/api/tasks/{task_id}/run"]["post"]["x-required-role"] == "operator"
+    assert paths["/api/tasks"]["get"]["x-required-role"] == "viewer"
+
+
 def test_a_viewer_session_is_refused_changes_with_the_one_error_shape(app: Flask) -> None:
     make_user(app, "watcher", Role.VIEWER)
     viewer = login(app, "watcher")
