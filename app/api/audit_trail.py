@@ -1,21 +1,23 @@
 """Audit rows for every state change made through the API, written by `spec.operation` around each
-successful call of a method other than GET: the actor, their address, the action (the operation's
-name), the target, and its state before and after as the API shows it (so secrets are already
-write-only), masked again by app/services/audit.py."""
+successful call of a method other than GET, in the transaction that commits the change: the actor,
+their address, the action (the operation's name), the target, and its state before and after as the
+API shows it (so secrets are already write-only), masked again by app/services/audit.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from flask import g, request
 from pydantic import BaseModel
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound
 from app.extensions import db
-from app.models import Account, Endpoint, Run, User
+from app.models import Account, Endpoint, Run, Task, User
 from app.schemas.accounts import AccountOut
 from app.schemas.endpoints import EndpointOut
 from app.schemas.runs import RunOut
@@ -58,6 +60,10 @@ CREATED: dict[type[BaseModel], str] = {
 }
 
 
+# A view that adds one row of these types created that row: it becomes the audit row's target.
+CREATED_ROWS: dict[type[Any], str] = {Task: "task", Account: "account", Endpoint: "endpoint", User: "user"}
+
+
 @dataclass
 class Change:
     action: str
@@ -65,6 +71,7 @@ class Change:
     target_type: str | None
     target_id: int | None
     before: dict[str, Any] | None
+    recorded: bool = False
 
 
 def _snapshot(target_type: str | None, target_id: int | None) -> dict[str, Any] | None:
@@ -85,15 +92,61 @@ def before(action: str, path: dict[str, Any]) -> Change:
     return Change(action, path, target_type, target_id, _snapshot(target_type, target_id))
 
 
+@contextmanager
+def recording(change: Change | None) -> Iterator[None]:
+    """While the view runs, its first commit also writes the audit row, in the same transaction:
+    the change and its record are committed together or not at all."""
+    if change is None:
+        yield
+        return
+    session = db()
+    created: list[Any] = []
+
+    def on_insert(_session: Session, row: Any) -> None:
+        if type(row) in CREATED_ROWS:
+            created.append(row)
+
+    def on_commit(committing: Session) -> None:
+        if change.recorded:
+            return
+        change.recorded = True
+        committing.flush()
+        target = None
+        if len(created) == 1 and CREATED_ROWS[type(created[0])] != change.target_type:
+            target = (CREATED_ROWS[type(created[0])], created[0].id)
+        _write(change, target)
+
+    event.listen(session, "pending_to_persistent", on_insert)
+    event.listen(session, "before_commit", on_commit)
+    try:
+        yield
+    finally:
+        event.remove(session, "before_commit", on_commit)
+        event.remove(session, "pending_to_persistent", on_insert)
+
+
 def after(change: Change, result: Any) -> None:
-    """Write the audit row for a change the view has committed, in a transaction of its own."""
+    """For a view that changed nothing in the database itself (login, a token's logout), write the
+    audit row now, in a transaction of its own."""
+    if change.recorded:
+        return
+    target = None
+    if (
+        isinstance(result, BaseModel)
+        and type(result) in CREATED
+        and CREATED[type(result)] != change.target_type
+    ):
+        target = (CREATED[type(result)], getattr(result, "id", None))
+    _write(change, target)
+    db().commit()
+
+
+def _write(change: Change, created: tuple[str, int | None] | None) -> None:
     user: User | None = g.get("user")
     actor = (user.username, user.id) if user is not None else ("anonymous", None)
     target_type, target_id, before_state = change.target_type, change.target_id, change.before
-    if isinstance(result, BaseModel) and type(result) in CREATED:
-        created_type = CREATED[type(result)]
-        if created_type != target_type:  # a new row: nothing before it
-            target_type, target_id, before_state = created_type, getattr(result, "id", None), None
+    if created is not None:  # a new row: nothing before it
+        target_type, target_id, before_state = created[0], created[1], None
     if target_type is None and change.action in SELF_TARGETED:
         target_type, target_id = "user", actor[1]
     db().expire_all()  # bulk UPDATEs in the service are not in the identity map
@@ -115,4 +168,3 @@ def after(change: Change, result: Any) -> None:
         before=before_state,
         after=after_state,
     )
-    db().commit()

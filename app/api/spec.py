@@ -114,7 +114,8 @@ def operation(
             if query is not None:
                 kwargs["query"] = parse(query, request.args.to_dict())
             change = audit_trail.before(fn.__name__, path) if method != "GET" else None
-            result = fn(**kwargs)
+            with audit_trail.recording(change):
+                result = fn(**kwargs)
             if change is not None:
                 audit_trail.after(change, result)
             if isinstance(result, Response):

@@ -118,3 +118,16 @@ def test_the_audit_table_refuses_update_and_delete(api: ApiClient, clean_db: Eng
 def test_viewers_cannot_read_the_audit_log(app: Flask) -> None:
     make_user(app, "vic", Role.VIEWER)
     assert login(app, "vic").get("/api/audit").status_code == 403
+
+
+def test_a_change_is_not_kept_without_its_audit_row(
+    api: ApiClient, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("audit storage down")
+
+    monkeypatch.setattr("app.api.audit_trail.audit.record", broken)
+    response = api.post("/api/endpoints", json={"name": "unrecorded", "host": "h.example", "port": 993})
+    assert response.status_code == 500
+    monkeypatch.undo()
+    assert api.get("/api/endpoints").json == []
