@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotFound
 from app.extensions import db
-from app.models import Account, Endpoint, Run, Task, User
+from app.models import Account, ApiToken, Endpoint, Run, Task, User
 from app.schemas.accounts import AccountOut
 from app.schemas.endpoints import EndpointOut
 from app.schemas.runs import RunOut
 from app.schemas.tasks import TaskOut
-from app.schemas.users import UserDetail, UserOut
+from app.schemas.users import TokenOut, UserDetail, UserOut
 from app.services import audit
 from app.services import tasks as task_service
 
@@ -51,6 +51,7 @@ SNAPSHOTS: dict[str, Callable[[Session, int], BaseModel | None]] = {
     "endpoint": _row(Endpoint, EndpointOut.model_validate),
     "run": _row(Run, RunOut.model_validate),
     "user": _row(User, UserOut.model_validate),
+    "token": _row(ApiToken, TokenOut.model_validate),
 }
 CREATED: dict[type[BaseModel], str] = {
     TaskOut: "task",
@@ -61,7 +62,13 @@ CREATED: dict[type[BaseModel], str] = {
 
 
 # A view that adds one row of these types created that row: it becomes the audit row's target.
-CREATED_ROWS: dict[type[Any], str] = {Task: "task", Account: "account", Endpoint: "endpoint", User: "user"}
+CREATED_ROWS: dict[type[Any], str] = {
+    Task: "task",
+    Account: "account",
+    Endpoint: "endpoint",
+    User: "user",
+    ApiToken: "token",
+}
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.models.enums import Role
 from app.schemas.fields import NoNul, PatchModel, RequestModel, UtcDateTime
@@ -42,3 +42,21 @@ class UserDetail(UserOut):
 class PasswordChange(RequestModel):
     current_password: Annotated[str, StringConstraints(min_length=1, max_length=500)]
     new_password: NewPassword
+
+
+class TokenIn(RequestModel):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150), NoNul]
+
+
+class TokenOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    user_id: int
+    name: str
+    created_at: UtcDateTime
+    last_used_at: UtcDateTime | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="Shown once: only its SHA-256 is stored")

@@ -65,9 +65,16 @@ def end_sessions(user: User) -> None:
 
 def create_token(session: Session, user: User, name: str) -> str:
     """Create an API token for scripts; returns the plaintext, which is shown once and never stored."""
+    return issue_token(session, user, name)[1]
+
+
+def issue_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
+    """The new token's row (flushed, so it has its id) and its plaintext."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, name=name, token_sha256=_sha256(token), created_at=utcnow()))
-    return token
+    row = ApiToken(user_id=user.id, name=name, token_sha256=_sha256(token), created_at=utcnow())
+    session.add(row)
+    session.flush()
+    return row, token
 
 
 def user_for_token(session: Session, token: str) -> User | None:

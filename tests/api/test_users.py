@@ -90,3 +90,24 @@ def test_cli_create_user_with_a_role(app: Flask, monkeypatch: pytest.MonkeyPatch
     assert login(app, "ops", "cli-pass-123").get("/api/auth/me").json["user"]["role"] == "operator"
     with pytest.raises(SystemExit):
         manage.main(["create-user", "ops", "--role", "root"])
+
+
+def test_tokens_are_the_users_own_and_carry_its_role(api: ApiClient, app: Flask) -> None:
+    make_user(app, "otis", Role.OPERATOR)
+    otis = login(app, "otis")
+    created = otis.post("/api/auth/tokens", json={"name": "ci"})
+    assert created.status_code == 201
+    token, token_id = created.json["token"], created.json["id"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    anon = app.test_client()
+    assert anon.get("/api/auth/me", headers=bearer).json["user"]["role"] == "operator"
+    assert anon.get("/api/users", headers=bearer).status_code == 403
+    assert [t["name"] for t in otis.get("/api/auth/tokens").json] == ["test", "ci"]
+    assert token not in otis.get("/api/auth/tokens").data.decode()
+    admin_token = api.post("/api/auth/tokens", json={"name": "admin's"}).json["id"]
+    assert otis.delete(f"/api/auth/tokens/{admin_token}").status_code == 404  # not another user's
+    assert api.delete(f"/api/auth/tokens/{token_id}").status_code == 204  # an admin may
+    assert anon.get("/api/auth/me", headers=bearer).status_code == 401
+    rows = api.get("/api/audit?action=create_token").json
+    assert [(r["actor"], r["target_type"]) for r in rows] == [("admin", "token"), ("otis", "token")]
+    assert token not in api.get("/api/audit").data.decode()
