@@ -33,3 +33,17 @@ def test_the_ui_runs_under_the_csp_and_violations_are_caught(
     assert tab.evaluate("() => window.pwned") is None
     assert log.csp_violations(), log.errors
     log.errors.clear()
+
+
+def test_another_page_cannot_frame_the_console(page: tuple[Page, BrowserLog], stack: str) -> None:
+    tab, log = page
+    tab.set_content(f'<iframe id="victim" src="{stack}/login" width="600" height="400"></iframe>')
+    frame_element = tab.locator("#victim")
+    expect(frame_element).to_be_attached()
+    tab.wait_for_load_state("load")
+    framed = frame_element.element_handle().content_frame()
+    assert framed is not None
+    # Chromium replaces a refused frame with its error page: no login form ever renders in it.
+    assert framed.locator("[data-testid=login-form]").count() == 0
+    assert not framed.url.startswith(stack), framed.url
+    log.errors.clear()  # Chromium reports the refusal on the console
