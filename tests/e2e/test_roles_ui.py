@@ -35,6 +35,16 @@ def test_a_viewer_sees_why_changes_are_disabled(
     expect(add).to_be_disabled()
     reason = "Your role (viewer) cannot do this: it needs operator. Ask an admin."
     expect(add).to_have_attribute("title", reason)
+    # Any role changes its own password; the session that did it stays.
+    page.get_by_test_id("current-user").click()
+    form = page.get_by_test_id("password-form")
+    form.get_by_label("Current password").fill(VIEWER_PASSWORD)
+    form.get_by_label("New password").fill("viewer-password-2")
+    form.get_by_label("Repeat it").fill("viewer-password-2")
+    page.get_by_test_id("password-submit").click()
+    expect(page.get_by_text("Password changed; your other sessions have ended")).to_be_visible()
+    go_to(page, "Tasks")
+    expect(page.get_by_test_id("read-only-notice")).to_be_visible()
 
 
 def test_an_admin_adds_a_user_and_finds_it_in_the_audit_log(

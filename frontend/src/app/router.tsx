@@ -2,6 +2,7 @@ import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
 import { paths } from '@/config/paths';
 import { clearErrorBanner } from '@/lib/notifications';
 import { RequireAuth } from '@/features/auth/components/require-auth';
+import { AccountRoute } from '@/app/routes/account';
 import { AppRoot } from '@/app/routes/app-root';
 import { AuditRoute } from '@/app/routes/audit';
 import { EndpointsRoute } from '@/app/routes/endpoints';
@@ -27,6 +28,7 @@ const router = createBrowserRouter([
           { path: paths.endpoints.path, element: <EndpointsRoute /> },
           { path: paths.users.path, element: <UsersRoute /> },
           { path: paths.audit.path, element: <AuditRoute /> },
+          { path: paths.account.path, element: <AccountRoute /> },
           { path: '*', element: <NotFoundRoute /> },
         ],
       },

@@ -5,4 +5,5 @@ export const paths = {
   endpoints: { path: '/endpoints', href: () => '/endpoints' },
   users: { path: '/users', href: () => '/users' },
   audit: { path: '/audit', href: () => '/audit' },
+  account: { path: '/account', href: () => '/account' },
 } as const;
