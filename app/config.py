@@ -27,6 +27,19 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: str = Field("text", pattern="^(text|json)$")
     session_cookie_secure: bool = False
+    session_idle_seconds: int = Field(
+        3600, ge=60, description="A browser session ends after this long without a request"
+    )
+    session_max_seconds: int = Field(
+        12 * 3600, ge=60, description="A browser session ends this long after login, however active"
+    )
+    public_base_url: str = Field(
+        "http://127.0.0.1:5000", description="The console's own origin (websocket Origin check, CSP)"
+    )
+    ws_allowed_origins: str = Field(
+        "http://localhost:5173,http://127.0.0.1:5173",
+        description="Extra origins the websocket accepts, comma-separated (the Vite dev server)",
+    )
     login_rate_limit: int = Field(10, ge=1, description="Failed logins per username+IP per window")
     login_rate_window_seconds: int = Field(300, ge=1)
     frontend_dist: Path = REPO_ROOT / "frontend" / "dist"

@@ -1,10 +1,12 @@
-"""Administrative commands (also reachable as `imapcopier create-admin` / `create-token`).
+"""Administrative commands (also `imapcopier create-admin` / `create-user` / `create-token`).
 
 python -m app.manage migrate             alembic upgrade head
 python -m app.manage ensure-admin        create the admin from IMAPCOPIER_ADMIN_PASSWORD, if set
 python -m app.manage create-admin [--username NAME]   prompts for the password (or reads it from
                                          IMAPCOPIER_ADMIN_PASSWORD when not on a terminal)
-python -m app.manage create-token [--username NAME] [--name LABEL]
+python -m app.manage create-user USERNAME --role admin|operator|viewer   prompts for the password
+                                         (or reads IMAPCOPIER_USER_PASSWORD when not on a terminal)
+python -m app.manage create-token [--username NAME] [--name LABEL]   the token acts with the user's role
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import REPO_ROOT, get_settings
 from app.db import make_engine, make_sessionmaker
-from app.models import User
+from app.models import Role, User
 from app.services import auth as auth_service
 
 
@@ -51,23 +53,30 @@ def ensure_admin() -> int:
 
 
 def create_admin(username: str, password: str | None = None) -> int:
+    return create_user(username, Role.ADMIN, password, "IMAPCOPIER_ADMIN_PASSWORD")
+
+
+def create_user(
+    username: str, role: Role, password: str | None = None, env: str = "IMAPCOPIER_USER_PASSWORD"
+) -> int:
+    """Create the user with `role`, or reset its password and role (its sessions end)."""
     if password is None:
-        password = os.environ.get("IMAPCOPIER_ADMIN_PASSWORD")
+        password = os.environ.get(env)
     if password is None and sys.stdin.isatty():
         password = getpass.getpass(f"Password for {username}: ")
         if password != getpass.getpass("Repeat it: "):
             print("error: the passwords differ", file=sys.stderr)
             return 2
     if not password:
-        print("error: no password (set IMAPCOPIER_ADMIN_PASSWORD or run on a terminal)", file=sys.stderr)
+        print(f"error: no password (set {env} or run on a terminal)", file=sys.stderr)
         return 2
     try:
         with _sessions().begin() as session:
-            auth_service.set_admin(session, username, password)
+            auth_service.set_user(session, username, password, role)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"admin user {username!r} is ready")
+    print(f"{role} user {username!r} is ready")
     return 0
 
 
@@ -91,6 +100,10 @@ def add_admin_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
     p = sub.add_parser("create-admin", help="create the admin user or reset its password")
     p.add_argument("--username", default=None, help="default: IMAPCOPIER_ADMIN_USERNAME or 'admin'")
     p.set_defaults(func=lambda a: create_admin(a.username or get_settings().admin_username))
+    p = sub.add_parser("create-user", help="create a user with a role, or reset its password and role")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=[role.value for role in Role])
+    p.set_defaults(func=lambda a: create_user(a.username, Role(a.role)))
     p = sub.add_parser("create-token", help="create an API token (Authorization: Bearer) for scripts")
     p.add_argument("--username", default=None)
     p.add_argument("--name", default="script")

@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "compare": "cli.copy:add_copy_commands",
     "create-admin": "app.manage:add_admin_commands",
     "create-token": "app.manage:add_admin_commands",
+    "create-user": "app.manage:add_admin_commands",
     "demo": "cli.demo:add_demo_command",
 }
 

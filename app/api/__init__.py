@@ -13,15 +13,31 @@ logger = logging.getLogger(__name__)
 
 
 def register_blueprints(app: Flask) -> None:
-    """Every blueprint, by name, with its URL prefix; then the login guard and the error handlers."""
-    from app.api import accounts, auth, endpoints, events, health, metrics, runs, spa, tasks
+    """Every blueprint, by name, with its URL prefix; then the login guard, the security headers and
+    the error handlers."""
+    from app.api import (
+        accounts,
+        audit,
+        auth,
+        endpoints,
+        events,
+        health,
+        metrics,
+        runs,
+        spa,
+        tasks,
+        tokens,
+        users,
+    )
+    from app.api.browser_security import add_headers
 
     app.register_blueprint(auth.bp, url_prefix="/api/auth")
-    for module in (endpoints, tasks, accounts, runs, events):
+    for module in (endpoints, tasks, accounts, runs, events, users, audit, tokens):
         app.register_blueprint(module.bp, url_prefix="/api")
     for module in (health, metrics, spa):
         app.register_blueprint(module.bp)
     app.before_request(auth.guard)
+    app.after_request(add_headers)
     register_error_handlers(app)
 
 

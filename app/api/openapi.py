@@ -69,6 +69,8 @@ def _operation(op: Operation, path: str, components: dict[str, Any]) -> dict[str
     }
     if op.public:
         doc["security"] = []
+    else:
+        doc["x-required-role"] = str(op.role)  # the least role allowed (docs/security.md)
     if op.body is not None:
         doc["requestBody"] = {
             "required": True,

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from app.errors import BadRequest, Invalid, NotFound
+from app.models.enums import Role
 from app.schemas.fields import MAX_ID
 
 
@@ -29,10 +30,24 @@ class Operation:
     tag: str
     content_type: str = "application/json"
     errors: tuple[int, ...] = field(default=())
+    role: Role = Role.VIEWER
 
 
 OPERATIONS: list[Operation] = []
 PUBLIC_ENDPOINTS: set[str] = set()
+# The least role each operation needs (docs/security.md); the login guard enforces it.
+ROLES: dict[str, Role] = {}
+
+
+# Blueprint-relative prefixes of admin-only areas (users, installation settings).
+ADMIN_AREAS = ("/users", "/settings/")
+
+
+def default_role(rule: str, method: str) -> Role:
+    """Admin areas need an admin; elsewhere reading needs a viewer and changing an operator."""
+    if rule.startswith(ADMIN_AREAS):
+        return Role.ADMIN
+    return Role.VIEWER if method == "GET" else Role.OPERATOR
 
 
 def validation_error(exc: ValidationError) -> Invalid:
@@ -79,8 +94,14 @@ def operation(
     public: bool = False,
     content_type: str = "application/json",
     errors: tuple[int, ...] = (),
+    role: Role | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register `fn` as `method rule` on `bp`. `fn` gets path args, plus `body`/`query` when declared."""
+    """Register `fn` as `method rule` on `bp`. `fn` gets path args, plus `body`/`query` when declared.
+    `role` is the least role allowed to call it (default: default_role); every
+    successful call of a method other than GET writes an audit row (app/api/audit_trail.py)."""
+    from app.api import audit_trail
+
+    needed = role or default_role(rule, method)
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
@@ -92,7 +113,11 @@ def operation(
                 kwargs["body"] = parse(body, _json_body())
             if query is not None:
                 kwargs["query"] = parse(query, request.args.to_dict())
-            result = fn(**kwargs)
+            change = audit_trail.before(fn.__name__, path) if method != "GET" else None
+            with audit_trail.recording(change):
+                result = fn(**kwargs)
+            if change is not None:
+                audit_trail.after(change, result)
             if isinstance(result, Response):
                 return result
             if status == 204:
@@ -103,6 +128,7 @@ def operation(
         name = f"{bp.name}.{fn.__name__}"
         if public:
             PUBLIC_ENDPOINTS.add(name)
+        ROLES[name] = needed
         summary = (fn.__doc__ or fn.__name__).strip().splitlines()[0]
         OPERATIONS.append(
             Operation(
@@ -118,6 +144,7 @@ def operation(
                 bp.name,
                 content_type,
                 errors,
+                needed,
             )
         )
         return view

@@ -1,8 +1,9 @@
 """All models, imported here so Alembic and the mappers see every table."""
 
 from app.models.account import Account
+from app.models.audit import AuditEntry
 from app.models.endpoint import Endpoint
-from app.models.enums import AccountRunStatus, RunStatus, TaskStatus, TestStatus, TlsMode, Trigger
+from app.models.enums import AccountRunStatus, Role, RunStatus, TaskStatus, TestStatus, TlsMode, Trigger
 from app.models.run import AccountRun, Run
 from app.models.sync_state import FolderState, MessageMap
 from app.models.task import Task
@@ -13,9 +14,11 @@ __all__ = [
     "AccountRun",
     "AccountRunStatus",
     "ApiToken",
+    "AuditEntry",
     "Endpoint",
     "FolderState",
     "MessageMap",
+    "Role",
     "Run",
     "RunStatus",
     "Task",

@@ -1,5 +1,7 @@
 """Statuses and modes, stored as plain strings (with CHECK constraints in the schema)."""
 
+from __future__ import annotations
+
 from enum import StrEnum
 
 
@@ -50,3 +52,18 @@ def check_in(column: str, enum: type[StrEnum]) -> str:
     """SQL for a CHECK constraint that limits `column` to the enum's values."""
     values = ", ".join(f"'{member.value}'" for member in enum)
     return f"{column} IN ({values})"
+
+
+class Role(StrEnum):
+    """What a user may do (docs/security.md): each role includes the ones below it."""
+
+    VIEWER = "viewer"
+    OPERATOR = "operator"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def allows(self, needed: Role) -> bool:
+        return self.rank >= needed.rank

@@ -18,17 +18,23 @@ ARTIFACTS = REPO_ROOT / "test-artifacts" / "e2e"
 MAX_TABS = 80
 
 
-# Toasts fade by themselves after 4 s; in a screenshot they only hide what is under them.
-HIDE_TOASTS = ".toasts { visibility: hidden !important; }"
+# Toasts fade by themselves after 4 s; in a screenshot they only hide what is under them. Hidden
+# through the DOM: Playwright's `style=` option injects a <style> element, which the console's CSP
+# refuses (and the browser log would report as a violation).
+TOGGLE_TOASTS = """(hidden) => document.querySelectorAll('.toasts').forEach((el) => hidden
+  ? el.style.setProperty('visibility', 'hidden', 'important')
+  : el.style.removeProperty('visibility'))"""
 
 
 def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
     """test-artifacts/e2e/<name>.png, with fonts loaded and animations stopped. A modal's backdrop
     covers the viewport only, so screenshots of a modal take the viewport (full_page=False)."""
     page.evaluate("document.fonts.ready")
-    page.screenshot(
-        path=ARTIFACTS / f"{name}.png", full_page=full_page, animations="disabled", style=HIDE_TOASTS
-    )
+    page.evaluate(TOGGLE_TOASTS, True)
+    try:
+        page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=full_page, animations="disabled")
+    finally:
+        page.evaluate(TOGGLE_TOASTS, False)
 
 
 def tab_to(page: Page, target: Locator) -> int:

@@ -89,6 +89,18 @@ def _expect_run_log_errors(page: Page, source: Source) -> None:
     expect(modal).to_be_hidden()
 
 
+def _expect_breaker_audited(page: Page, task_id: int) -> None:
+    """The Audit page, filtered to the scheduler's acts, shows the trip (written by the worker)."""
+    go_to(page, "Audit")
+    page.get_by_test_id("audit-filter-user").fill("scheduler")
+    page.get_by_test_id("audit-filter-task_id").fill(str(task_id))
+    page.get_by_role("button", name="Filter").click()
+    entry = page.get_by_test_id("audit-row")
+    expect(entry).to_have_count(1)
+    expect(entry).to_have_attribute("data-action", "task_broken")
+    expect(entry).to_contain_text("schedule_interval_seconds: 3600 → 0")
+
+
 def test_scheduled_run_with_errors_breaks_the_task(
     new_page: Callable[..., tuple[Page, BrowserLog]],
     admin: tuple[str, str],
@@ -114,6 +126,7 @@ def test_scheduled_run_with_errors_breaks_the_task(
     make_schedule_due(clean_db, task_id)  # the beat scans every second
     _expect_broken_detail(page, source)
     _expect_run_log_errors(page, source)
+    _expect_breaker_audited(page, task_id)
 
     go_to(page, "Tasks")
     row = page.locator(f"[data-testid=task-row][data-task-id='{task_id}']")

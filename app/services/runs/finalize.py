@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.models import AccountRun, Run, Task
 from app.models.enums import AccountRunStatus, RunStatus, TaskStatus, Trigger
-from app.services import schedules
+from app.services import audit, schedules
 from app.services.runs.transitions import ACCOUNT_RUNS, OPEN_ACCOUNT_RUN, RUNS, TASKS
 
 logger = logging.getLogger(__name__)
@@ -121,6 +121,7 @@ def _close_task(session: Session, task_id: int, status: RunStatus, broke: bool, 
         return
     task.status = TASKS.check(TaskStatus(task.status), task_status(status))
     if broke:
+        audit.record_breaker_trip(session, task.id, task.schedule_interval_seconds)
         task.broken, task.schedule_interval_seconds = True, 0
     # From completion, not start: the next scheduled run is one interval after this one finished.
     schedules.refresh_next_due(task, last_finished=now)

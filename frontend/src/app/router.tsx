@@ -2,13 +2,16 @@ import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
 import { paths } from '@/config/paths';
 import { clearErrorBanner } from '@/lib/notifications';
 import { RequireAuth } from '@/features/auth/components/require-auth';
+import { AccountRoute } from '@/app/routes/account';
 import { AppRoot } from '@/app/routes/app-root';
+import { AuditRoute } from '@/app/routes/audit';
 import { EndpointsRoute } from '@/app/routes/endpoints';
 import { LoginRoute } from '@/app/routes/login';
 import { NotFoundRoute } from '@/app/routes/not-found';
 import { RouteError } from '@/app/routes/route-error';
 import { TaskDetailRoute } from '@/app/routes/task-detail';
 import { TasksRoute } from '@/app/routes/tasks';
+import { UsersRoute } from '@/app/routes/users';
 
 const router = createBrowserRouter([
   { path: paths.login.path, element: <LoginRoute />, errorElement: <RouteError /> },
@@ -23,6 +26,9 @@ const router = createBrowserRouter([
           { path: paths.tasks.path, element: <TasksRoute /> },
           { path: paths.task.path, element: <TaskDetailRoute /> },
           { path: paths.endpoints.path, element: <EndpointsRoute /> },
+          { path: paths.users.path, element: <UsersRoute /> },
+          { path: paths.audit.path, element: <AuditRoute /> },
+          { path: paths.account.path, element: <AccountRoute /> },
           { path: '*', element: <NotFoundRoute /> },
         ],
       },

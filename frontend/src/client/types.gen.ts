@@ -313,6 +313,56 @@ export type AccountTotals = {
 };
 
 /**
+ * AuditOut
+ */
+export type AuditOut = {
+    /**
+     * Action
+     */
+    action: string;
+    /**
+     * Actor
+     */
+    actor: string;
+    /**
+     * Address
+     */
+    address: string | null;
+    /**
+     * After
+     */
+    after: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * At
+     */
+    at: string;
+    /**
+     * Before
+     */
+    before: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Target Id
+     */
+    target_id: number | null;
+    /**
+     * Target Type
+     */
+    target_type: string | null;
+    /**
+     * Task Id
+     */
+    task_id: number | null;
+};
+
+/**
  * CancelOut
  */
 export type CancelOut = {
@@ -799,6 +849,13 @@ export type ProgressEvent = {
 };
 
 /**
+ * Role
+ *
+ * What a user may do (docs/security.md): each role includes the ones below it.
+ */
+export type Role = 'viewer' | 'operator' | 'admin';
+
+/**
  * RunDetail
  */
 export type RunDetail = {
@@ -1182,9 +1239,86 @@ export type TestsQueued = {
 export type TlsMode = 'ssl' | 'starttls' | 'plain';
 
 /**
+ * TokenCreated
+ */
+export type TokenCreated = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Last Used At
+     */
+    last_used_at: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Token
+     *
+     * Shown once: only its SHA-256 is stored
+     */
+    token: string;
+    /**
+     * User Id
+     */
+    user_id: number;
+};
+
+/**
+ * TokenOut
+ */
+export type TokenOut = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Last Used At
+     */
+    last_used_at: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * User Id
+     */
+    user_id: number;
+};
+
+/**
  * Trigger
  */
 export type Trigger = 'manual' | 'scheduled';
+
+/**
+ * UserDetail
+ */
+export type UserDetail = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: number;
+    role: Role;
+    /**
+     * Username
+     */
+    username: string;
+};
 
 /**
  * UserOut
@@ -1194,6 +1328,7 @@ export type UserOut = {
      * Id
      */
     id: number;
+    role: Role;
     /**
      * Username
      */
@@ -1357,6 +1492,72 @@ export type RunsTestAccountResponses = {
 
 export type RunsTestAccountResponse = RunsTestAccountResponses[keyof RunsTestAccountResponses];
 
+export type AuditListAuditData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Task Id
+         */
+        task_id?: number | null;
+        /**
+         * User
+         *
+         * the actor's username, or `scheduler`
+         */
+        user?: string | null;
+        /**
+         * Action
+         */
+        action?: string | null;
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * X-Next-Cursor of the previous page
+         */
+        cursor?: number | null;
+    };
+    url: '/api/audit';
+};
+
+export type AuditListAuditErrors = {
+    /**
+     * Error
+     */
+    400: Error;
+    /**
+     * Error
+     */
+    401: Error;
+    /**
+     * Error
+     */
+    403: Error;
+    /**
+     * Error
+     */
+    404: Error;
+    /**
+     * Error
+     */
+    422: Error;
+};
+
+export type AuditListAuditError = AuditListAuditErrors[keyof AuditListAuditErrors];
+
+export type AuditListAuditResponses = {
+    /**
+     * OK
+     */
+    200: Array<AuditOut>;
+};
+
+export type AuditListAuditResponse = AuditListAuditResponses[keyof AuditListAuditResponses];
+
 export type AuthLoginData = {
     /**
      * LoginIn
@@ -1487,6 +1688,192 @@ export type AuthMeResponses = {
 };
 
 export type AuthMeResponse = AuthMeResponses[keyof AuthMeResponses];
+
+export type AuthChangePasswordData = {
+    /**
+     * PasswordChange
+     */
+    body: {
+        /**
+         * Current Password
+         */
+        current_password: string;
+        /**
+         * New Password
+         */
+        new_password: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/auth/password';
+};
+
+export type AuthChangePasswordErrors = {
+    /**
+     * Error
+     */
+    400: Error;
+    /**
+     * Error
+     */
+    401: Error;
+    /**
+     * Error
+     */
+    403: Error;
+    /**
+     * Error
+     */
+    404: Error;
+    /**
+     * Error
+     */
+    422: Error;
+};
+
+export type AuthChangePasswordError = AuthChangePasswordErrors[keyof AuthChangePasswordErrors];
+
+export type AuthChangePasswordResponses = {
+    /**
+     * No content
+     */
+    204: void;
+};
+
+export type AuthChangePasswordResponse = AuthChangePasswordResponses[keyof AuthChangePasswordResponses];
+
+export type TokensListTokensData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/auth/tokens';
+};
+
+export type TokensListTokensErrors = {
+    /**
+     * Error
+     */
+    400: Error;
+    /**
+     * Error
+     */
+    401: Error;
+    /**
+     * Error
+     */
+    403: Error;
+    /**
+     * Error
+     */
+    404: Error;
+    /**
+     * Error
+     */
+    422: Error;
+};
+
+export type TokensListTokensError = TokensListTokensErrors[keyof TokensListTokensErrors];
+
+export type TokensListTokensResponses = {
+    /**
+     * OK
+     */
+    200: Array<TokenOut>;
+};
+
+export type TokensListTokensResponse = TokensListTokensResponses[keyof TokensListTokensResponses];
+
+export type TokensCreateTokenData = {
+    /**
+     * TokenIn
+     */
+    body: {
+        /**
+         * Name
+         */
+        name: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/auth/tokens';
+};
+
+export type TokensCreateTokenErrors = {
+    /**
+     * Error
+     */
+    400: Error;
+    /**
+     * Error
+     */
+    401: Error;
+    /**
+     * Error
+     */
+    403: Error;
+    /**
+     * Error
+     */
+    404: Error;
+    /**
+     * Error
+     */
+    422: Error;
+};
+
+export type TokensCreateTokenError = TokensCreateTokenErrors[keyof TokensCreateTokenErrors];
+
+export type TokensCreateTokenResponses = {
+    /**
+     * OK
+     */
+    201: TokenCreated;
+};
+
+export type TokensCreateTokenResponse = TokensCreateTokenResponses[keyof TokensCreateTokenResponses];
+
+export type TokensDeleteTokenData = {
+    body?: never;
+    path: {
+        token_id: number;
+    };
+    query?: never;
+    url: '/api/auth/tokens/{token_id}';
+};
+
+export type TokensDeleteTokenErrors = {
+    /**
+     * Error
+     */
+    400: Error;
+    /**
+     * Error
+     */
+    401: Error;
+    /**
+     * Error
+     */
+    403: Error;
+    /**
+     * Error
+     */
+    404: Error;
+    /**
+     * Error
+     */
+    422: Error;
+};
+
+export type TokensDeleteTokenError = TokensDeleteTokenErrors[keyof TokensDeleteTokenErrors];
+
+export type TokensDeleteTokenResponses = {
+    /**
+     * No content
+     */
+    204: void;
+};
+
+export type TokensDeleteTokenResponse = TokensDeleteTokenResponses[keyof TokensDeleteTokenResponses];
 
 export type EndpointsListEndpointsData = {
     body?: never;
@@ -2598,3 +2985,205 @@ export type RunsTestTaskResponses = {
 };
 
 export type RunsTestTaskResponse = RunsTestTaskResponses[keyof RunsTestTaskResponses];
+
+export type UsersListUsersData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/users';
+};
+
+export type UsersListUsersErrors = {
+    /**
+     * Error
+     */
+    400: Error;
+    /**
+     * Error
+     */
+    401: Error;
+    /**
+     * Error
+     */
+    403: Error;
+    /**
+     * Error
+     */
+    404: Error;
+    /**
+     * Error
+     */
+    422: Error;
+};
+
+export type UsersListUsersError = UsersListUsersErrors[keyof UsersListUsersErrors];
+
+export type UsersListUsersResponses = {
+    /**
+     * OK
+     */
+    200: Array<UserDetail>;
+};
+
+export type UsersListUsersResponse = UsersListUsersResponses[keyof UsersListUsersResponses];
+
+export type UsersCreateUserData = {
+    /**
+     * UserIn
+     */
+    body: {
+        /**
+         * Password
+         */
+        password: string;
+        role: Role;
+        /**
+         * Username
+         */
+        username: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/users';
+};
+
+export type UsersCreateUserErrors = {
+    /**
+     * Error
+     */
+    400: Error;
+    /**
+     * Error
+     */
+    401: Error;
+    /**
+     * Error
+     */
+    403: Error;
+    /**
+     * Error
+     */
+    404: Error;
+    /**
+     * Error
+     */
+    409: Error;
+    /**
+     * Error
+     */
+    422: Error;
+};
+
+export type UsersCreateUserError = UsersCreateUserErrors[keyof UsersCreateUserErrors];
+
+export type UsersCreateUserResponses = {
+    /**
+     * OK
+     */
+    201: UserDetail;
+};
+
+export type UsersCreateUserResponse = UsersCreateUserResponses[keyof UsersCreateUserResponses];
+
+export type UsersDeleteUserData = {
+    body?: never;
+    path: {
+        user_id: number;
+    };
+    query?: never;
+    url: '/api/users/{user_id}';
+};
+
+export type UsersDeleteUserErrors = {
+    /**
+     * Error
+     */
+    400: Error;
+    /**
+     * Error
+     */
+    401: Error;
+    /**
+     * Error
+     */
+    403: Error;
+    /**
+     * Error
+     */
+    404: Error;
+    /**
+     * Error
+     */
+    409: Error;
+    /**
+     * Error
+     */
+    422: Error;
+};
+
+export type UsersDeleteUserError = UsersDeleteUserErrors[keyof UsersDeleteUserErrors];
+
+export type UsersDeleteUserResponses = {
+    /**
+     * No content
+     */
+    204: void;
+};
+
+export type UsersDeleteUserResponse = UsersDeleteUserResponses[keyof UsersDeleteUserResponses];
+
+export type UsersUpdateUserData = {
+    /**
+     * UserPatch
+     */
+    body: {
+        /**
+         * Password
+         */
+        password?: string | null;
+        role?: Role | null;
+    };
+    path: {
+        user_id: number;
+    };
+    query?: never;
+    url: '/api/users/{user_id}';
+};
+
+export type UsersUpdateUserErrors = {
+    /**
+     * Error
+     */
+    400: Error;
+    /**
+     * Error
+     */
+    401: Error;
+    /**
+     * Error
+     */
+    403: Error;
+    /**
+     * Error
+     */
+    404: Error;
+    /**
+     * Error
+     */
+    409: Error;
+    /**
+     * Error
+     */
+    422: Error;
+};
+
+export type UsersUpdateUserError = UsersUpdateUserErrors[keyof UsersUpdateUserErrors];
+
+export type UsersUpdateUserResponses = {
+    /**
+     * OK
+     */
+    200: UserDetail;
+};
+
+export type UsersUpdateUserResponse = UsersUpdateUserResponses[keyof UsersUpdateUserResponses];

@@ -76,6 +76,22 @@ export const zAccountTotals = z.object({
 });
 
 /**
+ * AuditOut
+ */
+export const zAuditOut = z.object({
+    action: z.string(),
+    actor: z.string(),
+    address: z.string().nullable(),
+    after: z.record(z.string(), z.unknown()).nullable(),
+    at: z.iso.datetime(),
+    before: z.record(z.string(), z.unknown()).nullable(),
+    id: z.int(),
+    target_id: z.int().nullable(),
+    target_type: z.string().nullable(),
+    task_id: z.int().nullable()
+});
+
+/**
  * CancelledData
  */
 export const zCancelledData = z.record(z.string(), z.unknown());
@@ -285,6 +301,17 @@ export const zProgressEvent = z.object({
 });
 
 /**
+ * Role
+ *
+ * What a user may do (docs/security.md): each role includes the ones below it.
+ */
+export const zRole = z.enum([
+    'viewer',
+    'operator',
+    'admin'
+]);
+
+/**
  * RunStarted
  */
 export const zRunStarted = z.object({
@@ -426,6 +453,29 @@ export const zEndpointOut = z.object({
     tls_mode: zTlsMode,
     updated_at: z.iso.datetime(),
     verify_tls: z.boolean()
+});
+
+/**
+ * TokenCreated
+ */
+export const zTokenCreated = z.object({
+    created_at: z.iso.datetime(),
+    id: z.int(),
+    last_used_at: z.iso.datetime().nullable(),
+    name: z.string(),
+    token: z.string(),
+    user_id: z.int()
+});
+
+/**
+ * TokenOut
+ */
+export const zTokenOut = z.object({
+    created_at: z.iso.datetime(),
+    id: z.int(),
+    last_used_at: z.iso.datetime().nullable(),
+    name: z.string(),
+    user_id: z.int()
 });
 
 /**
@@ -585,10 +635,21 @@ export const zTaskDetail = z.object({
 });
 
 /**
+ * UserDetail
+ */
+export const zUserDetail = z.object({
+    created_at: z.iso.datetime(),
+    id: z.int(),
+    role: zRole,
+    username: z.string()
+});
+
+/**
  * UserOut
  */
 export const zUserOut = z.object({
     id: z.int(),
+    role: zRole,
     username: z.string()
 });
 
@@ -637,6 +698,19 @@ export const zRunsTestAccountPath = z.object({
  */
 export const zRunsTestAccountResponse = zTestsQueued;
 
+export const zAuditListAuditQuery = z.object({
+    task_id: z.int().gte(1).lte(2147483647).nullish().default(null),
+    user: z.string().max(150).nullish().default(null),
+    action: z.string().max(64).nullish().default(null),
+    limit: z.int().gte(1).lte(500).optional().default(100),
+    cursor: z.int().gte(1).lte(2147483647).nullish().default(null)
+});
+
+/**
+ * OK
+ */
+export const zAuditListAuditResponse = z.array(zAuditOut);
+
 /**
  * LoginIn
  */
@@ -659,6 +733,45 @@ export const zAuthLogoutResponse = z.void();
  * OK
  */
 export const zAuthMeResponse = zSessionOut;
+
+/**
+ * PasswordChange
+ */
+export const zAuthChangePasswordBody = z.object({
+    current_password: z.string().min(1).max(500),
+    new_password: z.string().min(8).max(500)
+});
+
+/**
+ * No content
+ */
+export const zAuthChangePasswordResponse = z.void();
+
+/**
+ * OK
+ */
+export const zTokensListTokensResponse = z.array(zTokenOut);
+
+/**
+ * TokenIn
+ */
+export const zTokensCreateTokenBody = z.object({
+    name: z.string().min(1).max(150)
+});
+
+/**
+ * OK
+ */
+export const zTokensCreateTokenResponse = zTokenCreated;
+
+export const zTokensDeleteTokenPath = z.object({
+    token_id: z.int().gte(1).lte(2147483647)
+});
+
+/**
+ * No content
+ */
+export const zTokensDeleteTokenResponse = z.void();
 
 /**
  * OK
@@ -913,3 +1026,48 @@ export const zRunsTestTaskPath = z.object({
  * OK
  */
 export const zRunsTestTaskResponse = zTestsQueued;
+
+/**
+ * OK
+ */
+export const zUsersListUsersResponse = z.array(zUserDetail);
+
+/**
+ * UserIn
+ */
+export const zUsersCreateUserBody = z.object({
+    password: z.string().min(8).max(500),
+    role: zRole,
+    username: z.string().min(1).max(150).regex(/^[^\s]+$/)
+});
+
+/**
+ * OK
+ */
+export const zUsersCreateUserResponse = zUserDetail;
+
+export const zUsersDeleteUserPath = z.object({
+    user_id: z.int().gte(1).lte(2147483647)
+});
+
+/**
+ * No content
+ */
+export const zUsersDeleteUserResponse = z.void();
+
+/**
+ * UserPatch
+ */
+export const zUsersUpdateUserBody = z.object({
+    password: z.string().min(8).max(500).nullish().default(null),
+    role: zRole.nullish().default(null)
+});
+
+export const zUsersUpdateUserPath = z.object({
+    user_id: z.int().gte(1).lte(2147483647)
+});
+
+/**
+ * OK
+ */
+export const zUsersUpdateUserResponse = zUserDetail;

@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+// The console's Content-Security-Policy forbids eval. Without this, zod probes `new Function` on its
+// first parse (the one just below), and although it catches the refusal the browser still reports
+// a CSP violation. Set here because this module's parse is the first one that runs.
+z.config({ jitless: true });
+
 const envSchema = z.object({
   // Base path of the JSON API; the web process serves it on the same origin.
   VITE_API_BASE: z

@@ -3,4 +3,7 @@ export const paths = {
   tasks: { path: '/tasks', href: () => '/tasks' },
   task: { path: '/tasks/:taskId', href: (id: number) => `/tasks/${id}` },
   endpoints: { path: '/endpoints', href: () => '/endpoints' },
+  users: { path: '/users', href: () => '/users' },
+  audit: { path: '/audit', href: () => '/audit' },
+  account: { path: '/account', href: () => '/account' },
 } as const;

@@ -2,6 +2,8 @@
 // several features own, so the keys live here rather than in any one feature.
 export const queryKeys = {
   me: ['auth', 'me'] as const,
+  users: ['users'] as const,
+  audit: (filters: Record<string, string>) => ['audit', filters] as const,
   endpoints: ['endpoints'] as const,
   tasks: ['tasks'] as const,
   task: (taskId: number) => ['tasks', taskId] as const,

@@ -2,7 +2,9 @@ import { NavLink, Outlet } from 'react-router';
 import { ErrorBanner } from '@/components/ui/error-banner';
 import { paths } from '@/config/paths';
 import { useResyncOnReconnect } from '@/lib/task-events';
+import { RoleContext, roleAllows } from '@/lib/role';
 import { useSocketStatus } from '@/lib/task-socket';
+import { useMe } from '@/features/auth/api/get-me';
 import { UserMenu } from '@/features/auth/components/user-menu';
 
 function SocketIndicator() {
@@ -25,36 +27,54 @@ function SocketIndicator() {
 /** The signed-in shell: header, navigation, error banner, page. */
 export function AppRoot() {
   useResyncOnReconnect();
+  const role = useMe().data?.user.role ?? null;
   return (
-    <div className="shell">
-      <a className="skip-link" href="#main">
-        Skip to content
-      </a>
-      <header className="topbar">
-        <div className="topbar-inner">
-          <NavLink to={paths.tasks.href()} className="brand">
-            <img src="/favicon.svg" alt="" width={22} height={22} />
-            <span className="brand-name">IMAP Copier</span>
-          </NavLink>
-          <nav aria-label="Main" className="nav">
-            <NavLink to={paths.tasks.href()} className="nav-link">
-              Tasks
+    <RoleContext value={role}>
+      <div className="shell">
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="topbar">
+          <div className="topbar-inner">
+            <NavLink to={paths.tasks.href()} className="brand">
+              <img src="/favicon.svg" alt="" width={22} height={22} />
+              <span className="brand-name">IMAP Copier</span>
             </NavLink>
-            <NavLink to={paths.endpoints.href()} className="nav-link">
-              Servers
-            </NavLink>
-          </nav>
-          <span className="spacer" />
-          <SocketIndicator />
-          <UserMenu />
-        </div>
-      </header>
-      <main id="main" className="page" tabIndex={-1}>
-        <div className="banner-slot">
-          <ErrorBanner />
-        </div>
-        <Outlet />
-      </main>
-    </div>
+            <nav aria-label="Main" className="nav">
+              <NavLink to={paths.tasks.href()} className="nav-link">
+                Tasks
+              </NavLink>
+              <NavLink to={paths.endpoints.href()} className="nav-link">
+                Servers
+              </NavLink>
+              {roleAllows(role, 'operator') ? (
+                <NavLink to={paths.audit.href()} className="nav-link">
+                  Audit
+                </NavLink>
+              ) : null}
+              {roleAllows(role, 'admin') ? (
+                <NavLink to={paths.users.href()} className="nav-link">
+                  Users
+                </NavLink>
+              ) : null}
+            </nav>
+            <span className="spacer" />
+            <SocketIndicator />
+            <UserMenu />
+          </div>
+        </header>
+        <main id="main" className="page" tabIndex={-1}>
+          <div className="banner-slot">
+            <ErrorBanner />
+          </div>
+          {role === 'viewer' ? (
+            <p className="read-only-notice" data-testid="read-only-notice">
+              View only: your role (viewer) can look at everything but change nothing. Ask an admin for operator rights.
+            </p>
+          ) : null}
+          <Outlet />
+        </main>
+      </div>
+    </RoleContext>
   );
 }

@@ -88,7 +88,7 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
         <div className="header-actions">
           <RunLogButton taskId={task.id} />
           <div className="action">
-            <Button
+            <Button requires="operator"
               variant="ghost"
               onClick={() => setDialog('delete')}
               disabled={!deletable.allowed}
@@ -158,10 +158,10 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
             ) : null}
           </div>
           <div className="header-actions">
-            <Button onClick={() => setDialog('add')} data-testid="add-account-button">
+            <Button requires="operator" onClick={() => setDialog('add')} data-testid="add-account-button">
               Add account
             </Button>
-            <Button onClick={() => setDialog('import')} data-testid="import-csv-button">
+            <Button requires="operator" onClick={() => setDialog('import')} data-testid="import-csv-button">
               Import CSV
             </Button>
           </div>

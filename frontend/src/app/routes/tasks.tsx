@@ -44,7 +44,7 @@ export function TasksRoute() {
         body: (
           <>
             <p>Create a task, add the accounts to copy, test their logins, then run it.</p>
-            <Button
+            <Button requires="operator"
               variant="primary"
               onClick={() => setCreating(true)}
               disabled={!endpoints.isSuccess}
@@ -64,7 +64,7 @@ export function TasksRoute() {
           <p className="muted">Each task copies a list of accounts from a source server to a destination server.</p>
         </div>
         <div className="action">
-          <Button
+          <Button requires="operator"
             variant="primary"
             onClick={() => setCreating(true)}
             disabled={!endpoints.isSuccess || noServers}

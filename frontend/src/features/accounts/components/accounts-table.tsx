@@ -98,7 +98,7 @@ export function AccountsTable({ taskId, accounts, testingIds, lockedReason, onTe
                       <DateTime iso={account.tested_at} stacked />
                     </td>
                     <td className="row-actions">
-                      <Button
+                      <Button requires="operator"
                         size="sm"
                         onClick={() => test.mutate(account.id)}
                         disabled={isTesting || locked}
@@ -108,7 +108,7 @@ export function AccountsTable({ taskId, accounts, testingIds, lockedReason, onTe
                       >
                         Test
                       </Button>
-                      <Button
+                      <Button requires="operator"
                         size="sm"
                         onClick={() => setEditing(account)}
                         disabled={locked}
@@ -118,7 +118,7 @@ export function AccountsTable({ taskId, accounts, testingIds, lockedReason, onTe
                       >
                         Edit
                       </Button>
-                      <Button
+                      <Button requires="operator"
                         size="sm"
                         variant="danger"
                         onClick={() => setDeleting(account)}

@@ -101,7 +101,7 @@ function CsvImport({ taskId, onDone }: { taskId: number; onDone: () => void }) {
           </span>
         ) : null}
         <Button onClick={onDone}>Cancel</Button>
-        <Button
+        <Button requires="operator"
           variant="primary"
           onClick={submit}
           disabled={blockReason !== null}

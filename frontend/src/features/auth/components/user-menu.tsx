@@ -1,4 +1,4 @@
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { Button } from '@/components/ui/button';
 import { paths } from '@/config/paths';
 import { useMe } from '@/features/auth/api/get-me';
@@ -11,9 +11,14 @@ export function UserMenu() {
   if (!me.data) return null;
   return (
     <div className="user-menu">
-      <span className="user-name" data-testid="current-user" title={`Signed in as ${me.data.user.username}`}>
+      <Link
+        to={paths.account.href()}
+        className="user-name"
+        data-testid="current-user"
+        title={`Signed in as ${me.data.user.username} (${me.data.user.role}): your account`}
+      >
         {me.data.user.username}
-      </span>
+      </Link>
       <Button size="sm" variant="ghost" onClick={() => logout.mutate()} isLoading={logout.isPending} data-testid="logout-button">
         Log out
       </Button>

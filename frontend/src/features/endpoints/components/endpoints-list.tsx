@@ -37,7 +37,7 @@ export function EndpointsList({ usedBy, nextStep }: Props) {
           <h2 id="endpoints-heading">IMAP servers</h2>
           <p className="muted">The old and the new mail servers that tasks copy between.</p>
         </div>
-        <Button variant="primary" onClick={() => setEditing('new')} data-testid="add-endpoint-button">
+        <Button requires="operator" variant="primary" onClick={() => setEditing('new')} data-testid="add-endpoint-button">
           Add server
         </Button>
       </header>
@@ -48,7 +48,7 @@ export function EndpointsList({ usedBy, nextStep }: Props) {
         empty={
           <EmptyState title="Add your old and new IMAP servers" testId="endpoints-empty">
             <p>The server you migrate from and the one you migrate to: a task then copies mailboxes between them.</p>
-            <Button variant="primary" onClick={() => setEditing('new')} data-testid="add-endpoint-empty-button">
+            <Button requires="operator" variant="primary" onClick={() => setEditing('new')} data-testid="add-endpoint-empty-button">
               Add the first server
             </Button>
           </EmptyState>
@@ -142,10 +142,10 @@ function EndpointRow({ endpoint, users, onEdit, onDelete }: RowProps) {
         )}
       </td>
       <td className="row-actions">
-        <Button size="sm" onClick={onEdit} aria-label={`Edit ${endpoint.name}`}>
+        <Button requires="operator" size="sm" onClick={onEdit} aria-label={`Edit ${endpoint.name}`}>
           Edit
         </Button>
-        <Button
+        <Button requires="operator"
           size="sm"
           variant="danger"
           onClick={onDelete}

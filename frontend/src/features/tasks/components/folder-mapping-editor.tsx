@@ -184,7 +184,7 @@ function MappingTable({ task, folders, onReload, isReloading }: TableProps) {
         <Button onClick={onReload} isLoading={isReloading}>
           Reload folders
         </Button>
-        <Button
+        <Button requires="operator"
           variant="primary"
           isLoading={save.isPending}
           disabled={saveBlocker !== null}

@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { useBlockedReason } from '@/lib/role';
 import type { Task } from '@/features/tasks/api/task-schema';
 import { useUpdateSchedule } from '@/features/tasks/api/update-schedule';
 import { NextRunText } from '@/features/tasks/components/next-run-text';
@@ -17,6 +18,7 @@ export function ScheduleControl({ task, readiness }: { task: Task; readiness?: A
   // The select stays usable (the server has the last word, and its 409 is shown), but the admin
   // reads why turning it on would be refused before trying.
   const blocker = readiness && task.schedule_interval_seconds === 0 ? scheduleBlocker(readiness) : null;
+  const roleBlock = useBlockedReason('operator');
 
   return (
     <div className="schedule-control" data-testid="schedule-control">
@@ -28,6 +30,8 @@ export function ScheduleControl({ task, readiness }: { task: Task; readiness?: A
           onChange={(event) => update.mutate(Number(event.target.value))}
           aria-busy={update.isPending || undefined}
           aria-describedby={`${selectId}-help`}
+          disabled={roleBlock !== null}
+          title={roleBlock ?? undefined}
           data-testid="schedule-select"
           data-server-value={task.schedule_interval_seconds}
         >
@@ -42,7 +46,11 @@ export function ScheduleControl({ task, readiness }: { task: Task; readiness?: A
       <p className="schedule-next">
         <NextRunText task={task} />
       </p>
-      {blocker ? (
+      {roleBlock ? (
+        <p className="action-reason" data-testid="schedule-role-reason">
+          {roleBlock}
+        </p>
+      ) : blocker ? (
         <p className="action-reason" data-testid="schedule-reason">
           {blocker}
         </p>

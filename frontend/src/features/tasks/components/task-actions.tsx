@@ -49,7 +49,7 @@ function GuardedAction({
 }) {
   return (
     <div className="action">
-      <Button
+      <Button requires="operator"
         variant={variant}
         onClick={onClick}
         disabled={!state.allowed}

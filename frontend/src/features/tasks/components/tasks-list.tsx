@@ -102,7 +102,7 @@ function TaskRow({ task, endpointName, onDelete }: RowProps) {
         <LastRunSummary run={task.last_run} />
       </td>
       <td className="row-actions">
-        <Button
+        <Button requires="operator"
           size="sm"
           variant="danger"
           onClick={onDelete}
