@@ -13,6 +13,8 @@ select, search and fetch; then, in the FETCH (or SELECT) it was told to spoil, i
 - `unexpected_line`: FETCH is answered with a line that is not IMAP at all.
 - `endless_spool`: UID 2 claims 9 MB (above the engine's in-memory threshold) and every partial
   FETCH of it comes back full, so a reader that waits for a short chunk never stops.
+- `long_lines`: FETCH is answered with untagged lines of 900 kB each, without end (the most memory
+  a server can make one command hold).
 
 Any username logs in with any password. Run it with `HostileImapServer()` as a context manager:
 it listens on a free loopback port in a thread of its own.
@@ -36,6 +38,7 @@ MODES = (
     "malformed_item",
     "unexpected_line",
     "endless_spool",
+    "long_lines",
 )
 MESSAGES = 3
 HOSTILE_UID = 2
@@ -111,6 +114,10 @@ class _Session:
         if self.mode == "unexpected_line":
             await self.send(b"HTTP/1.1 400 Bad Request\r\n")
             return
+        if self.mode == "long_lines":
+            line = b'* 1 FETCH (UID 1 X-HOSTILE "' + b"a" * 900_000 + b'")\r\n'
+            while True:
+                await self.send(line)
         for uid in uids:
             await self.fetch_one(uid, items)
         await self.send(tag + b" OK done\r\n")

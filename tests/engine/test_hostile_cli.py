@@ -39,6 +39,7 @@ CASES = {
     "malformed_item": (3, "the source server sent a malformed response to FETCH: '* 3 FETCH (UID 3", 0),
     "unexpected_line": (3, "the source server sent a malformed response to FETCH: 'HTTP/1.1 400", 0),
     "endless_spool": (1, "error: INBOX uid 2: the source server sent more than", 2),
+    "long_lines": (3, "the source server sent more than 25,165,824 bytes to one FETCH command", 0),
 }
 
 

@@ -69,6 +69,8 @@ class ResponseGuard:
         self.expected: Expectation | None = None
         self.tripped: CopyError | None = None
         self._sock: socket.socket | None = None
+        self._armed = 0.0
+        self._continued = False  # the current response goes on after a literal
         self.start("greeting")
 
     def start(self, command: str = "command") -> None:
@@ -87,8 +89,9 @@ class ResponseGuard:
             self.command = _command_name(data)
             self._named = True
         self.transferred += len(data)
-        if sock is not None:
+        if sock is not None and self._armed != self.timeout:
             sock.settimeout(self.timeout)  # a read may have left a shorter one behind
+            self._armed = self.timeout
 
     @contextlib.contextmanager
     def expecting(self, expectation: Expectation | None) -> Iterator[None]:
@@ -108,28 +111,35 @@ class ResponseGuard:
     def readline(self, file: io.BufferedReader, sock: socket.socket) -> bytes:
         _current.guard = self
         self._sock = sock
-        buf = bytearray()
         limit = self.limits.max_line
-        while True:
-            self._arm(sock)
-            try:
-                data = file.peek(1)
-            except TimeoutError:
-                self._check_deadline(force=True)
-                raise
-            if not data:
-                break
-            end = data.find(b"\n")
-            take = len(data) if end < 0 else end + 1
-            buf += file.read(min(take, limit + 1 - len(buf)))
-            self._received(0)
-            if end >= 0 and len(buf) <= limit and buf.endswith(b"\n"):
-                break
-            if len(buf) > limit:
-                self._trip(MalformedResponse(self._malformed(f"a line longer than {limit:,} bytes")))
-        line = bytes(buf)
+        data = self._peek(file, sock)
+        end = data.find(b"\n")
+        if 0 <= end < limit:  # the usual case: the whole line is buffered already
+            line = file.read(end + 1)
+        else:
+            buf = bytearray()
+            while data:
+                take = len(data) if end < 0 else end + 1
+                buf += file.read(min(take, limit + 1 - len(buf)))
+                if len(buf) > limit:
+                    self.last_line = bytes(buf[:200])
+                    self._trip(MalformedResponse(self._malformed(f"a line longer than {limit:,} bytes")))
+                if end >= 0:
+                    break
+                data = self._peek(file, sock)
+                end = data.find(b"\n")
+            line = bytes(buf)
         self._line(line)
         return line
+
+    def _peek(self, file: io.BufferedReader, sock: socket.socket) -> bytes:
+        """What is buffered, or else what one raw read brings (b"" at EOF), within the deadline."""
+        self._arm(sock)
+        try:
+            return file.peek(1)
+        except TimeoutError:
+            self._check_deadline(force=True)
+            raise
 
     def read(self, file: io.BufferedReader, sock: socket.socket, size: int) -> bytes:
         _current.guard = self
@@ -153,8 +163,12 @@ class ResponseGuard:
         return bytes(buf[:pos]) if pos < size else bytes(buf)
 
     def _arm(self, sock: socket.socket) -> None:
-        remaining = self._check_deadline()
-        sock.settimeout(max(0.01, min(self.timeout, remaining)))
+        """The socket timeout becomes the time left, so that one slow recv cannot outlive the deadline
+        (set only when it changes: this runs once per line)."""
+        wanted = max(0.01, min(self.timeout, self._check_deadline()))
+        if wanted < self.timeout or self._armed != wanted:
+            sock.settimeout(wanted)
+            self._armed = wanted
 
     def deadline(self) -> float:
         """Start + the socket timeout + the time the bytes so far need at the minimum throughput."""
@@ -181,31 +195,31 @@ class ResponseGuard:
             self._trip(self._too_many(f"more than {self.limits.max_response_bytes:,} bytes"))
 
     def _line(self, line: bytes) -> None:
+        size = len(line)
         self.lines += 1
-        self.received += len(line)
-        self.transferred += len(line)
-        self.response = (self.response + line)[-4096:]
-        if _TAGGED.match(line) is None:  # the excerpt shows what the server sent, not its "OK"
-            self.last_line = line[:200]
+        self.received += size
+        self.transferred += size
+        self.response = (self.response + line)[-4096:] if self._continued else line[-4096:]
+        if line.startswith(b"* ") or _TAGGED.match(line) is None:
+            self.last_line = line[:200]  # the excerpt shows what the server sent, not its "OK"
         if self.lines > self.limits.max_untagged:
             self._trip(self._too_many(f"more than {self.limits.max_untagged:,} responses"))
         if self.received > self.limits.max_response_bytes:
             self._trip(self._too_many(f"more than {self.limits.max_response_bytes:,} bytes"))
-        self._nesting(line)
-        if _LITERAL_AT_END.search(line) is None:
-            self.depth = 0
+        self._continued = line.endswith(b"}\r\n") and _LITERAL_AT_END.search(line) is not None
+        opens = line.count(b"(")
+        if self.depth + opens > self.limits.max_depth:
+            self._nesting(line)  # the count includes quoted parentheses: an upper bound only
+        self.depth = self.depth + opens - line.count(b")") if self._continued else 0
 
     def _nesting(self, line: bytes) -> None:
         text = _QUOTED.sub(b"", line) if b'"' in line else line
-        opens = text.count(b"(")
-        if self.depth + opens > self.limits.max_depth:
-            depth = self.depth
-            for match in _PARENS.finditer(text):
-                depth += 1 if match.group() == b"(" else -1
-                if depth > self.limits.max_depth:
-                    reason = f"parentheses nested more than {self.limits.max_depth} deep"
-                    self._trip(MalformedResponse(self._malformed(reason)))
-        self.depth += opens - text.count(b")")
+        depth = self.depth
+        for match in _PARENS.finditer(text):
+            depth += 1 if match.group() == b"(" else -1
+            if depth > self.limits.max_depth:
+                reason = f"parentheses nested more than {self.limits.max_depth} deep"
+                self._trip(MalformedResponse(self._malformed(reason)))
 
     def _check_literal(self, size: int) -> None:
         cap, uid, announced = self._literal_cap()
@@ -223,7 +237,7 @@ class ResponseGuard:
 
     def _literal_cap(self) -> tuple[int, int | None, int | None]:
         cap = min(self.limits.max_message_bytes, self.limits.max_response_bytes)
-        match = _UID.search(self.response.rsplit(b"\n* ", 1)[-1])
+        match = _UID.search(self.response)
         uid = int(match.group(1)) if match else None
         expected = self.expected
         if expected is None:
