@@ -15,6 +15,9 @@ select, search and fetch; then, in the FETCH (or SELECT) it was told to spoil, i
   FETCH of it comes back full, so a reader that waits for a short chunk never stops.
 - `long_lines`: FETCH is answered with untagged lines of 900 kB each, without end (the most memory
   a server can make one command hold).
+- `continuations`: FETCH is answered with `+` continuation requests without end.
+- `greeting_literal`: on port `greeting_port`, the greeting itself announces a 3 GB literal (the
+  login name is not known yet, so this mode has a port of its own).
 
 Any username logs in with any password. Run it with `HostileImapServer()` as a context manager:
 it listens on a free loopback port in a thread of its own.
@@ -39,6 +42,8 @@ MODES = (
     "unexpected_line",
     "endless_spool",
     "long_lines",
+    "continuations",
+    "greeting_literal",
 )
 MESSAGES = 3
 HOSTILE_UID = 2
@@ -114,6 +119,9 @@ class _Session:
         if self.mode == "unexpected_line":
             await self.send(b"HTTP/1.1 400 Bad Request\r\n")
             return
+        if self.mode == "continuations":
+            while True:
+                await self.send(b"+ go ahead\r\n" * 1000)
         if self.mode == "long_lines":
             line = b'* 1 FETCH (UID 1 X-HOSTILE "' + b"a" * 900_000 + b'")\r\n'
             while True:
@@ -162,6 +170,15 @@ def _uids(text: bytes) -> list[int]:
     return uids
 
 
+async def _greet_with_literal(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    with contextlib.suppress(ConnectionError):
+        writer.write(b"* OK {%d}\r\n" % HUGE)
+        while True:
+            writer.write(b"z" * 65536)
+            await writer.drain()
+    writer.close()
+
+
 async def _serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     session = _Session(writer=writer)
     with contextlib.suppress(ConnectionError, asyncio.IncompleteReadError, ValueError):
@@ -186,15 +203,17 @@ class HostileImapServer:
     def __init__(self) -> None:
         self.host = "127.0.0.1"
         self.port = 0
+        self.greeting_port = 0
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="hostile-imap", daemon=True)
-        self._server: asyncio.Server | None = None
+        self._servers: list[asyncio.Server] = []
 
     def __enter__(self) -> HostileImapServer:
-        self._server = self._loop.run_until_complete(
-            asyncio.start_server(_serve, self.host, 0, limit=1 << 20)
-        )
-        self.port = self._server.sockets[0].getsockname()[1]
+        for handler in (_serve, _greet_with_literal):
+            server = self._loop.run_until_complete(asyncio.start_server(handler, self.host, 0, limit=1 << 20))
+            self._servers.append(server)
+        self.port = self._servers[0].sockets[0].getsockname()[1]
+        self.greeting_port = self._servers[1].sockets[0].getsockname()[1]
         self._thread.start()
         return self
 
@@ -207,8 +226,8 @@ class HostileImapServer:
         self._loop.close()
 
     async def _shutdown(self) -> None:
-        if self._server is not None:
-            self._server.close()
+        for server in self._servers:
+            server.close()
         tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
         for task in tasks:
             task.cancel()

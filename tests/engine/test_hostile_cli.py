@@ -40,6 +40,8 @@ CASES = {
     "unexpected_line": (3, "the source server sent a malformed response to FETCH: 'HTTP/1.1 400", 0),
     "endless_spool": (1, "error: INBOX uid 2: the source server sent more than", 2),
     "long_lines": (3, "the source server sent more than 25,165,824 bytes to one FETCH command", 0),
+    "continuations": (3, "the source server sent more than 100,000 responses to one FETCH command", 0),
+    "greeting_literal": (3, "announced a literal of 3,000,000,000 bytes in its response to greeting", 0),
 }
 
 
@@ -49,9 +51,10 @@ def test_cli_against_a_hostile_source(
 ) -> None:
     status, text, copied = CASES[mode]
     timeout = "2" if mode == "trickle" else "10"
+    port = hostile_server.greeting_port if mode == "greeting_literal" else hostile_server.port
     args = [
         IMAPCOPIER, "copy",
-        "--src", f"imap+plain://{mode}@{hostile_server.host}:{hostile_server.port}",
+        "--src", f"imap+plain://{mode}@{hostile_server.host}:{port}",
         "--dst", f"imap+plain://{imap_user}@{dst_server.host}:{dst_server.port_plain}",
         "--state-file", str(tmp_path / "state.json"),
         "--timeout", timeout,

@@ -42,6 +42,7 @@ CASES = {
     "unexpected_line": (AccountRunStatus.FAILED, "malformed response to FETCH: 'HTTP/1.1 400"),
     "endless_spool": (AccountRunStatus.PARTIAL, "the source server sent more than"),
     "long_lines": (AccountRunStatus.FAILED, "more than 25,165,824 bytes to one FETCH command"),
+    "continuations": (AccountRunStatus.FAILED, "more than 100,000 responses to one FETCH command"),
 }
 
 
@@ -84,8 +85,8 @@ def test_worker_fails_each_hostile_account_and_copies_a_healthy_one_alongside(
     dst_users: list[str],
 ) -> None:
     healthy = make_task(clean_db, src_server, dst_server, [Mailbox(big_source, dst_users[0])])
-    # Seven destination users for eight modes: long_lines fails before copying anything, so it
-    # can share huge_literal's.
+    # Seven destination users for nine modes: the last two fail before copying anything, so they
+    # can share those of the first two.
     boxes = [Mailbox(mode, dst_users[1 + i % 7]) for i, mode in enumerate(CASES)]
     hostile = make_task(clean_db, source_of(hostile_server), dst_server, boxes)
     children = pool_children(two_slot_worker)

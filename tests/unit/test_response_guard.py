@@ -106,3 +106,11 @@ def test_a_trickle_times_out_at_the_command_deadline(pair: tuple[socket.socket, 
     with pytest.raises(CommandTimeout, match="the source server took"):
         read_response(g, ours)
     assert time.monotonic() - started < 2.0
+
+
+def test_without_rfc822_size_only_the_general_limits_apply(pair: tuple[socket.socket, socket.socket]) -> None:
+    ours, theirs = pair
+    theirs.sendall(b"* 1 FETCH (UID 7 BODY[] {100000}\r\n" + b"x" * 100_000 + b")\r\n")
+    g = guard()
+    with g.expecting(Expectation(sizes={7: 0})):
+        assert len(read_response(g, ours)[1]) == 100_000

@@ -246,10 +246,10 @@ class ResponseGuard:
             cap = min(cap, expected.chunk)
         if uid is None and len(expected.sizes) == 1:
             uid = next(iter(expected.sizes))
-        if uid is not None and uid in expected.sizes:
-            size = expected.sizes[uid]
+        size = expected.sizes.get(uid) if uid is not None else None
+        if size:  # 0: the server gave no RFC822.SIZE, so only the general limits apply
             return min(cap, literal_allowance(size)), uid, size
-        if expected.sizes:
+        if expected.sizes and min(expected.sizes.values()) > 0:
             cap = min(cap, literal_allowance(max(expected.sizes.values())))
         return cap, uid, None
 
