@@ -82,8 +82,9 @@ def _copy_folders(run: MailboxCopy, started: float) -> AccountResult:
         return run.result("failed", started, exc)
     except PARSE_ERRORS as exc:
         # A server value of the wrong type that got past the session's error mapping (say, a STATUS
-        # item that is not a number). Logged with its traceback in case it is ours after all.
-        logger.exception("copy.malformed_response")
+        # item that is not a number). Its traceback goes to the log (INFO: a worker keeps it, the
+        # CLI shows it only with -v) in case the bug is ours after all.
+        logger.info("copy.malformed_response error=%r", exc, exc_info=True)
         error = malformed(exc)
         run.report(error, None, None)
         return run.result("failed", started, error)

@@ -84,11 +84,12 @@ class ResponseGuard:
         self.last_line = b""
         self._named = command != "command"
 
-    def sent(self, data: bytes, sock: socket.socket | None) -> None:
+    def sent(self, data: bytes | bytearray | memoryview, sock: socket.socket | None) -> None:
+        view = memoryview(data)
         if not self._named:
-            self.command = _command_name(data)
+            self.command = _command_name(bytes(view[:100]))
             self._named = True
-        self.transferred += len(data)
+        self.transferred += view.nbytes
         if sock is not None and self._armed != self.timeout:
             sock.settimeout(self.timeout)  # a read may have left a shorter one behind
             self._armed = self.timeout

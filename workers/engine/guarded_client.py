@@ -28,7 +28,7 @@ class _Guarded(imaplib.IMAP4):
         return tag
 
     def send(self, data: Any) -> None:
-        self.guard.sent(bytes(data) if not isinstance(data, bytes) else data, getattr(self, "sock", None))
+        self.guard.sent(data, getattr(self, "sock", None))
         super().send(data)
 
     def readline(self) -> bytes:
