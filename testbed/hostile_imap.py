@@ -16,6 +16,7 @@ select, search and fetch; then, in the FETCH (or SELECT) it was told to spoil, i
 - `long_lines`: FETCH is answered with untagged lines of 900 kB each, without end (the most memory
   a server can make one command hold).
 - `continuations`: FETCH is answered with `+` continuation requests without end.
+- `bad_status`: STATUS says `MESSAGES many` (a number is due).
 - `greeting_literal`: on port `greeting_port`, the greeting itself announces a 3 GB literal (the
   login name is not known yet, so this mode has a port of its own).
 
@@ -43,6 +44,7 @@ MODES = (
     "endless_spool",
     "long_lines",
     "continuations",
+    "bad_status",
     "greeting_literal",
 )
 MESSAGES = 3
@@ -85,7 +87,8 @@ class _Session:
         elif command in (b"LIST", b"LSUB"):
             await self.send(b'* %s (\\HasNoChildren) "/" INBOX\r\n%s OK done\r\n' % (command, tag))
         elif command == b"STATUS":
-            line = f"* STATUS INBOX (MESSAGES {MESSAGES} UIDNEXT {MESSAGES + 1} UIDVALIDITY 1)\r\n"
+            count = "many" if self.mode == "bad_status" else MESSAGES
+            line = f"* STATUS INBOX (MESSAGES {count} UIDNEXT {MESSAGES + 1} UIDVALIDITY 1)\r\n"
             await self.send(line.encode() + tag + b" OK done\r\n")
         elif command in (b"SELECT", b"EXAMINE"):
             await self.select(tag)

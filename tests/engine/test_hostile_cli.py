@@ -41,6 +41,7 @@ CASES = {
     "endless_spool": (1, "error: INBOX uid 2: the source server sent more than", 2),
     "long_lines": (3, "the source server sent more than 25,165,824 bytes to one FETCH command", 0),
     "continuations": (3, "the source server sent more than 100,000 responses to one FETCH command", 0),
+    "bad_status": (3, "a malformed response to STATUS: '* STATUS INBOX (MESSAGES many", 0),
     "greeting_literal": (3, "announced a literal of 3,000,000,000 bytes in its response to greeting", 0),
 }
 

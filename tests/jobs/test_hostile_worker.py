@@ -43,6 +43,7 @@ CASES = {
     "endless_spool": (AccountRunStatus.PARTIAL, "the source server sent more than"),
     "long_lines": (AccountRunStatus.FAILED, "more than 25,165,824 bytes to one FETCH command"),
     "continuations": (AccountRunStatus.FAILED, "more than 100,000 responses to one FETCH command"),
+    "bad_status": (AccountRunStatus.FAILED, "malformed response to STATUS: '* STATUS INBOX (MESSAGES many"),
 }
 
 
@@ -85,8 +86,8 @@ def test_worker_fails_each_hostile_account_and_copies_a_healthy_one_alongside(
     dst_users: list[str],
 ) -> None:
     healthy = make_task(clean_db, src_server, dst_server, [Mailbox(big_source, dst_users[0])])
-    # Seven destination users for nine modes: the last two fail before copying anything, so they
-    # can share those of the first two.
+    # Seven destination users for ten modes: the last three fail before copying anything, so they
+    # can share those of the first three.
     boxes = [Mailbox(mode, dst_users[1 + i % 7]) for i, mode in enumerate(CASES)]
     hostile = make_task(clean_db, source_of(hostile_server), dst_server, boxes)
     children = pool_children(two_slot_worker)
