@@ -18,6 +18,13 @@ from imapclient.tls import IMAP4_TLS
 
 from workers.engine.guard import ResponseGuard
 
+# imaplib keeps every untagged response in `untagged_responses` until someone asks for its type.
+# Types nobody asks for (a server repeating "* 1 EXISTS" in every reply, or inventing new ones) would
+# pile up over a session, each command's share within the guard's limits. What a command needs
+# arrives after its tag, so leftovers beyond these are dropped when the next command starts.
+KEEP_UNTAGGED = 1000
+KEEP_UNTAGGED_TYPES = 64
+
 
 class _Guarded(imaplib.IMAP4):
     guard: ResponseGuard
@@ -25,6 +32,9 @@ class _Guarded(imaplib.IMAP4):
     def _new_tag(self) -> bytes:
         tag: bytes = super()._new_tag()  # type: ignore[misc]
         self.guard.start()
+        left = self.untagged_responses
+        if len(left) > KEEP_UNTAGGED_TYPES or sum(len(items) for items in left.values()) > KEEP_UNTAGGED:
+            left.clear()
         return tag
 
     def send(self, data: Any) -> None:
