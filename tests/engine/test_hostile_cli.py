@@ -72,3 +72,21 @@ def test_cli_against_a_hostile_source(
     assert total is not None and int(total.group(1)) == copied, out
     assert seconds < MAX_SECONDS
     assert 0 < peak < MAX_RSS
+
+
+def test_messages_over_the_maximum_size_are_refused_unread(
+    hostile_server: HostileImapServer, dst_server: ImapServer, imap_user: str, tmp_path: Path
+) -> None:
+    args = [
+        IMAPCOPIER, "copy",
+        "--src", f"imap+plain://huge_literal@{hostile_server.host}:{hostile_server.port}",
+        "--dst", f"imap+plain://{imap_user}@{dst_server.host}:{dst_server.port_plain}",
+        "--state-file", str(tmp_path / "state.json"),
+        "--max-message-size", "1000",
+    ]  # fmt: skip
+    env = {**os.environ, "IMAPCOPIER_SRC_PASSWORD": "any", "IMAPCOPIER_DST_PASSWORD": dst_server.password}
+    code, out, err, _, _ = run_measured(args, env, timeout=60)
+    assert code == 1, out + err
+    reason = "message of 2,000 bytes is over the maximum message size of 1,000 bytes; not read"
+    for uid in (1, 2, 3):  # UID 2's 3 GB literal is never asked for
+        assert f"error: INBOX uid {uid}: {reason}" in out, out
