@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     frontend_dist: Path = REPO_ROOT / "frontend" / "dist"
     imap_timeout_seconds: float = Field(30.0, gt=0)
     imap_ca_file: str | None = Field(None, description="Extra CA bundle used to verify IMAP servers")
+    imap_max_message_bytes: int = Field(
+        150 * 1024 * 1024,
+        ge=1,
+        description="Largest message read from a source, bigger ones are refused unread (Exchange Online's)",
+    )
+    imap_min_bytes_per_second: int = Field(
+        16 * 1024, ge=1, description="Slowest transfer an IMAP command may take beyond IMAP_TIMEOUT_SECONDS"
+    )
     endpoint_max_connections: int = Field(
         10, ge=1, description="Default cap of simultaneous accounts per endpoint, across all workers"
     )

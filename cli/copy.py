@@ -27,6 +27,7 @@ from cli.endpoints import (
 from cli.output import ProgressLine, print_comparison, print_plan, print_result
 from workers.engine.copier import compare_mailbox, copy_mailbox, plan_mailbox
 from workers.engine.errors import CopyError
+from workers.engine.guard import ReadLimits
 from workers.engine.imap import ImapEndpoint
 from workers.engine.options import CopyOptions
 
@@ -45,7 +46,27 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
     parser.add_argument("--ca-file", metavar="PATH", help="CA bundle to verify the servers (private CA)")
-    parser.add_argument("--timeout", type=float, default=60.0, help="socket timeout in seconds (default 60)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        help="socket timeout in seconds, and each command's time allowance before --min-rate (default 60)",
+    )
+    defaults = ReadLimits()
+    parser.add_argument(
+        "--max-message-size",
+        type=int,
+        default=defaults.max_message_bytes,
+        metavar="BYTES",
+        help=f"messages bigger than this are refused unread (default {defaults.max_message_bytes})",
+    )
+    parser.add_argument(
+        "--min-rate",
+        type=int,
+        default=defaults.min_bytes_per_second,
+        metavar="BYTES_PER_S",
+        help=f"slowest transfer a command may take (default {defaults.min_bytes_per_second})",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
     parser.add_argument("-v", "--verbose", action="store_true", help="log the engine's steps on stderr")
 
@@ -75,8 +96,11 @@ def _options(args: argparse.Namespace) -> CopyOptions:
 
 def _endpoints(args: argparse.Namespace) -> tuple[ServerUrl, ServerUrl, ImapEndpoint, ImapEndpoint]:
     src_url, dst_url = parse_url(args.src), parse_url(args.dst)
-    src = endpoint(src_url, read_password("src", src_url), args.insecure, args.ca_file, args.timeout)
-    dst = endpoint(dst_url, read_password("dst", dst_url), args.insecure, args.ca_file, args.timeout)
+    if args.max_message_size < 1 or args.min_rate < 1:
+        raise UsageError("--max-message-size and --min-rate must be positive")
+    limits = ReadLimits(max_message_bytes=args.max_message_size, min_bytes_per_second=args.min_rate)
+    src = endpoint(src_url, read_password("src", src_url), args.insecure, args.ca_file, args.timeout, limits)
+    dst = endpoint(dst_url, read_password("dst", dst_url), args.insecure, args.ca_file, args.timeout, limits)
     return src_url, dst_url, src, dst
 
 

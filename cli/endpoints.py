@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from platformdirs import user_data_dir
 
+from workers.engine.guard import ReadLimits
 from workers.engine.imap import ImapEndpoint, TlsMode
 from workers.engine.state import SyncState
 from workers.engine.state_file import JsonFileState
@@ -81,7 +82,12 @@ def read_password(side: Side, url: ServerUrl) -> str:
 
 
 def endpoint(
-    url: ServerUrl, password: str, insecure: bool, ca_file: str | None, timeout: float
+    url: ServerUrl,
+    password: str,
+    insecure: bool,
+    ca_file: str | None,
+    timeout: float,
+    limits: ReadLimits | None = None,
 ) -> ImapEndpoint:
     return ImapEndpoint(
         host=url.host,
@@ -92,6 +98,7 @@ def endpoint(
         verify_tls=not insecure,
         timeout=timeout,
         ca_file=ca_file,
+        limits=limits or ReadLimits(),
     )
 
 

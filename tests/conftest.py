@@ -23,7 +23,11 @@ from tests.settings import make_test_settings
 from tests.support.database import migrate, truncate_all
 from tests.support.factories import TaskOnPair, dovecot_task
 
-pytest_plugins = [p for p in ("tests.imap_fixtures",) if __import__("importlib.util").util.find_spec(p)]
+pytest_plugins = [
+    p
+    for p in ("tests.imap_fixtures", "tests.hostile_fixtures")
+    if __import__("importlib.util").util.find_spec(p)
+]
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin-password-1"

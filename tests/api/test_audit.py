@@ -13,9 +13,9 @@ from app.db import utcnow
 from app.models import Account, AccountRun, Role, enums
 from app.models.enums import RunStatus, TaskStatus, Trigger
 from app.services import runs
-from tests.support.factories import add_run, make_account, make_endpoint, make_task, set_task
 from tests.api.user_builders import login, make_user
 from tests.conftest import ApiClient
+from tests.support.factories import add_run, make_account, make_endpoint, make_task, set_task
 
 SECRET = "Aud1t-never-stored-7QX"
 

@@ -16,7 +16,8 @@ from workers.engine.compare import compare_folder
 from workers.engine.errors import CopyError
 from workers.engine.events import EngineEvent, PlanMade, ignore_event
 from workers.engine.folders import account_plan, create_missing, discover
-from workers.engine.imap import ImapEndpoint
+from workers.engine.guard import malformed
+from workers.engine.imap import PARSE_ERRORS, ImapEndpoint
 from workers.engine.lanes import copy_folders
 from workers.engine.mailbox_copy import MailboxCopy
 from workers.engine.options import CopyOptions
@@ -79,6 +80,14 @@ def _copy_folders(run: MailboxCopy, started: float) -> AccountResult:
         # Only account-wide trouble gets here: a connection lost for good, or login refused on reconnect.
         run.report(exc, None, None)
         return run.result("failed", started, exc)
+    except PARSE_ERRORS as exc:
+        # A server value of the wrong type that got past the session's error mapping (say, a STATUS
+        # item that is not a number). Its traceback goes to the log (INFO: a worker keeps it, the
+        # CLI shows it only with -v) in case the bug is ours after all.
+        logger.info("copy.malformed_response error=%r", exc, exc_info=True)
+        error = malformed(exc)
+        run.report(error, None, None)
+        return run.result("failed", started, error)
     return run.result("partial" if run.error_count else "ok", started)
 
 

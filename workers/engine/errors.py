@@ -78,3 +78,30 @@ class Throttled(TransientImapError):
     def __init__(self, message: str, retry_after: float = 30.0) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class MalformedResponse(CopyError):
+    """A server sent a reply that does not parse (bad syntax, items of the wrong type, nesting too
+    deep). Not retried within the job: a server that sends one usually sends it again."""
+
+    code = "malformed_response"
+
+
+class ResponseTooLarge(CopyError):
+    """A server tried to make us read more than the limits allow: a literal far over the message's
+    RFC822.SIZE or the maximum message size, or too many untagged responses to one command.
+    `uid` names the message when the literal belongs to one."""
+
+    code = "response_too_large"
+
+    def __init__(self, message: str, uid: int | None = None) -> None:
+        super().__init__(message)
+        self.uid = uid
+
+
+class CommandTimeout(CopyError):
+    """One command took longer than its deadline (the socket timeout plus the time its bytes need at
+    the minimum throughput): a server trickling its answer. The next run may fare better."""
+
+    code = "timeout"
+    retryable = True

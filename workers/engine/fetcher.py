@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from workers.engine.flags import normalise_flags
+from workers.engine.guard import Expectation
 from workers.engine.identity import IDENTITY_FETCH, header_block, identity_from_headers
 from workers.engine.session import ImapSession, OutgoingMessage
 
@@ -68,7 +69,8 @@ def batches(messages: Iterable[MessageMeta], max_bytes: int, max_count: int) -> 
 
 def fetch_bodies(session: ImapSession, metas: Sequence[MessageMeta]) -> list[OutgoingMessage]:
     """Exact bytes, current flags and INTERNALDATE; messages expunged since the metadata are dropped."""
-    fetched = session.fetch([m.uid for m in metas], BODY_ITEMS)
+    expect = Expectation(sizes={m.uid: m.size for m in metas})
+    fetched = session.fetch([m.uid for m in metas], BODY_ITEMS, expect)
     out: list[OutgoingMessage] = []
     for meta in metas:
         item = fetched.get(meta.uid)

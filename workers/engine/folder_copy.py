@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from workers.engine.appender import AppendOutcome, append_batch
 from workers.engine.dedup import scan_destination
-from workers.engine.errors import CopyError, too_big
+from workers.engine.errors import CopyError, MessageRefused, too_big
 from workers.engine.events import EventSink, Progress
 from workers.engine.fetcher import MessageMeta, batches, fetch_bodies, iter_meta
 from workers.engine.flag_sync import sync_flags
@@ -40,6 +40,8 @@ class FolderTally:
     flags_updated: int = 0
     done: int = 0
     total: int = 0
+    # UIDs whose literal broke the limits: left out of the retries, and the checkpoint stays below them.
+    refused: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -50,6 +52,7 @@ class PreparedBatch:
     metas: list[MessageMeta]
     found: list[MessageRecord] = field(default_factory=list)
     too_big: list[MessageMeta] = field(default_factory=list)
+    over_max: list[MessageMeta] = field(default_factory=list)
     messages: list[OutgoingMessage] = field(default_factory=list)
     spooled: list[SpooledMessage] = field(default_factory=list)
 
@@ -78,7 +81,7 @@ class FolderCopy:
 
         `status` is the source folder's STATUS when the caller already has a fresh one.
         """
-        self.blocked_at = None
+        self.blocked_at = min(self.tally.refused, default=None)
         self.dst_uids_unknown = False
         status = status or self.src.status(self.mapping.src)
         saved = self._still_valid(saved, status.uidvalidity)
@@ -127,7 +130,8 @@ class FolderCopy:
         self, base: FolderCheckpoint, status: FolderStatus, dst_uidnext: int, has_map: bool
     ) -> FolderStatusName:
         above = self.state.messages_above(base.folder, base.last_uid)
-        new_uids = [uid for uid in self.src.uids_from(base.last_uid + 1) if uid not in above]
+        skip = above.keys() | self.tally.refused
+        new_uids = [uid for uid in self.src.uids_from(base.last_uid + 1) if uid not in skip]
         self.tally.total = self.tally.done + len(new_uids)  # a retry continues where it stopped
         index = IdentityIndex()
         scan_from = base.dst_uidnext or 1
@@ -170,12 +174,15 @@ class FolderCopy:
         """Source side of a batch (runs in the prefetch thread): dedup decisions, then bodies."""
         prepared = PreparedBatch(batch)
         outgoing: list[MessageMeta] = []
+        max_size = self.src.endpoint.limits.max_message_bytes
         for meta in batch:
             dst_uid = index.take(meta.identity) if meta.identity is not None else None
             if dst_uid is not None:
                 prepared.found.append(MessageRecord(meta.uid, dst_uid, meta.flags))
             elif limit is not None and meta.size > limit:
                 prepared.too_big.append(meta)
+            elif meta.size > max_size:
+                prepared.over_max.append(meta)
             else:
                 outgoing.append(meta)
         threshold = self.options.large_message_bytes
@@ -198,6 +205,10 @@ class FolderCopy:
         limit = self.dst.info.append_limit
         for meta in batch.too_big:
             self._failed(meta.uid, too_big(meta.size, limit or 0))
+        max_size = self.src.endpoint.limits.max_message_bytes
+        for meta in batch.over_max:
+            reason = f"message of {meta.size:,} bytes is over the maximum message size of {max_size:,} bytes"
+            self._failed(meta.uid, MessageRefused(f"{reason}; not read"))
         highest = 0
         if batch.messages:
             outcomes = append_batch(self.dst, self.mapping.dst, batch.messages)

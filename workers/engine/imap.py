@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from imapclient import IMAPClient
-from imapclient.exceptions import LoginError
+from imapclient.exceptions import LoginError, ProtocolError
 
 from workers.engine.errors import (
     AuthFailed,
@@ -28,6 +28,8 @@ from workers.engine.errors import (
     TlsFailed,
     TransientImapError,
 )
+from workers.engine.guard import ReadLimits, ResponseGuard, malformed
+from workers.engine.guarded_client import GuardedClient
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +38,11 @@ TlsMode = Literal["ssl", "starttls", "plain"]
 _THROTTLE_CODES = re.compile(
     rb"\[(UNAVAILABLE|THROTTLED|INUSE)\]|too many (simultaneous )?connections|rate limit", re.IGNORECASE
 )
+# What imaplib and imapclient raise on a reply they cannot parse (imapclient's parser raises plain
+# Python errors on items of the wrong type, and recurses once per nested parenthesis).
+PARSE_ERRORS = (ProtocolError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
+# imaplib's own words for a line it cannot make sense of (raised as IMAP4.abort, not a lost connection).
+_UNPARSABLE = re.compile(r"unexpected response|unterminated line|got more than")
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class ImapEndpoint:
     verify_tls: bool = True
     timeout: float = 30.0
     ca_file: str | None = None
+    limits: ReadLimits = field(default_factory=ReadLimits)
 
     def describe(self) -> str:
         return f"{self.username}@{self.host}:{self.port}"
@@ -75,11 +83,12 @@ def _tls_message(exc: ssl.SSLError) -> str:
     return f"TLS handshake failed: {exc.reason or exc.__class__.__name__}"
 
 
-def _open(endpoint: ImapEndpoint) -> IMAPClient:
+def _open(endpoint: ImapEndpoint, side: str) -> GuardedClient:
     where = endpoint.describe()
     context = ssl_context(endpoint)
     try:
-        client = IMAPClient(
+        client = GuardedClient(
+            ResponseGuard(endpoint.limits, endpoint.timeout, side),
             endpoint.host,
             port=endpoint.port,
             ssl=endpoint.tls_mode == "ssl",
@@ -115,7 +124,7 @@ def _open(endpoint: ImapEndpoint) -> IMAPClient:
     return client
 
 
-def _starttls(client: IMAPClient, context: ssl.SSLContext | None, where: str) -> None:
+def _starttls(client: GuardedClient, context: ssl.SSLContext | None, where: str) -> None:
     try:
         if not client.has_capability("STARTTLS"):
             raise TlsFailed(f"{where} does not offer STARTTLS; use implicit TLS or plain explicitly")
@@ -126,13 +135,13 @@ def _starttls(client: IMAPClient, context: ssl.SSLContext | None, where: str) ->
         raise TlsFailed(f"STARTTLS failed on {where}: {exc}") from exc
 
 
-def connect(endpoint: ImapEndpoint) -> IMAPClient:
-    """Open, secure and log in.
+def connect(endpoint: ImapEndpoint, side: str = "IMAP") -> GuardedClient:
+    """Open, secure and log in; `side` ("source", "destination") names the server in errors.
 
     Raises:
-        ConnectFailed, TlsFailed, AuthFailed.
+        ConnectFailed, TlsFailed, AuthFailed; CommandTimeout, ResponseTooLarge, MalformedResponse.
     """
-    client = _open(endpoint)
+    client = _open(endpoint, side)
     try:
         client.login(endpoint.username, endpoint.password)
     except LoginError as exc:
@@ -141,6 +150,12 @@ def connect(endpoint: ImapEndpoint) -> IMAPClient:
             # "[UNAVAILABLE] Temporary authentication failure", "too many connections": not the password.
             raise Throttled(f"{endpoint.host} refused the login for now: {_short(exc)}") from exc
         raise AuthFailed(f"login refused for {endpoint.username} on {endpoint.host}") from exc
+    except CopyError:
+        _close_quietly(client)
+        raise
+    except PARSE_ERRORS as exc:
+        _close_quietly(client)
+        raise malformed(exc) from exc
     except (OSError, imaplib.IMAP4.error) as exc:
         _close_quietly(client)
         raise ConnectFailed(f"connection to {endpoint.describe()} lost during login: {exc}") from exc
@@ -150,15 +165,19 @@ def connect(endpoint: ImapEndpoint) -> IMAPClient:
 
 def _close_quietly(client: IMAPClient) -> None:
     # Closing a connection that is already broken may fail again; there is nothing left to save.
-    with contextlib.suppress(OSError, imaplib.IMAP4.error):
+    with contextlib.suppress(OSError, imaplib.IMAP4.error, CopyError):
         client.shutdown()
 
 
 def close(client: IMAPClient) -> None:
-    """LOGOUT, or drop the socket when the session is already broken."""
+    """LOGOUT, or drop the socket when the session is already broken (or the server misbehaved:
+    its stream is out of step, and a LOGOUT would only read more of it)."""
+    if isinstance(client, GuardedClient) and client.guard.tripped is not None:
+        _close_quietly(client)
+        return
     try:
         client.logout()
-    except (OSError, imaplib.IMAP4.error):
+    except (OSError, imaplib.IMAP4.error, CopyError, *PARSE_ERRORS):
         _close_quietly(client)
 
 
@@ -183,7 +202,13 @@ def imap_errors(action: str, permanent: type[CopyError] = FolderUnavailable) -> 
         yield
     except CopyError:
         raise
-    except (imaplib.IMAP4.abort, ssl.SSLError, OSError, EOFError) as exc:
+    except PARSE_ERRORS as exc:
+        raise malformed(exc) from exc
+    except imaplib.IMAP4.abort as exc:
+        if _UNPARSABLE.search(str(exc)):
+            raise malformed(exc) from exc
+        raise TransientImapError(f"connection lost while {action}: {_short(exc)}") from exc
+    except (ssl.SSLError, OSError, EOFError) as exc:
         # IMAP4.abort covers BYE and EOF; OSError covers resets and socket timeouts mid-session.
         raise TransientImapError(f"connection lost while {action}: {_short(exc)}") from exc
     except imaplib.IMAP4.error as exc:

@@ -20,9 +20,10 @@ from imapclient.datetime_util import datetime_to_INTERNALDATE
 from imapclient.imapclient import seq_to_parenstr
 
 from workers.engine.appender import AppendOutcome, parse_appenduid
-from workers.engine.errors import MessageRefused, Throttled, too_big
+from workers.engine.errors import MessageRefused, ResponseTooLarge, Throttled, too_big
 from workers.engine.fetcher import MessageMeta
 from workers.engine.flags import normalise_flags
+from workers.engine.guard import Expectation, literal_allowance
 from workers.engine.imap import imap_errors, is_throttle_response
 from workers.engine.session import ImapSession
 
@@ -61,10 +62,15 @@ def spool(src: ImapSession, meta: MessageMeta, chunk: int = FETCH_CHUNK) -> Spoo
 
     The message is read until a chunk comes back short, not up to RFC822.SIZE: the size a server
     reports and the bytes it sends may differ (line-ending conversion), and the bytes are what we copy.
+    But not past `literal_allowance(RFC822.SIZE)`: a server that never sends a short chunk would fill
+    the disk.
 
     Raises:
-        TransientImapError when the session breaks; FolderUnavailable when the server refuses.
+        TransientImapError when the session breaks; FolderUnavailable when the server refuses;
+        ResponseTooLarge when the message outgrows its announced size.
     """
+    allowance = literal_allowance(meta.size)
+    expect = Expectation(sizes={meta.uid: meta.size}, chunk=chunk)
     out = tempfile.TemporaryFile(prefix="imapcopier-")  # noqa: SIM115 - handed over to the caller
     try:
         flags: frozenset[str] = meta.flags
@@ -74,7 +80,13 @@ def spool(src: ImapSession, meta: MessageMeta, chunk: int = FETCH_CHUNK) -> Spoo
             items = [f"BODY.PEEK[]<{offset}.{chunk}>"]
             if offset == 0:
                 items += ["FLAGS", "INTERNALDATE"]  # current values, as the in-memory path reads them
-            item = src.fetch([meta.uid], items).get(meta.uid)
+            if offset > allowance:
+                raise ResponseTooLarge(
+                    f"the source server sent more than {offset:,} bytes for UID {meta.uid}, whose "
+                    f"RFC822.SIZE is {meta.size:,}; reading stopped at the limit of {allowance:,} bytes",
+                    uid=meta.uid,
+                )
+            item = src.fetch([meta.uid], items, expect).get(meta.uid)
             data = _partial(item) if item is not None else None
             if item is None or data is None:
                 if offset == 0:

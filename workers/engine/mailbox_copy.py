@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
-from workers.engine.errors import ConnectFailed, CopyError, FolderUnavailable, Throttled, TransientImapError
+from workers.engine.errors import (
+    ConnectFailed,
+    CopyError,
+    FolderUnavailable,
+    ResponseTooLarge,
+    Throttled,
+    TransientImapError,
+)
 from workers.engine.events import EngineEvent, ErrorFound, FolderDone, FolderStarted
 from workers.engine.folder_copy import FolderCopy, FolderTally
 from workers.engine.imap import ImapEndpoint
@@ -50,6 +57,11 @@ class Lane:
             for session in self._sessions:
                 session.close()
             self._sessions = None
+
+    @property
+    def broken(self) -> bool:
+        """A server broke a read limit and its connection was dropped."""
+        return self._sessions is not None and any(session.broken for session in self._sessions)
 
     def reconnect(self) -> None:
         self.close()
@@ -196,15 +208,28 @@ class MailboxCopy:
         )
         for attempt in retrying:
             with attempt:
-                if attempt.retry_state.attempt_number > 1:
+                if attempt.retry_state.attempt_number > 1 or lane.broken:
                     lane.reconnect()
                     saved, status = self.state.load_folders().get(mapping.src), None
                 copy = FolderCopy(
                     lane.src, lane.dst, mapping, self.state, self.options, self.emit, self.stopping,
                     self.report, tally,
                 )  # fmt: skip
-                return copy.run(saved, status)
+                try:
+                    return copy.run(saved, status)
+                except ResponseTooLarge as exc:
+                    self._refused(exc, mapping, tally)
         raise AssertionError("unreachable: tenacity reraises the last error")
+
+    def _refused(self, exc: ResponseTooLarge, mapping: FolderMapping, tally: FolderTally) -> None:
+        """A message whose literal broke the limits is an error of that message: count it, then
+        reconnect (the connection was dropped) and go on without it. Without a UID, the account fails."""
+        if exc.uid is None or exc.uid in tally.refused:
+            raise exc
+        tally.refused.add(exc.uid)
+        tally.errors += 1
+        self.report(exc, mapping.src, exc.uid)
+        raise TransientImapError(f"reconnecting after refusing UID {exc.uid} of {mapping.src}") from exc
 
     def _wait(self, retry_state: RetryCallState) -> float:
         error = retry_state.outcome.exception() if retry_state.outcome else None

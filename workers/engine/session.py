@@ -13,6 +13,8 @@ from typing import Any
 from imapclient import IMAPClient
 
 from workers.engine.errors import FolderUnavailable, MessageRefused, Throttled
+from workers.engine.guard import Expectation
+from workers.engine.guarded_client import GuardedClient
 from workers.engine.imap import ImapEndpoint, close, connect, imap_errors, is_throttle_response
 from workers.engine.plan import FolderInfo, Layout
 
@@ -101,9 +103,9 @@ def uid_set(uids: Iterable[int]) -> str:
 class ImapSession:
     """A logged-in connection. Every method raises only `workers.engine.errors` types."""
 
-    def __init__(self, endpoint: ImapEndpoint) -> None:
+    def __init__(self, endpoint: ImapEndpoint, side: str = "IMAP") -> None:
         self.endpoint = endpoint
-        self.client: IMAPClient = connect(endpoint)
+        self.client: GuardedClient = connect(endpoint, side)
         self.selected: str | None = None
         with imap_errors("probing capabilities"):
             self.info = self._probe()
@@ -123,6 +125,11 @@ class ImapSession:
 
     def close(self) -> None:
         close(self.client)
+
+    @property
+    def broken(self) -> bool:
+        """The server broke a limit and the connection was dropped: reconnect before going on."""
+        return self.client.guard.tripped is not None
 
     def layout(self) -> Layout:
         """All folders with their attributes (Dovecot and most servers send special-use in LIST)."""
@@ -148,8 +155,7 @@ class ImapSession:
 
     def status(self, folder: str, with_size: bool = False) -> FolderStatus:
         with imap_errors(f"reading the status of {folder}"):
-            raw = self.client.folder_status(folder, self.status_items(with_size))
-        return folder_status(raw)
+            return folder_status(self.client.folder_status(folder, self.status_items(with_size)))
 
     def select(self, folder: str, readonly: bool) -> None:
         if self.selected == folder:
@@ -168,10 +174,14 @@ class ImapSession:
         """UIDs >= first_uid ("n:*" also matches the highest UID when n is above it, so filter)."""
         return [uid for uid in self.search_uids(["UID", f"{first_uid}:*"]) if uid >= first_uid]
 
-    def fetch(self, uids: Sequence[int], items: Sequence[str]) -> FetchResult:
-        """UID FETCH on the selected folder, FETCH_CHUNK UIDs per command (bounded command lines)."""
+    def fetch(
+        self, uids: Sequence[int], items: Sequence[str], expect: Expectation | None = None
+    ) -> FetchResult:
+        """UID FETCH on the selected folder, FETCH_CHUNK UIDs per command (bounded command lines).
+
+        `expect` (RFC822.SIZE per UID, or a partial FETCH's length) bounds the literals accepted."""
         result: FetchResult = {}
-        with imap_errors(f"fetching from {self.selected}"):
+        with imap_errors(f"fetching from {self.selected}"), self.client.guard.expecting(expect):
             for start in range(0, len(uids), FETCH_CHUNK):
                 result.update(self.client.fetch(list(uids[start : start + FETCH_CHUNK]), list(items)))
         return result
@@ -243,9 +253,9 @@ def open_sessions(src: ImapEndpoint, dst: ImapEndpoint) -> tuple[ImapSession, Im
     """Both sessions, or neither. The two logins run at the same time (a login costs several round
     trips and the server's password check); when both fail, the source's error is the one raised."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="login") as pool:
-        pending = pool.submit(ImapSession, dst)
+        pending = pool.submit(ImapSession, dst, "destination")
         try:
-            source = ImapSession(src)
+            source = ImapSession(src, "source")
         except BaseException:
             with contextlib.suppress(Exception):
                 pending.result().close()

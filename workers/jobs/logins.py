@@ -7,6 +7,7 @@ from typing import cast
 from app.config import Settings
 from app.crypto import SecretBox
 from app.services.runs.account_runs import AccountLogin, EndpointSpec
+from workers.engine.guard import ReadLimits
 from workers.engine.imap import ImapEndpoint, TlsMode
 from workers.engine.options import CopyOptions
 
@@ -24,6 +25,10 @@ def imap_endpoint(
         verify_tls=spec.verify_tls,
         timeout=settings.imap_timeout_seconds,
         ca_file=settings.imap_ca_file,
+        limits=ReadLimits(
+            max_message_bytes=settings.imap_max_message_bytes,
+            min_bytes_per_second=settings.imap_min_bytes_per_second,
+        ),
     )
 
 
