@@ -20,8 +20,8 @@ DST_MAX_MAIL_SIZE = 64 * 1024 * 1024
 SMALL_USER_PREFIX = "small"
 SMALL_MAX_MAIL_SIZE = 1024 * 1024
 
-# The "wan" profile's destination advertises a provider's capability set to connections coming from
-# these loopback addresses (Dovecot `remote` filters); the fault proxy connects from them.
+# The "wan" profile's servers advertise a provider's capability set to connections coming from these
+# loopback addresses (Dovecot `remote` filters); the fault proxy connects from them.
 PROVIDER_ADDRESSES = {"exchange": "127.0.0.2", "gmail": "127.0.0.3"}
 
 SRC_SPECIAL = {
@@ -218,8 +218,8 @@ def render(
 ) -> str:
     """Render the dovecot.conf text for one instance (source or destination).
 
-    `providers`: the destination imitates providers' capability sets (PROVIDER_ADDRESSES); it then
-    advertises no APPENDLIMIT of its own (a per-user `imap_capability` would override the filters),
+    `providers`: the instance imitates providers' capability sets (PROVIDER_ADDRESSES); a destination
+    then advertises no APPENDLIMIT of its own (a per-user `imap_capability` would override the filters),
     while users named small* still have their 1 MB limit enforced (refused APPENDs).
     """
     is_dst = layout.name == "dst"
@@ -259,7 +259,7 @@ def render(
     )
     if is_dst:
         text += _QUOTA.format(max_size=f"{DST_MAX_MAIL_SIZE // 1024}k")
-    if is_dst and providers:
+    if providers:
         for name, address in PROVIDER_ADDRESSES.items():
             text += _PROVIDER.format(address=address, capability=OFFERS[name].capability)
     return text

@@ -118,3 +118,34 @@ def test_throttling_reply_mid_pipeline_retries_without_duplicates(
     comparison = compare(src, dst, wan_user)
     assert [(f.missing, f.duplicated) for f in comparison.folders if f.src == "INBOX"] == [(0, 0)]
     assert sum(f.dst_messages for f in comparison.folders) == 15
+
+
+def test_source_without_list_status_gets_every_status_in_one_pipeline(
+    wan_pair: DovecotPair, wan_user: str
+) -> None:
+    """An Exchange-like source (no LIST-STATUS): the STATUS of every folder is read pipelined, the
+    copy and a second pass see every folder, and a folder the server refuses is left out. (Without
+    CONDSTORE the second pass still compares flags folder by folder.)"""
+    from workers.engine.listing import pipelined_status
+    from workers.engine.session import ImapSession
+
+    src, dst = wan_pair.servers()
+    tag = uuid.uuid4().hex[:6]
+    for n, folder in enumerate(("INBOX", "Projects", "Projects/Ärger", "Sent Items")):
+        load_raw(src, wan_user, folder, [message(f"{tag}-{n}-{k}") for k in range(n + 1)])
+    with FaultProxy(src.port_plain, source_address=PROVIDER_ADDRESSES["exchange"]) as proxy:
+        session = ImapSession(endpoint(src, wan_user, port=proxy.port))
+        try:
+            assert not session.info.has("LIST-STATUS")
+            folders = ["INBOX", "Projects", "Projects/Ärger", "Sent Items", "Gone"]
+            statuses = pipelined_status(session, folders)
+            direct = {folder: session.status(folder) for folder in folders[:-1]}
+        finally:
+            session.close()
+        assert statuses == direct and [s.messages for s in statuses.values()] == [1, 2, 3, 4]
+        state = MemoryState()
+        source = endpoint(src, wan_user, port=proxy.port)
+        first = copy_mailbox(source, endpoint(dst, wan_user), FAST, state=state)
+        again = copy_mailbox(source, endpoint(dst, wan_user), FAST, state=state)
+    assert (first.status, first.copied, again.status, again.copied) == ("ok", 10, "ok", 0)
+    assert {f.folder for f in again.folders} >= {"INBOX", "Projects", "Projects/Ärger", "Sent Items"}
