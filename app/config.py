@@ -33,7 +33,10 @@ class Settings(BaseSettings):
     imap_timeout_seconds: float = Field(30.0, gt=0)
     imap_ca_file: str | None = Field(None, description="Extra CA bundle used to verify IMAP servers")
     endpoint_max_connections: int = Field(
-        10, ge=1, description="Default cap of simultaneous accounts per endpoint, across all workers"
+        20, ge=1, description="Default cap of simultaneous IMAP connections per endpoint, across all workers"
+    )
+    endpoint_max_connections_per_account: int = Field(
+        4, ge=1, description="Default cap of IMAP connections one account opens to each endpoint"
     )
     worker_concurrency: int = Field(2, ge=1)
     # The job system (workers/celery_app.py, app/services/runs.py). Tests shorten the timings.
