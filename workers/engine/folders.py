@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from workers.engine.errors import CopyError, FolderUnavailable
@@ -52,8 +53,10 @@ def _pending(status: FolderStatus | None, saved: FolderCheckpoint | None) -> int
 def discover(src: ImapSession, dst: ImapSession, rules: MappingRules, with_size: bool = False) -> Discovery:
     """Map the folders and read each source folder's STATUS: with the LIST where the server offers
     LIST-STATUS, else with every STATUS pipelined (one round trip for all)."""
-    src_layout, statuses = list_with_status(src, with_size)
-    plan = plan_folders(src_layout, dst.layout(), rules)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="list") as pool:
+        dst_layout = pool.submit(dst.layout)  # both LISTs in the same round trip
+        src_layout, statuses = list_with_status(src, with_size)
+        plan = plan_folders(src_layout, dst_layout.result(), rules)
     missing = [mapping.src for mapping in plan.mappings if mapping.src not in statuses]
     if missing:
         statuses.update(pipelined_status(src, missing, with_size))
