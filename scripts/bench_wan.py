@@ -7,7 +7,8 @@ The "wan" Dovecot pair; a delaying fault proxy in front of each server (`delay` 
 address (its capability set) and enforcing it (no MULTIAPPEND; LITERAL- up to 4,096 bytes for Gmail).
 Printed, per profile: the two ceilings (one APPEND at a time; APPENDs pipelined per batch of 50 on
 one connection), the engine's full copy, no-change pass (the CLI, start-up included) and +50 pass at
-each lane count, mbsync (Exchange profile) and a full copy over a 20 Mbit/s link. Each measured
+each lane count, mbsync (Exchange profile) and a Gmail full copy over a 20 Mbit/s link with and
+without COMPRESS=DEFLATE. Each measured
 command runs in its own process; the proxies run in this one. See docs/performance.md.
 """
 
@@ -74,7 +75,7 @@ def ceiling(src_port: int, dst_port: int, src_user: str, dst_user: str, pipeline
 
 
 def engine(
-    src_port: int, dst_port: int, src_user: str, dst_user: str, state: str, lanes: int
+    src_port: int, dst_port: int, src_user: str, dst_user: str, state: str, lanes: int, compress: bool = False
 ) -> dict[str, Any]:
     from workers.engine.copier import copy_mailbox
     from workers.engine.options import CopyOptions
@@ -82,7 +83,7 @@ def engine(
 
     started = time.perf_counter()
     with JsonFileState(Path(state)) as store:
-        options = CopyOptions(parallel_folders=lanes)
+        options = CopyOptions(parallel_folders=lanes, compress=compress)
         result = copy_mailbox(
             _endpoint(src_port, src_user), _endpoint(dst_port, dst_user), options, state=store
         )
@@ -176,7 +177,7 @@ def child(args: argparse.Namespace) -> None:
     if args.phase in ("ceiling-single", "ceiling-pipelined"):
         out = ceiling(*kw, pipelined=args.phase == "ceiling-pipelined")
     elif args.phase == "engine":
-        out = engine(*kw, args.state, int(args.lanes))
+        out = engine(*kw, args.state, int(args.lanes), args.compress == "yes")
     elif args.phase == "cli":
         out = cli_pass(*kw, args.state)
     else:
@@ -257,16 +258,20 @@ def measure(
         rows.append((f"{provider}: engine +50, {lanes} conn/side", run_phase("engine", **kw, lanes=lanes)))
         near.stop()
         far.stop()
-    near, far = proxies(pair, "exchange", args.delay, rate=20 * MBIT)
-    capped = {"src_port": near.port, "dst_port": far.port, "src_user": src_user, "dst_user": user("cap")}
-    rows.append(
-        (
-            "exchange: engine full, 20 Mbit/s, 2 conn",
-            run_phase("engine", **capped, state=str(state_dir / "cap.json"), lanes=2),
-        )
-    )
-    near.stop()
-    far.stop()
+    for compress in ("no", "yes"):
+        # Gmail offers COMPRESS=DEFLATE (and so does the plain source); Exchange does not.
+        near, far = proxies(pair, "gmail", args.delay, rate=20 * MBIT)
+        capped = {
+            "src_port": near.port,
+            "dst_port": far.port,
+            "src_user": src_user,
+            "dst_user": user(f"z{compress}"),
+        }
+        name = f"gmail: full, 20 Mbit/s, 4 conn, COMPRESS {compress}"
+        state = str(state_dir / f"cap-{compress}.json")
+        rows.append((name, run_phase("engine", **capped, state=state, lanes=4, compress=compress)))
+        near.stop()
+        far.stop()
     _, dst = pair.servers()
     for name in users:
         dst.reset_user(name)
@@ -276,7 +281,16 @@ def measure(
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    for name in ("--phase", "--src-port", "--dst-port", "--src-user", "--dst-user", "--state", "--lanes"):
+    for name in (
+        "--phase",
+        "--src-port",
+        "--dst-port",
+        "--src-user",
+        "--dst-user",
+        "--state",
+        "--lanes",
+        "--compress",
+    ):
         parser.add_argument(name)
     parser.add_argument("--messages", type=int, default=400)
     parser.add_argument("--delay", type=float, default=0.025, help="seconds each way, on each side")

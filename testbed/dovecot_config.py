@@ -121,7 +121,7 @@ namespace inbox {{
 _QUOTA = """
 mail_plugins = $mail_plugins quota
 protocol imap {{
-  mail_plugins = $mail_plugins imap_quota
+  mail_plugins = $mail_plugins imap_quota{imap_plugins}
 }}
 plugin {{
   quota = count:User quota
@@ -204,6 +204,14 @@ def _mailboxes(special: dict[str, str], auto: str) -> str:
     return "\n".join(blocks)
 
 
+# COMPRESS=DEFLATE (RFC 4978), as Gmail offers it.
+_ZLIB = " imap_zlib"
+_IMAP_PLUGINS = """
+protocol imap {{
+  mail_plugins = $mail_plugins{imap_plugins}
+}}
+"""
+
 _PROVIDER = """
 remote {address} {{
   protocol imap {{
@@ -220,7 +228,8 @@ def render(
 
     `providers`: the instance imitates providers' capability sets (PROVIDER_ADDRESSES); a destination
     then advertises no APPENDLIMIT of its own (a per-user `imap_capability` would override the filters),
-    while users named small* still have their 1 MB limit enforced (refused APPENDs).
+    while users named small* still have their 1 MB limit enforced (refused APPENDs); both load
+    imap_zlib, so COMPRESS=DEFLATE works where advertised.
     """
     is_dst = layout.name == "dst"
     if is_dst:
@@ -258,7 +267,10 @@ def render(
         separator=layout.separator, prefix=layout.prefix, mailboxes=_mailboxes(special, auto)
     )
     if is_dst:
-        text += _QUOTA.format(max_size=f"{DST_MAX_MAIL_SIZE // 1024}k")
+        plugins = _ZLIB if providers else ""
+        text += _QUOTA.format(max_size=f"{DST_MAX_MAIL_SIZE // 1024}k", imap_plugins=plugins)
+    elif providers:
+        text += _IMAP_PLUGINS.format(imap_plugins=_ZLIB)
     if providers:
         for name, address in PROVIDER_ADDRESSES.items():
             text += _PROVIDER.format(address=address, capability=OFFERS[name].capability)

@@ -149,3 +149,24 @@ def test_source_without_list_status_gets_every_status_in_one_pipeline(
         again = copy_mailbox(source, endpoint(dst, wan_user), FAST, state=state)
     assert (first.status, first.copied, again.status, again.copied) == ("ok", 10, "ok", 0)
     assert {f.folder for f in again.folders} >= {"INBOX", "Projects", "Projects/Ärger", "Sent Items"}
+
+
+def test_compressed_copy_to_a_gmail_like_destination(wan_pair: DovecotPair, wan_user: str) -> None:
+    """COMPRESS=DEFLATE on both sides (the destination imitating Gmail offers it): the copy is whole."""
+    from workers.engine.compress import start_compression
+    from workers.engine.session import ImapSession
+
+    src, dst = wan_pair.servers()
+    _load(src, wan_user, 12)
+    with _proxy(wan_pair, "gmail") as proxy:
+        session = ImapSession(endpoint(dst, wan_user, port=proxy.port))
+        try:
+            assert start_compression(session) and session.status("INBOX").messages == 0
+        finally:
+            session.close()
+        options = replace(FAST, compress=True)
+        through = endpoint(dst, wan_user, port=proxy.port)
+        result = copy_mailbox(endpoint(src, wan_user), through, options, state=MemoryState())
+    assert proxy.violations == [] and (result.status, result.copied) == ("ok", 12), result
+    comparison = compare(src, dst, wan_user)
+    assert (comparison.missing, comparison.duplicated, comparison.flag_differences) == (0, 0, 0)

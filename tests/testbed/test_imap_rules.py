@@ -34,3 +34,9 @@ def test_literal_minus_allows_non_synchronising_literals_up_to_4096_bytes(size: 
     assert (_feed(CommandStream(GMAIL), command) is not None) is refused
     # A synchronising literal of any size is always fine.
     assert _feed(CommandStream(GMAIL), b"a1 APPEND INBOX {%d}\r\n" % size + b"y" * size + b"\r\n") is None
+
+
+def test_after_compress_the_stream_is_no_longer_followed() -> None:
+    stream = CommandStream(GMAIL)
+    assert stream.feed(b"a1 COMPRESS DEFLATE\r\n") is None and stream.compressed
+    assert stream.feed(b"a2 APPEND INBOX {9999+}\r\n") is None
