@@ -54,7 +54,10 @@ class Settings(BaseSettings):
         16 * 1024, ge=1, description="Slowest transfer an IMAP command may take beyond IMAP_TIMEOUT_SECONDS"
     )
     endpoint_max_connections: int = Field(
-        10, ge=1, description="Default cap of simultaneous accounts per endpoint, across all workers"
+        20, ge=1, description="Default cap of simultaneous IMAP connections per endpoint, across all workers"
+    )
+    endpoint_max_connections_per_account: int = Field(
+        4, ge=1, description="Default cap of IMAP connections one account opens to each endpoint"
     )
     worker_concurrency: int = Field(2, ge=1)
     # The job system (workers/celery_app.py, app/services/runs/). Tests shorten the timings.

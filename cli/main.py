@@ -22,6 +22,10 @@ COMMANDS: dict[str, str] = {
     "create-user": "app.manage:add_admin_commands",
     "demo": "cli.demo:add_demo_command",
 }
+# Commands that run the engine: tenacity (its retries) imports tornado whenever it is installed
+# (Flower needs it) to support tornado coroutines, some 0.1 s of start-up these never use.
+# See docs/performance.md.
+WITHOUT_TORNADO = {"copy", "compare"}
 
 
 def _adder(target: str) -> CommandAdder:
@@ -44,6 +48,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in WITHOUT_TORNADO:
+        sys.modules.setdefault("tornado", None)  # type: ignore[arg-type] # an ImportError for tenacity
     args = build_parser(argv[0] if argv else None).parse_args(argv)
     status: int = args.func(args)
     return status

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs (idempotent). Runs as root on Debian 12/13.
 # Packages: PostgreSQL, Redis, Dovecot (IMAP test/demo servers), Chromium (browser tests),
-# docker-compose (validates docker-compose.yml without an engine), openssl.
+# docker-compose (validates docker-compose.yml without an engine), openssl, isync (mbsync: the peer
+# copier `make bench` measures against).
 set -euo pipefail
 
-PKGS=(postgresql redis-server dovecot-imapd chromium docker-compose openssl make)
+PKGS=(postgresql redis-server dovecot-imapd chromium docker-compose openssl make isync)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

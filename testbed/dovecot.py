@@ -78,6 +78,8 @@ PROFILES: dict[str, tuple[int, int, int, int]] = {
         "test": (14143, 14993, 15143, 15993),
         "demo": (24143, 24993, 25143, 25993),
         "bench": (34143, 34993, 35143, 35993),
+        # Destination imitating providers' capability sets (see PROVIDER_ADDRESSES): WAN tests, bench.
+        "wan": (44143, 44993, 45143, 45993),
     }.items()
 }
 _START_TIMEOUT = 15.0
@@ -294,7 +296,8 @@ class DovecotPair:
         for path in (layout.root, layout.state_dir, layout.home_root):
             path.mkdir(parents=True, exist_ok=True)
         shutil.chown(layout.home_root, MAIL_USER, MAIL_USER)
-        text = render(layout, self.root / "tls", self._dh_path(), f"{self.profile}-{layout.name}")
+        instance = f"{self.profile}-{layout.name}"
+        text = render(layout, self.root / "tls", self._dh_path(), instance, providers=self.profile == "wan")
         old = layout.config_path.read_text() if layout.config_path.exists() else None
         if old != text:
             layout.config_path.write_text(text)

@@ -10,6 +10,8 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
+from testbed.imap_rules import OFFERS
+
 HOST = "127.0.0.1"
 MAIL_USER = "imapcopier-mail"
 PASSWORD = "secret"
@@ -17,6 +19,10 @@ PASSWORD = "secret"
 DST_MAX_MAIL_SIZE = 64 * 1024 * 1024
 SMALL_USER_PREFIX = "small"
 SMALL_MAX_MAIL_SIZE = 1024 * 1024
+
+# The "wan" profile's servers advertise a provider's capability set to connections coming from these
+# loopback addresses (Dovecot `remote` filters); the fault proxy connects from them.
+PROVIDER_ADDRESSES = {"exchange": "127.0.0.2", "gmail": "127.0.0.3"}
 
 SRC_SPECIAL = {
     "Sent Items": "\\Sent",
@@ -115,7 +121,7 @@ namespace inbox {{
 _QUOTA = """
 mail_plugins = $mail_plugins quota
 protocol imap {{
-  mail_plugins = $mail_plugins imap_quota
+  mail_plugins = $mail_plugins imap_quota{imap_plugins}
 }}
 plugin {{
   quota = count:User quota
@@ -198,8 +204,33 @@ def _mailboxes(special: dict[str, str], auto: str) -> str:
     return "\n".join(blocks)
 
 
-def render(layout: InstanceLayout, tls_dir: Path, dh_path: Path, instance: str) -> str:
-    """Render the dovecot.conf text for one instance (source or destination)."""
+# COMPRESS=DEFLATE (RFC 4978), as Gmail offers it.
+_ZLIB = " imap_zlib"
+_IMAP_PLUGINS = """
+protocol imap {{
+  mail_plugins = $mail_plugins{imap_plugins}
+}}
+"""
+
+_PROVIDER = """
+remote {address} {{
+  protocol imap {{
+    imap_capability = {capability}
+  }}
+}}
+"""
+
+
+def render(
+    layout: InstanceLayout, tls_dir: Path, dh_path: Path, instance: str, providers: bool = False
+) -> str:
+    """Render the dovecot.conf text for one instance (source or destination).
+
+    `providers`: the instance imitates providers' capability sets (PROVIDER_ADDRESSES); a destination
+    then advertises no APPENDLIMIT of its own (a per-user `imap_capability` would override the filters),
+    while users named small* still have their 1 MB limit enforced (refused APPENDs); both load
+    imap_zlib, so COMPRESS=DEFLATE works where advertised.
+    """
     is_dst = layout.name == "dst"
     if is_dst:
         # The `if` with a wildcard gives users named small* a 1 MB limit.
@@ -208,7 +239,8 @@ def render(layout: InstanceLayout, tls_dir: Path, dh_path: Path, instance: str) 
         )
         limit_expr = f"%{{if;%u;*;{SMALL_USER_PREFIX}*;{SMALL_MAX_MAIL_SIZE};{DST_MAX_MAIL_SIZE}}}"
         # Dovecot 2.3 does not advertise APPENDLIMIT (RFC 7889) by itself; add it per user.
-        userdb_extra = f"quota_max_mail_size={size_expr} imap_capability=+APPENDLIMIT={limit_expr}"
+        advertised = "" if providers else f" imap_capability=+APPENDLIMIT={limit_expr}"
+        userdb_extra = f"quota_max_mail_size={size_expr}{advertised}"
         mail_location = "maildir:~/Maildir"
     else:
         userdb_extra = ""
@@ -235,5 +267,11 @@ def render(layout: InstanceLayout, tls_dir: Path, dh_path: Path, instance: str) 
         separator=layout.separator, prefix=layout.prefix, mailboxes=_mailboxes(special, auto)
     )
     if is_dst:
-        text += _QUOTA.format(max_size=f"{DST_MAX_MAIL_SIZE // 1024}k")
+        plugins = _ZLIB if providers else ""
+        text += _QUOTA.format(max_size=f"{DST_MAX_MAIL_SIZE // 1024}k", imap_plugins=plugins)
+    elif providers:
+        text += _IMAP_PLUGINS.format(imap_plugins=_ZLIB)
+    if providers:
+        for name, address in PROVIDER_ADDRESSES.items():
+            text += _PROVIDER.format(address=address, capability=OFFERS[name].capability)
     return text

@@ -1,4 +1,4 @@
-"""A small TCP proxy on 127.0.0.1 that breaks connections on purpose, for fault tests.
+"""A small TCP proxy on 127.0.0.1 that breaks connections on purpose, for fault tests and the WAN bench.
 
 Modes:
 - "pass": forward both ways (optionally only counting connections);
@@ -7,25 +7,42 @@ Modes:
 - "cut_on": cut when the server is about to send a chunk containing `pattern` (the reply is lost,
   so the server has done the work but the client never learns it: the worst moment to drop);
 - "blackhole": accept and never answer (timeouts);
-- "delay": wait `delay` seconds before forwarding each chunk.
+- "delay": as "pass"; kept as a name for tests that switch a live proxy to a long `delay`.
 `max_cuts` limits how many connections are cut (None: every one). Attributes may change while it runs.
+
+In every mode:
+- `delay` (seconds, each way) holds each chunk until `delay` after it arrived, then releases it:
+  chunks stay in flight together, so pipelined traffic is not serialised (a 50 ms round-trip link
+  is `delay=0.025`); `rate` (bytes/second per direction, shared by all connections) caps throughput;
+- `offer` (testbed.imap_rules) refuses what the imitated provider does not offer: the client gets
+  `* BYE [CLIENTBUG] <reason>`, the connection closes, and the reason is kept in `violations`;
+- `rewrite` (regex, replacement) rewrites server replies: the match number `rewrite_skip` (from 0)
+  and the `max_rewrites - 1` after it; `rewrites` counts them (a throttling reply mid-pipeline).
+- `source_address` connects to the server from that loopback address (Dovecot's `remote` filters
+  then pick a provider's capability set, see testbed/dovecot_config.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import queue
+import re
 import socket
 import threading
 import time
 from types import TracebackType
 from typing import Literal
 
+from testbed.imap_rules import CommandStream, Offer
+
 logger = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 Mode = Literal["pass", "cut_up", "cut_down", "cut_on", "blackhole", "delay"]
 _CHUNK = 64 * 1024
+# (release time, chunk); None closes the connection.
+Outbox = queue.Queue[tuple[float, bytes | None]]
 
 
 class FaultProxy:
@@ -39,6 +56,12 @@ class FaultProxy:
         pattern: bytes = b"",
         delay: float = 0.0,
         max_cuts: int | None = None,
+        rate: float | None = None,
+        offer: Offer | None = None,
+        source_address: str = HOST,
+        rewrite: tuple[bytes, bytes] | None = None,
+        rewrite_skip: int = 0,
+        max_rewrites: int = 1,
     ) -> None:
         self.target_port = target_port
         self.mode: Mode = mode
@@ -46,8 +69,18 @@ class FaultProxy:
         self.pattern = pattern
         self.delay = delay
         self.max_cuts = max_cuts
+        self.rate = rate
+        self.offer = offer
+        self.source_address = source_address
+        self.rewrite = rewrite
+        self.rewrite_skip = rewrite_skip
+        self.max_rewrites = max_rewrites
         self.connections = 0
         self.cuts = 0
+        self.rewrites = 0
+        self.violations: list[str] = []
+        self._matches = 0
+        self._free_at = {True: 0.0, False: 0.0}  # when each direction's capped link is free again
         self._lock = threading.Lock()
         self._open: set[socket.socket] = set()
         self._listener = socket.create_server((HOST, 0))
@@ -88,15 +121,23 @@ class FaultProxy:
             if self.mode == "blackhole":
                 continue  # held open (and closed on stop), never read nor answered
             try:
-                server = socket.create_connection((HOST, self.target_port), timeout=5)
+                server = socket.create_connection(
+                    (HOST, self.target_port), timeout=5, source_address=(self.source_address, 0)
+                )
             except OSError:
                 _close(client)
                 continue
             server.settimeout(None)
+            for sock in (client, server):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with self._lock:
                 self._open.add(server)
+            stream = CommandStream(self.offer) if self.offer is not None else None
             for src, dst, up in ((client, server, True), (server, client, False)):
-                threading.Thread(target=self._pump, args=(src, dst, up), daemon=True).start()
+                outbox: Outbox = queue.Queue()
+                reader = threading.Thread(target=self._read, args=(src, dst, up, outbox, stream), daemon=True)
+                reader.start()
+                threading.Thread(target=self._write, args=(src, dst, up, outbox), daemon=True).start()
 
     def _should_cut(self, up: bool, sent: int, chunk: bytes) -> bool:
         """True when this chunk must not (entirely) go through; claims one cut under the lock."""
@@ -114,20 +155,69 @@ class FaultProxy:
             self.cuts += 1
             return True
 
-    def _pump(self, src: socket.socket, dst: socket.socket, up: bool) -> None:
+    def _rewritten(self, chunk: bytes) -> bytes:
+        if self.rewrite is None:
+            return chunk
+        pattern, replacement = self.rewrite
+
+        def one(match: re.Match[bytes]) -> bytes:
+            with self._lock:
+                number = self._matches
+                self._matches += 1
+                if number < self.rewrite_skip or self.rewrites >= self.max_rewrites:
+                    return match.group(0)
+                self.rewrites += 1
+            return match.expand(replacement)
+
+        return re.sub(pattern, one, chunk)
+
+    def _read(
+        self,
+        src: socket.socket,
+        dst: socket.socket,
+        up: bool,
+        outbox: Outbox,
+        stream: CommandStream | None,
+    ) -> None:
         sent = 0
         try:
             while chunk := src.recv(_CHUNK):
-                if self.mode == "delay" and self.delay > 0:
-                    time.sleep(self.delay)
+                due = time.monotonic() + self.delay
+                if up and stream is not None and (problem := stream.feed(chunk)):
+                    with self._lock:
+                        self.violations.append(problem)
+                    logger.warning("faultproxy.refused reason=%s", problem)
+                    with contextlib.suppress(OSError):
+                        src.sendall(b"* BYE [CLIENTBUG] " + problem.encode() + b"\r\n")
+                    break
                 if self._should_cut(up, sent, chunk):
                     if self.mode != "cut_on":
-                        dst.sendall(chunk[: max(0, self.after_bytes - sent)])
+                        outbox.put((due, chunk[: max(0, self.after_bytes - sent)]))
                     break
-                dst.sendall(chunk)
+                if not up:
+                    chunk = self._rewritten(chunk)
+                outbox.put((due, chunk))
                 sent += len(chunk)
         except OSError:
             logger.debug("faultproxy.closed up=%s sent=%d", up, sent)  # a peer or the other pump closed it
+        outbox.put((time.monotonic() + self.delay, None))  # then close
+
+    def _write(self, src: socket.socket, dst: socket.socket, up: bool, outbox: Outbox) -> None:
+        try:
+            while not self._stopped.is_set():
+                due, chunk = outbox.get()
+                if chunk is None:
+                    break
+                start = due
+                if self.rate:
+                    with self._lock:
+                        start = max(due, self._free_at[up])
+                        self._free_at[up] = start + len(chunk) / self.rate
+                if (wait := start - time.monotonic()) > 0 and self._stopped.wait(wait):
+                    break
+                dst.sendall(chunk)
+        except OSError:
+            logger.debug("faultproxy.closed up=%s", up)
         _close(src)
         _close(dst)
 

@@ -22,4 +22,6 @@ class Endpoint(Timestamps, Base):
     port: Mapped[int]
     tls_mode: Mapped[str] = mapped_column(String(16), default=TlsMode.SSL)
     verify_tls: Mapped[bool] = mapped_column(default=True)
+    # IMAP connections at once across all workers, and per account (null: the installation defaults).
     max_connections: Mapped[int | None] = mapped_column(default=None)
+    max_connections_per_account: Mapped[int | None] = mapped_column(default=None)

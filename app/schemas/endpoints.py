@@ -19,12 +19,19 @@ class EndpointIn(RequestModel):
     tls_mode: TlsMode = TlsMode.SSL
     verify_tls: Flag = True
     max_connections: MaxConnections | None = Field(
-        None, description="Cap of simultaneous accounts on this server; null uses the installation default"
+        None,
+        description="Cap of simultaneous IMAP connections to this server across all workers; "
+        "null uses the installation default",
+    )
+    max_connections_per_account: MaxConnections | None = Field(
+        None,
+        description="Cap of IMAP connections one account opens to this server (Gmail allows 15); "
+        "null uses the installation default",
     )
 
 
 class EndpointPatch(PatchModel):
-    nullable: ClassVar[frozenset[str]] = frozenset({"max_connections"})
+    nullable: ClassVar[frozenset[str]] = frozenset({"max_connections", "max_connections_per_account"})
 
     name: Name | None = None
     host: Host | None = None
@@ -32,6 +39,7 @@ class EndpointPatch(PatchModel):
     tls_mode: TlsMode | None = None
     verify_tls: Flag | None = None
     max_connections: MaxConnections | None = None
+    max_connections_per_account: MaxConnections | None = None
 
 
 class EndpointOut(BaseModel):
@@ -44,5 +52,6 @@ class EndpointOut(BaseModel):
     tls_mode: TlsMode
     verify_tls: bool
     max_connections: int | None
+    max_connections_per_account: int | None
     created_at: UtcDateTime
     updated_at: UtcDateTime

@@ -20,8 +20,10 @@ def test_create_get_list(api: ApiClient) -> None:
     assert created["verify_tls"] is True and created["max_connections"] is None
     assert created["created_at"].endswith("Z")
     assert set(created) == {
-        "id", "name", "host", "port", "tls_mode", "verify_tls", "max_connections", "created_at", "updated_at",
+        "id", "name", "host", "port", "tls_mode", "verify_tls", "max_connections",
+        "max_connections_per_account", "created_at", "updated_at",
     }  # fmt: skip
+    assert created["max_connections_per_account"] is None
     assert api.get(f"/api/endpoints/{created['id']}").json == created
     other = make_endpoint(api, name="Another", host="::1", port=143, tls_mode="starttls", max_connections=4)
     assert other["host"] == "::1" and other["max_connections"] == 4
@@ -45,6 +47,7 @@ def test_create_get_list(api: ApiClient) -> None:
         ({"name": "nul\u0000byte"}, "name"),
         ({"verify_tls": "no"}, "verify_tls"),
         ({"max_connections": 0}, "max_connections"),
+        ({"max_connections_per_account": 0}, "max_connections_per_account"),
         ({"password": "nope"}, "password"),
     ],
 )
@@ -73,6 +76,10 @@ def test_patch(api: ApiClient) -> None:
     assert api.get(f"/api/endpoints/{endpoint['id']}").json["port"] == 143
     unchanged = api.patch(f"/api/endpoints/{endpoint['id']}", json={})
     assert unchanged.status_code == 200 and unchanged.json["port"] == 143
+    capped = api.patch(f"/api/endpoints/{endpoint['id']}", json={"max_connections_per_account": 15})
+    assert capped.status_code == 200 and capped.json["max_connections_per_account"] == 15
+    cleared = api.patch(f"/api/endpoints/{endpoint['id']}", json={"max_connections_per_account": None})
+    assert cleared.json["max_connections_per_account"] is None
 
 
 @pytest.mark.parametrize(

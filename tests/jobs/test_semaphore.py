@@ -86,3 +86,21 @@ def test_a_stopped_job_gives_up_waiting(client: redis.Redis[bytes]) -> None:
     assert EndpointSlots(client, {4: 1}, 30).try_acquire()
     with endpoint_slots(EndpointSlots(client, {4: 1}, 30), lambda: True) as acquired:
         assert acquired is False
+
+
+def test_the_cap_counts_connections_when_accounts_use_several(client: redis.Redis[bytes]) -> None:
+    """Jobs of two workers holding 2 connections each on a 5-connection endpoint: a third such job
+    waits, a one-connection job still fits, and a released job's connections all come back."""
+    limits = {4: 5}
+    first, second, third = (EndpointSlots(client, limits, 30, weight=2) for _ in range(3))
+    assert first.try_acquire() and second.try_acquire()
+    assert not third.try_acquire()
+    assert holders(client, [4]) == {4: 4}
+    single = EndpointSlots(client, limits, 30)
+    assert single.try_acquire() and holders(client, [4]) == {4: 5}
+    first.renew()
+    assert holders(client, [4]) == {4: 5}
+    first.release()
+    assert third.try_acquire() and holders(client, [4]) == {4: 5}
+    with pytest.raises(ValueError, match="weight"):
+        EndpointSlots(client, limits, 30, weight=6)

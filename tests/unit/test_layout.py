@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -19,6 +20,8 @@ def test_importing_the_celery_tasks_loads_neither_flask_nor_the_test_bed() -> No
 
 
 def test_the_wheel_holds_the_product_and_no_test_bed_or_tests(tmp_path: Path) -> None:
+    # setuptools builds in the checkout's build/ and reuses what it finds there: start clean.
+    shutil.rmtree(REPO_ROOT / "build", ignore_errors=True)
     subprocess.run(
         [
             sys.executable,
@@ -41,3 +44,4 @@ def test_the_wheel_holds_the_product_and_no_test_bed_or_tests(tmp_path: Path) ->
     }
     assert {"app", "workers", "cli"} <= tops
     assert not tops & {"testbed", "tests", "scripts", "frontend"}, tops
+    shutil.rmtree(REPO_ROOT / "build", ignore_errors=True)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from workers.engine.errors import CopyError, FolderUnavailable
-from workers.engine.listing import list_with_status
+from workers.engine.listing import list_with_status, pipelined_status
 from workers.engine.plan import FolderMapping, FolderPlan, MappingRules, folders_to_create, plan_folders
 from workers.engine.results import AccountPlan, FolderPlanItem
 from workers.engine.session import FolderStatus, ImapSession
@@ -51,17 +52,14 @@ def _pending(status: FolderStatus | None, saved: FolderCheckpoint | None) -> int
 
 def discover(src: ImapSession, dst: ImapSession, rules: MappingRules, with_size: bool = False) -> Discovery:
     """Map the folders and read each source folder's STATUS: with the LIST where the server offers
-    LIST-STATUS, else one round trip per folder."""
-    src_layout, statuses = list_with_status(src, with_size)
-    plan = plan_folders(src_layout, dst.layout(), rules)
-    for mapping in plan.mappings:
-        if mapping.src in statuses:
-            continue
-        try:
-            statuses[mapping.src] = src.status(mapping.src, with_size=with_size)
-        except FolderUnavailable:
-            # Deleted since the LIST, or unreadable: the copy reports it for that folder alone.
-            logger.warning("copy.status_failed folder=%s", mapping.src)
+    LIST-STATUS, else with every STATUS pipelined (one round trip for all)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="list") as pool:
+        dst_layout = pool.submit(dst.layout)  # both LISTs in the same round trip
+        src_layout, statuses = list_with_status(src, with_size)
+        plan = plan_folders(src_layout, dst_layout.result(), rules)
+    missing = [mapping.src for mapping in plan.mappings if mapping.src not in statuses]
+    if missing:
+        statuses.update(pipelined_status(src, missing, with_size))
     return Discovery(plan, statuses)
 
 

@@ -16,15 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
 
-from imapclient.datetime_util import datetime_to_INTERNALDATE
-from imapclient.imapclient import seq_to_parenstr
-
-from workers.engine.appender import AppendOutcome, parse_appenduid
 from workers.engine.errors import MessageRefused, ResponseTooLarge, Throttled, too_big
 from workers.engine.fetcher import MessageMeta
 from workers.engine.flags import normalise_flags
 from workers.engine.guard import Expectation, literal_allowance
 from workers.engine.imap import imap_errors, is_throttle_response
+from workers.engine.outcome import AppendOutcome, parse_appenduid
+from workers.engine.pipeline import command_line, non_synchronising, wait_for_continuation
 from workers.engine.session import ImapSession
 
 logger = logging.getLogger(__name__)
@@ -135,33 +133,15 @@ def append_spooled(dst: ImapSession, folder: str, message: SpooledMessage) -> Ap
     return AppendOutcome(message.src_uid, uids[0] if uids else None)
 
 
-def _command_line(dst: ImapSession, tag: bytes, folder: str, message: SpooledMessage, plus: bool) -> bytes:
-    flags = _ascii(seq_to_parenstr(sorted(message.flags)))
-    parts = [tag, b"APPEND", _ascii(dst.client._normalise_folder(folder)), flags]
-    if message.internaldate is not None:
-        parts.append(b'"' + datetime_to_INTERNALDATE(message.internaldate).encode("ascii") + b'"')
-    literal = b"{%d+}" if plus else b"{%d}"
-    parts.append(literal % message.size)
-    return b" ".join(parts) + b"\r\n"
-
-
-def _ascii(value: str | bytes) -> bytes:
-    # Folder names arrive modified-UTF-7 encoded and flags are atoms; "replace" only guards against
-    # a hostile server's non-ASCII keyword turning into an exception outside the error mapping.
-    return value if isinstance(value, bytes) else value.encode("ascii", "replace")
-
-
 def _stream_append(dst: ImapSession, folder: str, message: SpooledMessage) -> tuple[str, list[Any]]:
     """The APPEND command by hand on imaplib's connection (as imapclient's own MULTIAPPEND does):
-    LITERAL+ sends the literal at once; otherwise the server may refuse before the continuation."""
+    a non-synchronising literal is sent at once; otherwise the server may refuse before the "+"."""
     imap = dst.client._imap
-    plus = dst.info.has("LITERAL+")
+    plus = non_synchronising(dst, message.size)
     tag = imap._new_tag()
-    imap.send(_command_line(dst, tag, folder, message, plus))
-    if not plus:
-        while imap._get_response() is not None:  # None: the "+" continuation
-            if imap.tagged_commands.get(tag):
-                return imap._command_complete("APPEND", tag)  # type: ignore[no-any-return]
+    imap.send(command_line(dst, tag, folder, message.flags, message.internaldate, message.size, plus))
+    if not plus and not wait_for_continuation(imap, tag):
+        return imap._command_complete("APPEND", tag)  # type: ignore[no-any-return]
     message.file.seek(0)
     while chunk := message.file.read(SEND_CHUNK):
         imap.send(chunk)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
+from workers.engine.compress import start_compression
 from workers.engine.errors import (
     ConnectFailed,
     CopyError,
@@ -37,6 +38,7 @@ class Lane:
     src_endpoint: ImapEndpoint
     dst_endpoint: ImapEndpoint
     number: int = 0
+    compress: bool = False
     _sessions: tuple[ImapSession, ImapSession] | None = None
 
     @property
@@ -51,6 +53,13 @@ class Lane:
 
     def connect(self) -> None:
         self._sessions = open_sessions(self.src_endpoint, self.dst_endpoint)
+        if self.compress:
+            try:
+                for session in self._sessions:
+                    start_compression(session)
+            except BaseException:
+                self.close()
+                raise
 
     def close(self) -> None:
         if self._sessions is not None:
@@ -91,7 +100,7 @@ class MailboxCopy:
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
-        self.lane = Lane(self.src_endpoint, self.dst_endpoint)
+        self.lane = Lane(self.src_endpoint, self.dst_endpoint, compress=self.options.compress)
         self.state = LockedState(self.state, self._lock)
         self._emit = self.emit
         self.emit = self._emit_locked
@@ -134,7 +143,7 @@ class MailboxCopy:
         self.lane.close()
 
     def new_lane(self, number: int) -> Lane:
-        return Lane(self.src_endpoint, self.dst_endpoint, number)
+        return Lane(self.src_endpoint, self.dst_endpoint, number, self.options.compress)
 
     def report(self, error: CopyError, folder: str | None, uid: int | None) -> None:
         """Count an error, keep the first `max_error_records`, and publish it."""

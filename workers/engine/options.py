@@ -24,6 +24,8 @@ class CopyOptions:
     - `parallel_folders`: folders copied at once, each on its own source/destination connection pair,
       when the pass has at least `parallel_min_messages` messages to look at (see lanes.py). An account
       thus uses up to `parallel_folders` connections to each server; 1 copies one folder at a time.
+    - `compress`: COMPRESS=DEFLATE (RFC 4978) on every connection whose server offers it; off by
+      default, it wins only on a bandwidth-bound link (docs/performance.md).
     - `retries`: reconnections per folder after a dropped connection, with exponential backoff
       from `retry_wait` seconds (capped at `retry_wait_max`), before the account fails.
     """
@@ -41,6 +43,7 @@ class CopyOptions:
     retry_wait: float = 1.0
     retry_wait_max: float = 30.0
     sync_flags: bool = True
+    compress: bool = False
 
     @property
     def rules(self) -> MappingRules:

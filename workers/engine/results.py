@@ -11,7 +11,7 @@ FolderStatusName = Literal["ok", "unchanged", "partial", "failed", "cancelled"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class ErrorRecord(_Frozen):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import imaplib
 import logging
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +16,7 @@ from imapclient import IMAPClient
 from workers.engine.errors import FolderUnavailable, MessageRefused, Throttled
 from workers.engine.guard import Expectation
 from workers.engine.guarded_client import GuardedClient
-from workers.engine.imap import ImapEndpoint, close, connect, imap_errors, is_throttle_response
+from workers.engine.imap import ImapEndpoint, connect, imap_errors, is_throttle_response
 from workers.engine.plan import FolderInfo, Layout
 
 logger = logging.getLogger(__name__)
@@ -124,7 +125,13 @@ class ImapSession:
         return ServerInfo(capabilities, separator, prefix)
 
     def close(self) -> None:
-        close(self.client)
+        """LOGOUT without waiting for the server's goodbye: it ends the session either way, and over
+        a 50 ms link each wait costs a round trip at the end of every pass (docs/performance.md)."""
+        imap = self.client._imap
+        with contextlib.suppress(OSError, imaplib.IMAP4.error):
+            imap.send(imap._new_tag() + b" LOGOUT\r\n")
+        with contextlib.suppress(OSError, imaplib.IMAP4.error):
+            self.client.shutdown()
 
     @property
     def broken(self) -> bool:

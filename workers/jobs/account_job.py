@@ -32,7 +32,7 @@ from workers.engine.results import AccountResult
 from workers.events import JobEvents
 from workers.jobs.account_lock import account_lock
 from workers.jobs.heartbeat import Heartbeat
-from workers.jobs.logins import copy_options, imap_endpoints, slot_limits
+from workers.jobs.logins import connections_per_side, copy_options, imap_endpoints, slot_limits
 from workers.jobs.progress import AccountProgress
 from workers.jobs.semaphore import EndpointSlots, endpoint_slots
 from workers.jobs.sync_state_store import SqlSyncState
@@ -129,9 +129,11 @@ def _attempts(
     """Copy, backing off and trying again while the servers throttle us (not counted as errors)."""
     settings, login = res.settings, job.login
     src, dst = imap_endpoints(login, res.box, settings)
-    options = copy_options(login)
+    connections = connections_per_side(login, settings)
+    options = copy_options(login, connections)
     state = SqlSyncState(res.sessions, f"account:{login.account_id}", login.account_id)
-    slots = EndpointSlots(res.redis, slot_limits(login, settings), settings.semaphore_lease_seconds)
+    limits = slot_limits(login, settings)
+    slots = EndpointSlots(res.redis, limits, settings.semaphore_lease_seconds, weight=connections)
     heartbeat.slots = slots
     waited, attempt = 0.0, 0
     while True:

@@ -42,13 +42,26 @@ def imap_endpoints(
     )
 
 
-def copy_options(login: AccountLogin) -> CopyOptions:
-    """The task's folder rules; excluded folders are names (with their subtree) or regexes."""
-    return CopyOptions(folder_mapping=login.folder_mapping, exclude=login.exclude_folders)
+def copy_options(login: AccountLogin, connections: int = 2) -> CopyOptions:
+    """The task's folder rules (excluded folders are names with their subtree, or regexes), and as
+    many lanes as the account may open connections to each side."""
+    return CopyOptions(
+        folder_mapping=login.folder_mapping, exclude=login.exclude_folders, parallel_folders=connections
+    )
 
 
 def slot_limits(login: AccountLogin, settings: Settings) -> dict[int, int]:
-    """Max simultaneous accounts per endpoint (one slot per distinct endpoint a job uses)."""
+    """Max simultaneous IMAP connections per endpoint, across all workers."""
     return {
         spec.id: spec.max_connections or settings.endpoint_max_connections for spec in (login.src, login.dst)
     }
+
+
+def connections_per_side(login: AccountLogin, settings: Settings) -> int:
+    """Connections one account may open to each server (a lane is one to each side): the smaller
+    per-account cap of the two endpoints, and never more than either endpoint's own limit, so that
+    the job can always get its slots (see semaphore.py and docs/performance.md)."""
+    caps = list(slot_limits(login, settings).values())
+    for spec in (login.src, login.dst):
+        caps.append(spec.max_connections_per_account or settings.endpoint_max_connections_per_account)
+    return max(1, min(caps))

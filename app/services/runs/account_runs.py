@@ -29,6 +29,7 @@ class EndpointSpec:
     tls_mode: str
     verify_tls: bool
     max_connections: int | None
+    max_connections_per_account: int | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ def _endpoint(endpoint: Endpoint) -> EndpointSpec:
         endpoint.tls_mode,
         endpoint.verify_tls,
         endpoint.max_connections,
+        endpoint.max_connections_per_account,
     )
 
 

@@ -431,6 +431,10 @@ export type EndpointOut = {
      */
     max_connections: number | null;
     /**
+     * Max Connections Per Account
+     */
+    max_connections_per_account: number | null;
+    /**
      * Name
      */
     name: string;
@@ -1928,9 +1932,15 @@ export type EndpointsCreateEndpointData = {
         /**
          * Max Connections
          *
-         * Cap of simultaneous accounts on this server; null uses the installation default
+         * Cap of simultaneous IMAP connections to this server across all workers; null uses the installation default
          */
         max_connections?: number | null;
+        /**
+         * Max Connections Per Account
+         *
+         * Cap of IMAP connections one account opens to this server (Gmail allows 15); null uses the installation default
+         */
+        max_connections_per_account?: number | null;
         /**
          * Name
          */
@@ -2087,6 +2097,10 @@ export type EndpointsUpdateEndpointData = {
          * Max Connections
          */
         max_connections?: number | null;
+        /**
+         * Max Connections Per Account
+         */
+        max_connections_per_account?: number | null;
         /**
          * Name
          */

@@ -448,6 +448,7 @@ export const zEndpointOut = z.object({
     host: z.string(),
     id: z.int(),
     max_connections: z.int().nullable(),
+    max_connections_per_account: z.int().nullable(),
     name: z.string(),
     port: z.int(),
     tls_mode: zTlsMode,
@@ -784,6 +785,7 @@ export const zEndpointsListEndpointsResponse = z.array(zEndpointOut);
 export const zEndpointsCreateEndpointBody = z.object({
     host: z.string().min(1).max(255),
     max_connections: z.int().gte(1).lte(1000).nullish().default(null),
+    max_connections_per_account: z.int().gte(1).lte(1000).nullish().default(null),
     name: z.string().min(1).max(200),
     port: z.int().gte(1).lte(65535),
     tls_mode: zTlsMode.optional().default('ssl'),
@@ -819,6 +821,7 @@ export const zEndpointsGetEndpointResponse = zEndpointOut;
 export const zEndpointsUpdateEndpointBody = z.object({
     host: z.string().min(1).max(255).nullish().default(null),
     max_connections: z.int().gte(1).lte(1000).nullish().default(null),
+    max_connections_per_account: z.int().gte(1).lte(1000).nullish().default(null),
     name: z.string().min(1).max(200).nullish().default(null),
     port: z.int().gte(1).lte(65535).nullish().default(null),
     tls_mode: zTlsMode.nullish().default(null),

@@ -31,7 +31,7 @@ export const endpointInputSchema = z.object({
     .max(65535, 'Ports go from 1 to 65535'),
   tls_mode: z.enum(tlsModes),
   verify_tls: z.boolean(),
-  /** Simultaneous accounts on this server; null uses the installation default. */
+  /** Simultaneous IMAP connections to this server; null uses the installation default. */
   max_connections: z
     .number({ error: 'Enter a whole number, or leave it empty' })
     .int('Enter a whole number')

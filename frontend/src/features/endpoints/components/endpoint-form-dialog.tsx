@@ -158,10 +158,10 @@ function EndpointForm({ endpoint, onDone }: { endpoint: Endpoint | null; onDone:
           : 'Turn verification off only for a server with a self-signed certificate you trust.'}
       </p>
       <Field
-        label="Max simultaneous accounts (optional)"
+        label="Max simultaneous connections (optional)"
         htmlFor="endpoint-max-connections"
         error={errors.max_connections?.message}
-        hint="Providers limit connections per server; leave empty for the default."
+        hint="IMAP connections to this server across all accounts; leave empty for the default."
       >
         <input
           {...fieldAria('endpoint-max-connections', errors.max_connections?.message, true)}
