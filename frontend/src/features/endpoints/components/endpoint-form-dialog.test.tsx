@@ -47,6 +47,7 @@ describe('server form', () => {
       tls_mode: 'ssl',
       verify_tls: true,
       max_connections: null,
+      max_connections_per_account: null,
       created_at: '2025-11-28T12:00:00Z',
       updated_at: '2025-11-28T12:00:00Z',
     });
