@@ -9,6 +9,7 @@ Peak RSS is the pool children's VmHWM from /proc, reset before the run.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from sqlalchemy.engine import Engine
 from app.config import Settings
 from app.models.enums import AccountRunStatus
 from testbed.dovecot import ImapServer
+from testbed.faultproxy import FaultProxy
 from testbed.hostile_imap import HostileImapServer
 from tests.conftest import ApiClient
 from tests.hostile_fixtures import MB, peak_rss, reset_peak_rss
@@ -55,11 +57,18 @@ def two_slot_worker(
     """The only worker running: concurrency 2, IMAP_TIMEOUT_SECONDS=2 (the pool's are stopped)."""
     worker_pool.ensure()
     env = {**worker_env, "IMAP_TIMEOUT_SECONDS": "2"}
-    proc = worker("hostile", env, tmp_path_factory.mktemp("hostile-worker"))
-    proc.args[proc.args.index("--concurrency") + 1] = "2"
+    proc = worker("hostile", env, tmp_path_factory.mktemp("hostile-worker"), concurrency=2)
     proc.start()
     yield proc
     proc.stop()
+
+
+@pytest.fixture
+def slow_src_server(src_server: ImapServer) -> Iterator[ImapServer]:
+    """The source server behind a 100 ms round trip, so that the healthy account's copy is still going
+    when the hostile accounts start however fast the machine is: the test is about running alongside."""
+    with FaultProxy(src_server.port_plain, delay=0.05) as proxy:
+        yield dataclasses.replace(src_server, port_plain=proxy.port)
 
 
 def pool_children(proc: CeleryProcess) -> list[int]:
@@ -81,12 +90,12 @@ def test_worker_fails_each_hostile_account_and_copies_a_healthy_one_alongside(
     two_slot_worker: CeleryProcess,
     clean_db: Engine,
     hostile_server: HostileImapServer,
-    src_server: ImapServer,
+    slow_src_server: ImapServer,
     dst_server: ImapServer,
     big_source: str,
     dst_users: list[str],
 ) -> None:
-    healthy = dovecot_task(clean_db, src_server, dst_server, [Mailbox(big_source, dst_users[0])])
+    healthy = dovecot_task(clean_db, slow_src_server, dst_server, [Mailbox(big_source, dst_users[0])])
     # Seven destination users for ten modes: the last three fail before copying anything, so they
     # can share those of the first three.
     boxes = [Mailbox(mode, dst_users[1 + i % 7]) for i, mode in enumerate(CASES)]
@@ -95,11 +104,11 @@ def test_worker_fails_each_hostile_account_and_copies_a_healthy_one_alongside(
     for child in children:
         reset_peak_rss(child)
     healthy_run = api.post(f"/api/tasks/{healthy.task_id}/run").json["run_id"]
-    wait_progress(clean_db, healthy_run, copied=50)
+    wait_progress(clean_db, healthy_run, copied=1)
     hostile_run = api.post(f"/api/tasks/{hostile.task_id}/run").json["run_id"]
     run = wait_finished(clean_db, hostile_run, timeout=120)
     peaks = [peak_rss(child) for child in children]
-    wait_finished(clean_db, healthy_run, timeout=60)
+    wait_finished(clean_db, healthy_run, timeout=120)
     settle(settings)
     print(f"pool children peak RSS: {', '.join(f'{peak / MB:.0f} MB' for peak in peaks)}")
     assert run.total_errors >= len(CASES)

@@ -171,11 +171,13 @@ class WebProcess(Process):
             time.sleep(0.1)
 
 
-def worker(name: str, env: dict[str, str], log_dir: Path, queues: str = "copy,default") -> CeleryProcess:
+def worker(
+    name: str, env: dict[str, str], log_dir: Path, queues: str = "copy,default", concurrency: int = 1
+) -> CeleryProcess:
     args = [
         "worker",
         "--queues", queues,
-        "--concurrency", "1",
+        "--concurrency", str(concurrency),
         "--pool", "prefork",
         "--prefetch-multiplier", "1",
         "--hostname", f"{name}@%h",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from app.services.runs.account_runs import AccountLogin, EndpointSpec
-
 from tests.settings import make_test_settings
 from workers.jobs.logins import connections_per_side, copy_options
 
