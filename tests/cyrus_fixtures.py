@@ -1,0 +1,34 @@
+"""pytest plugin: Cyrus IMAP servers of the test bed (testbed/cyrus.py), one pair per session.
+
+Each session starts its own instances on free ports under the data root and removes them at the
+end (a start costs about a second). `cyrus_server` is the one most tests use; `cyrus_server_b` is a
+second instance for Cyrus-to-Cyrus copies, started only when a test asks for it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from testbed.cyrus import CyrusImapServer, CyrusServer
+
+
+def _instance(label: str) -> Iterator[CyrusImapServer]:
+    instance = CyrusServer(f"{label}-{uuid.uuid4().hex[:8]}")
+    server = instance.start()
+    yield server
+    instance.remove()
+
+
+@pytest.fixture(scope="session")
+def cyrus_server() -> Iterator[CyrusImapServer]:
+    """A running Cyrus 3.6 (namespace `INBOX.`, separator `.`, special-use folders at first login)."""
+    yield from _instance("a")
+
+
+@pytest.fixture(scope="session")
+def cyrus_server_b() -> Iterator[CyrusImapServer]:
+    """A second Cyrus instance, for copies from one Cyrus to another."""
+    yield from _instance("b")
