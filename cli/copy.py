@@ -132,6 +132,9 @@ def run_copy(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             print("\nimapcopier: aborted; the next run resumes from the last checkpoint", file=sys.stderr)
             return EXIT_INTERRUPTED
+        except Exception as exc:  # a failed account, whatever broke: exit 3, never 1 ("message errors")
+            logging.getLogger(__name__).debug("copy.unexpected", exc_info=True)
+            return _failed(CopyError(f"{exc.__class__.__name__}: {exc}"), args.json)
         finally:
             progress.finish()
     finally:

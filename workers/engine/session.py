@@ -15,6 +15,7 @@ from imapclient import IMAPClient
 from workers.engine.errors import FolderUnavailable, MessageRefused, Throttled
 from workers.engine.imap import ImapEndpoint, close, connect, imap_errors, is_throttle_response
 from workers.engine.plan import FolderInfo, Layout
+from workers.engine.search_reply import uid_search
 
 logger = logging.getLogger(__name__)
 
@@ -160,9 +161,9 @@ class ImapSession:
         self.selected = folder
 
     def search_uids(self, criteria: Sequence[str]) -> list[int]:
-        """UID SEARCH on the selected folder, ascending."""
+        """UID SEARCH on the selected folder, ascending (any legal reply form: see search_reply.py)."""
         with imap_errors(f"searching {self.selected}"):
-            return sorted(int(uid) for uid in self.client.search(list(criteria)))
+            return list(uid_search(self.client, criteria, esearch=self.info.has("ESEARCH")).uids)
 
     def uids_from(self, first_uid: int) -> list[int]:
         """UIDs >= first_uid ("n:*" also matches the highest UID when n is above it, so filter)."""
