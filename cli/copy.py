@@ -60,6 +60,11 @@ def add_copy_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[
     copy.set_defaults(func=run_copy)
     compare = sub.add_parser("compare", help="check that every message is on the destination exactly once")
     _common(compare)
+    compare.add_argument(
+        "--deep",
+        action="store_true",
+        help="also hash every message on both sides to find those the destination stored altered (slow)",
+    )
     compare.set_defaults(func=run_compare)
 
 
@@ -174,7 +179,7 @@ def run_compare(args: argparse.Namespace) -> int:
         print(f"imapcopier: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        comparison = compare_mailbox(src, dst, options)
+        comparison = compare_mailbox(src, dst, options, deep=args.deep)
     except CopyError as exc:
         return _failed(exc, args.json)
     if args.json:

@@ -75,6 +75,13 @@ class ProgressLine:
             self._clear()
 
 
+def altered_text(count: int) -> str:
+    return (
+        f"{count} message{'s' if count != 1 else ''} stored altered by the destination "
+        "(size or header differ from what was sent; the message is there)"
+    )
+
+
 def print_result(result: AccountResult, out: TextIO = sys.stdout) -> None:
     width = max([len(f.folder) for f in result.folders] + [6])
     print(f"{'folder':<{width}}  {'copied':>7} {'skipped':>7} {'errors':>6} {'MB':>8}  status", file=out)
@@ -88,6 +95,11 @@ def print_result(result: AccountResult, out: TextIO = sys.stdout) -> None:
     )
     if result.flags_updated:
         print(f"flags brought over from the source on {result.flags_updated} messages", file=out)
+    for f in result.folders:
+        if f.note:
+            print(f"note: {f.folder} -> {f.dst_folder}: {f.note}", file=out)
+        if f.altered:
+            print(f"warning: {f.folder}: {altered_text(f.altered)}", file=out)
     for error in result.error_list[:_LISTED_ERRORS]:
         where = " ".join(p for p in (error.folder, f"uid {error.uid}" if error.uid else None) if p)
         print(f"error: {where or 'account'}: {error.reason}", file=out)
@@ -130,3 +142,7 @@ def print_comparison(comparison: AccountComparison, out: TextIO = sys.stdout) ->
         f"{comparison.flag_differences} with different flags",
         file=out,
     )
+    for f in comparison.folders:
+        if f.altered:
+            uids = ", ".join(str(uid) for uid in f.altered_uids)
+            print(f"warning: {f.src}: {altered_text(f.altered)}; source UIDs {uids}", file=out)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
@@ -60,6 +60,15 @@ class ErrorItem(BaseModel):
     uid: int | None = None
 
 
+class WarningItem(BaseModel):
+    """Something the admin must know that is not an error (never counted in `errors`)."""
+
+    kind: Literal["altered", "quota", "budget"]
+    folder: str | None = None
+    count: int = 0
+    message: str
+
+
 class AccountRunOut(BaseModel):
     id: int
     account_id: int
@@ -74,7 +83,12 @@ class AccountRunOut(BaseModel):
     planned_bytes: int | None
     error_summary: str | None
     errors_list: list[ErrorItem] = Field(description="The first errors (folder, UID, reason)")
-    folders: list[dict[str, Any]] = Field(description="Per source folder: destination, status, counts")
+    folders: list[dict[str, Any]] = Field(
+        description="Per source folder: destination, status, counts, `altered`, and `note` when renamed"
+    )
+    warnings: list[WarningItem] = Field(
+        default_factory=list, description="Per folder: messages the destination stored altered"
+    )
     started_at: UtcDateTime | None
     finished_at: UtcDateTime | None
 
@@ -102,6 +116,9 @@ class PlanFolder(BaseModel):
     special_use: bool
     reason: str = Field(description="explicit | special-use | inbox | translated | excluded")
     destination_exists: bool
+    note: str | None = Field(
+        None, description="Why the destination name differs from the automatic one (a name it had to change)"
+    )
 
 
 class PlanOut(BaseModel):

@@ -105,9 +105,10 @@ def plan_mailbox(
 
 
 def compare_mailbox(
-    src: ImapEndpoint, dst: ImapEndpoint, options: CopyOptions | None = None
+    src: ImapEndpoint, dst: ImapEndpoint, options: CopyOptions | None = None, deep: bool = False
 ) -> AccountComparison:
-    """Per mapped folder: messages missing on the destination, duplicated there, and flag differences.
+    """Per mapped folder: messages missing on the destination, duplicated there, and flag differences;
+    with `deep`, also messages stored altered (whole messages hashed on both sides).
 
     Raises:
         CopyError subclasses when a server cannot be reached or a folder cannot be read.
@@ -116,7 +117,7 @@ def compare_mailbox(
     source, destination = open_sessions(src, dst)
     try:
         discovery = discover(source, destination, rules)
-        folders = tuple(compare_folder(source, destination, m) for m in discovery.plan.mappings)
+        folders = tuple(compare_folder(source, destination, m, deep) for m in discovery.plan.mappings)
     finally:
         source.close()
         destination.close()
@@ -128,4 +129,5 @@ def compare_mailbox(
         duplicated=duplicated,
         flag_differences=sum(f.flag_differences for f in folders),
         complete=missing == 0 and duplicated == 0,
+        altered=sum(f.altered for f in folders),
     )

@@ -264,7 +264,7 @@ def plan_folders(src: Layout, dst: Layout, rules: MappingRules) -> FolderPlan:
             excluded.append(folder.name)
             continue
         dst_name, reason, escaped = _map_folder(folder.name, src, dst, rules, roles)
-        drafts.append((Draft(folder.name, dst_name, escaped), reason))
+        drafts.append((Draft(folder.name, dst_name, escaped, reason), reason))
     renamed = renames.resolve([d for d, _ in drafts], src.separator, dst.separator, SEPARATOR_SUBSTITUTE)
     mappings: list[FolderMapping] = []
     for draft, reason in drafts:

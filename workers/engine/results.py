@@ -33,6 +33,8 @@ class FolderResult(_Frozen):
     bytes: int = 0
     flags_updated: int = 0
     seconds: float = 0.0
+    altered: int = 0  # appended, but stored differently from what was sent (a warning: see verify.py)
+    note: str | None = None  # why dst_folder is not the name the mapping alone gives (see renames.py)
 
 
 class AccountResult(_Frozen):
@@ -49,6 +51,7 @@ class AccountResult(_Frozen):
     bytes: int = 0
     flags_updated: int = 0
     seconds: float = 0.0
+    altered: int = 0
     folders: tuple[FolderResult, ...] = ()
     error_list: tuple[ErrorRecord, ...] = ()
     error_code: str | None = None
@@ -88,6 +91,8 @@ class FolderComparison(_Frozen):
     missing_uids: tuple[int, ...] = ()
     duplicated_uids: tuple[int, ...] = ()
     dst_exists: bool = True
+    altered: int = 0  # deep compare only: paired messages whose bytes differ
+    altered_uids: tuple[int, ...] = ()
 
 
 class AccountComparison(_Frozen):
@@ -98,3 +103,4 @@ class AccountComparison(_Frozen):
     duplicated: int
     flag_differences: int
     complete: bool
+    altered: int = 0

@@ -38,6 +38,7 @@ def plan_folders(res: Resources, account_id: int) -> dict[str, Any]:
             "special_use": item.reason == "special-use",
             "reason": item.reason,
             "destination_exists": item.dst_exists,
+            "note": item.note,
         }
         for item in plan.folders
     ]

@@ -29,6 +29,21 @@ export const messageErrorSchema = z.object({
 
 export type MessageError = z.infer<typeof messageErrorSchema>;
 
+/** Per source folder; only the fields the run log shows (the API sends more). */
+export const folderResultSchema = z.object({
+  folder: z.string(),
+  dst_folder: z.string().nullish(),
+  note: z.string().nullish(),
+  altered: z.number().nullish(),
+});
+
+export const warningSchema = z.object({
+  kind: z.string(),
+  folder: z.string().nullish(),
+  count: z.number().nullish(),
+  message: z.string(),
+});
+
 export const accountRunSchema = z.object({
   account_id: z.number(),
   src_username: z.string(),
@@ -41,6 +56,8 @@ export const accountRunSchema = z.object({
   planned_bytes: z.number().nullish(),
   error_summary: z.string().nullish().transform((v) => v ?? null),
   errors_list: z.array(messageErrorSchema).nullish().transform((v) => v ?? []),
+  folders: z.array(folderResultSchema).nullish().transform((v) => v ?? []),
+  warnings: z.array(warningSchema).nullish().transform((v) => v ?? []),
   started_at: z.string().nullish().transform((v) => v ?? null),
   finished_at: z.string().nullish().transform((v) => v ?? null),
 });

@@ -15,6 +15,8 @@ export const planFolderSchema = z.object({
   /** Why it maps there: explicit | special-use | inbox | translated | excluded. */
   reason: z.string().nullish(),
   destination_exists: z.boolean().nullish(),
+  /** Why the destination name differs from the automatic one (say, two folders that would merge). */
+  note: z.string().nullish(),
 });
 
 export type PlanFolder = z.infer<typeof planFolderSchema>;

@@ -151,6 +151,11 @@ function MappingTable({ task, folders, onReload, isReloading }: TableProps) {
                       onChange={(event) => patch(row.source, { destination: event.target.value })}
                       data-testid="folder-destination"
                     />
+                    {!row.excluded && !row.destination.trim() && folder?.note ? (
+                      <p className="field-hint" data-testid="folder-note">
+                        {folder.note}
+                      </p>
+                    ) : null}
                     {!row.excluded && dupes.has(target) ? (
                       <p className="field-hint text-warning">Another folder also goes to {target}; they will be merged.</p>
                     ) : null}
