@@ -35,12 +35,12 @@ ENV_INSTALL = "IMAPCOPIER_CYRUS_DIR"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ADMIN = "cyrus"
 # Created at a user's first login, with their special-use attribute (Cyrus's `xlist-*` options).
+# No Archive: the engine creates it, with \\Archive where the server offers CREATE-SPECIAL-USE.
 SPECIAL = {
     "Sent": "\\Sent",
     "Drafts": "\\Drafts",
     "Trash": "\\Trash",
     "Junk": "\\Junk",
-    "Archive": "\\Archive",
 }
 _TIMEOUT = 15.0
 

@@ -154,3 +154,21 @@ def test_the_cli_reports_renamed_folders_and_altered_messages(
     assert text.returncode == 0 and "stored altered by the destination" in text.stdout, text.stdout
     deep = as_json(run("compare", *urls(src_server, cyrus_server, cyrus_user), "--deep", "--json"))
     assert (deep["missing"], deep["duplicated"], deep["altered"]) == (0, 0, 2)
+
+
+def test_a_folder_the_engine_creates_gets_its_special_use_role(
+    src_server: ImapServer, cyrus_server: CyrusImapServer, cyrus_user: str
+) -> None:
+    load_corpus(src_server, cyrus_user, few(2, folders=("Archive",)))  # \Archive on the source
+    src, dst = pair(src_server, cyrus_server, cyrus_user)
+    assert {f.src: f.dst for f in plan_mailbox(src, dst).folders}["Archive"] == "INBOX.Archive"
+
+    assert copy_mailbox(src, dst).copied == 2
+    client = cyrus_server.connect(cyrus_user)
+    try:
+        listed = {name: {f.decode().lower() for f in flags} for flags, _, name in client.list_folders()}
+    finally:
+        client.logout()
+    assert "\\archive" in listed["INBOX.Archive"]
+    again = {f.src: f for f in plan_mailbox(src, dst).folders}["Archive"]
+    assert (again.dst, again.reason) == ("INBOX.Archive", "special-use")

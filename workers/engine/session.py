@@ -16,6 +16,7 @@ from workers.engine.errors import FolderUnavailable, MessageRefused, Throttled
 from workers.engine.imap import ImapEndpoint, close, connect, imap_errors, is_throttle_response
 from workers.engine.plan import FolderInfo, Layout
 from workers.engine.search_reply import uid_search
+from workers.engine.special_use import create_with_role
 
 logger = logging.getLogger(__name__)
 
@@ -177,11 +178,14 @@ class ImapSession:
                 result.update(self.client.fetch(list(uids[start : start + FETCH_CHUNK]), list(items)))
         return result
 
-    def create_folder(self, folder: str) -> None:
-        """CREATE and SUBSCRIBE; a folder that exists already (say, a \\Noselect parent) is fine."""
+    def create_folder(self, folder: str, role: str | None = None) -> None:
+        """CREATE (with its special-use `role` where the server offers CREATE-SPECIAL-USE) and
+        SUBSCRIBE; a folder that exists already (say, a \\Noselect parent) is fine."""
         try:
             with imap_errors(f"creating folder {folder}", permanent=FolderUnavailable):
-                self.client.create_folder(folder)
+                with_role = bool(role) and self.info.has("CREATE-SPECIAL-USE")
+                if not (with_role and create_with_role(self.client, folder, role or "")):
+                    self.client.create_folder(folder)
         except FolderUnavailable as exc:
             if "ALREADYEXISTS" not in exc.message.upper() and "ALREADY EXISTS" not in exc.message.upper():
                 raise

@@ -25,7 +25,7 @@ from workers.events import JobEvents
 
 logger = logging.getLogger(__name__)
 SAVE_EVERY = 2.0
-_SUMMED = ("copied", "skipped", "errors", "bytes", "flags_updated", "seconds")
+_SUMMED = ("copied", "skipped", "errors", "bytes", "flags_updated", "seconds", "altered")
 
 
 def _counters(item: FolderResult | Progress | AccountResult) -> Counters:
@@ -89,7 +89,7 @@ class AccountProgress:
         entry = result.model_dump()
         earlier = self.folders.get(result.folder)
         if earlier is not None:  # the same folder in an earlier attempt: add up its figures
-            entry.update({key: earlier[key] + entry[key] for key in _SUMMED})
+            entry.update({key: earlier.get(key, 0) + entry[key] for key in _SUMMED})
         self.folders[result.folder] = entry
         self._events.flush()
         self._events.emit(EventType.FOLDER, {**entry, "state": "done", "account": self._totals_dict()})

@@ -1,0 +1,62 @@
+"""A run into the test bed's Cyrus server, with real workers: renamed folders and altered messages reach
+the plan and the run log as notes and warnings, never as errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from app.models import enums
+from testbed.corpus import load_corpus, new_messages
+from testbed.cyrus import CyrusImapServer
+from testbed.dovecot import ImapServer
+from tests.conftest import ApiClient
+from tests.engine.test_engine_cyrus import EIGHT_BIT
+from tests.imap_fixtures import new_username
+from tests.jobs.builders import Mailbox, make_task, wait_finished
+from tests.jobs.workers import WorkerPool
+
+pytestmark = [pytest.mark.celery, pytest.mark.imap]
+
+
+@pytest.fixture()
+def user(src_server: ImapServer, cyrus_server: CyrusImapServer) -> Iterator[str]:
+    username = new_username()
+    cyrus_server.add_user(username)
+    yield username
+    cyrus_server.reset_user(username)
+    src_server.reset_user(username)
+
+
+def test_a_run_into_cyrus_shows_renamed_folders_and_altered_messages(
+    api: ApiClient,
+    one_worker: WorkerPool,
+    clean_db: Engine,
+    src_server: ImapServer,
+    cyrus_server: CyrusImapServer,
+    user: str,
+) -> None:
+    message = next(iter(new_messages(1)))
+    folders = ("INBOX/Unterordner", "Unterordner")
+    load_corpus(src_server, user, [replace(message, folder=f, raw=EIGHT_BIT) for f in folders])
+    built = make_task(clean_db, src_server, cyrus_server, [Mailbox(user, user)])
+
+    plan = api.get(f"/api/tasks/{built.task_id}/plan")
+    assert plan.status_code == 200, plan.json
+    planned = {f["source"]: f for f in plan.json["folders"]}
+    assert planned["INBOX/Unterordner"]["destination"] == "INBOX.Unterordner (2)"
+    assert "already the destination of 'Unterordner'" in planned["INBOX/Unterordner"]["note"]
+
+    run = wait_finished(clean_db, api.post(f"/api/tasks/{built.task_id}/run").json["run_id"], timeout=60)
+    assert run.status == enums.RunStatus.DONE and (run.total_copied, run.total_errors) == (2, 0)
+    account = api.get(f"/api/runs/{run.id}").json["accounts"][0]
+    assert account["errors_list"] == []
+    assert {(w["kind"], w["folder"], w["count"]) for w in account["warnings"]} == {
+        ("altered", "INBOX/Unterordner", 1),
+        ("altered", "Unterordner", 1),
+    }
+    notes = {f["folder"]: f["note"] for f in account["folders"]}
+    assert notes["Unterordner"] is None and "already the destination" in notes["INBOX/Unterordner"]
