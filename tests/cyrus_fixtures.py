@@ -32,3 +32,31 @@ def cyrus_server() -> Iterator[CyrusImapServer]:
 def cyrus_server_b() -> Iterator[CyrusImapServer]:
     """A second Cyrus instance, for copies from one Cyrus to another."""
     yield from _instance("b")
+
+
+# The server pairs the engine's integration suite runs on (tests/engine/test_engine_matrix.py):
+# a representative subset by default, every direction with --all-directions (`make soak`).
+ALL_DIRECTIONS_OPTION = "--all-directions"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        ALL_DIRECTIONS_OPTION,
+        action="store_true",
+        help="run the engine's integration suite on every server direction (Dovecot both styles, Cyrus)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "all_directions: one of the extra server directions (--all-directions)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption(ALL_DIRECTIONS_OPTION):
+        return
+    skip = pytest.mark.skip(reason=f"extra server direction: run with {ALL_DIRECTIONS_OPTION} (make soak)")
+    for item in items:
+        if item.get_closest_marker("all_directions"):
+            item.add_marker(skip)
