@@ -40,6 +40,8 @@ class ProgressLine:
     def __call__(self, event: EngineEvent) -> None:
         if isinstance(event, PlanEvent):
             self.folders = len(event.folders)
+            if event.quota is not None and event.quota.warning:
+                print(f"warning: quota: {event.quota.warning}", file=self.stream)  # before copying
         elif isinstance(event, FolderStarted):
             self.folder_index += 1
             self._running[event.folder] = (0, 0)
@@ -116,6 +118,13 @@ def print_plan(plan: AccountPlan, out: TextIO = sys.stdout) -> None:
         print(f"{f.src:<{width}}  ->  {f.dst} ({f.messages} messages, {size}, {f.reason}{create})", file=out)
         if f.note:
             print(f"{'':<{width}}      {f.note}", file=out)
+    if plan.quota is not None:
+        q = plan.quota
+        print(
+            f"destination quota: {q.free_bytes / _MB:.1f} MB free of {q.limit_bytes / _MB:.1f} MB", file=out
+        )
+        if q.warning:
+            print(f"warning: quota: {q.warning}", file=out)
     for name in plan.excluded:
         print(f"{name:<{width}}  --  excluded", file=out)
     total = sum(f.messages for f in plan.folders)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from imapclient import IMAPClient
+from imapclient.imapclient import Quota
 
 from testbed.dovecot import ImapServer, data_root, ensure_mail_user, free_ports
 from testbed.dovecot_config import HOST, MAIL_USER, PASSWORD, process_alive
@@ -123,6 +124,15 @@ class CyrusImapServer(ImapServer):
             check=True,
             capture_output=True,
         )
+
+    def set_quota(self, username: str, storage_kb: int) -> None:
+        """Limit the user's mailbox to `storage_kb` KiB (as the admin, SETQUOTA on their quota root)."""
+        admin = IMAPClient(self.host, self.port_plain, ssl=False, timeout=10)
+        try:
+            admin.login(ADMIN, self.password)
+            admin.set_quota([Quota(f"user.{username}", "STORAGE", 0, storage_kb)])
+        finally:
+            admin.logout()
 
     def reset_user(self, username: str) -> None:
         """Delete the user's whole mailbox tree (as the admin) and its sasldb entry."""

@@ -22,6 +22,7 @@ from app.schemas.runs import (
     PlanFolder,
     PlanOut,
     PlanQuery,
+    PlanQuota,
     RunDetail,
     RunListQuery,
     RunOut,
@@ -115,4 +116,6 @@ def plan(task_id: int, query: PlanQuery) -> PlanOut:
         raise JobTimeout(f"no worker computed the plan within {timeout:.0f} s; are workers running?") from exc
     if "error" in answer:
         raise ImapUnavailable(answer["error"]["message"])
-    return PlanOut(account_id=account_id, folders=[PlanFolder.model_validate(f) for f in answer["folders"]])
+    folders = [PlanFolder.model_validate(f) for f in answer["folders"]]
+    quota = PlanQuota.model_validate(answer["quota"]) if answer.get("quota") else None
+    return PlanOut(account_id=account_id, folders=folders, quota=quota)

@@ -121,6 +121,17 @@ class PlanFolder(BaseModel):
     )
 
 
+class PlanQuota(BaseModel):
+    """The destination's storage quota against what the source would add (RFC 2087/9208 QUOTA)."""
+
+    limit_bytes: int
+    used_bytes: int
+    free_bytes: int
+    needed_bytes: int | None = Field(None, description="Null when a source folder's size is unknown")
+    warning: str | None = Field(None, description="Set when the account clearly cannot fit")
+
+
 class PlanOut(BaseModel):
     account_id: int
     folders: list[PlanFolder]
+    quota: PlanQuota | None = Field(None, description="Null when the destination reports no storage limit")

@@ -18,6 +18,7 @@ from tests.engine.engine_fixtures import pair
 from tests.engine.test_engine_cli import as_json, run, urls
 from tests.imap_fixtures import new_username
 from workers.engine.copier import compare_mailbox, copy_mailbox, plan_mailbox
+from workers.engine.events import EngineEvent, PlanEvent
 from workers.engine.state import MemoryState
 
 pytestmark = pytest.mark.imap
@@ -172,3 +173,37 @@ def test_a_folder_the_engine_creates_gets_its_special_use_role(
     assert "\\archive" in listed["INBOX.Archive"]
     again = {f.src: f for f in plan_mailbox(src, dst).folders}["Archive"]
     assert (again.dst, again.reason) == ("INBOX.Archive", "special-use")
+
+
+def test_the_plan_and_the_run_warn_when_the_account_cannot_fit_the_destination_quota(
+    src_server: ImapServer, cyrus_server: CyrusImapServer, cyrus_user: str, tmp_path: Path
+) -> None:
+    messages = few(6)  # 1 to 20 kB each
+    load_corpus(src_server, cyrus_user, messages)
+    cyrus_server.connect(cyrus_user).logout()  # the first login creates the mailbox
+    cyrus_server.set_quota(cyrus_user, 20)  # KiB
+    src, dst = pair(src_server, cyrus_server, cyrus_user)
+
+    plan = plan_mailbox(src, dst)
+    assert plan.quota is not None
+    assert (plan.quota.limit_bytes, plan.quota.needed_bytes) == (20 * 1024, sum(len(m.raw) for m in messages))
+    assert plan.quota.warning and "has 20 kB free of its 20 kB quota" in plan.quota.warning
+
+    events: list[EngineEvent] = []
+    result = copy_mailbox(src, dst, on_event=events.append)
+    planned = next(e for e in events if isinstance(e, PlanEvent))
+    assert planned.quota is not None and planned.quota.warning  # said before copying
+    assert result.errors > 0 and result.copied < len(messages)  # the server refused at the limit
+    assert all(e.code == "message_refused" for e in result.error_list)
+
+    state = ["--state-file", str(tmp_path / "state.json")]
+    text = run("copy", *urls(src_server, cyrus_server, cyrus_user), *state, "--dry-run")
+    assert "destination quota:" in text.stdout and "warning: quota:" in text.stdout, text.stdout
+
+
+def test_no_quota_check_without_a_storage_limit(
+    src_server: ImapServer, dst_server: ImapServer, cyrus_server: CyrusImapServer, cyrus_user: str
+) -> None:
+    load_corpus(src_server, cyrus_user, few(1))
+    assert plan_mailbox(*pair(src_server, cyrus_server, cyrus_user)).quota is None  # Cyrus, no limit
+    assert plan_mailbox(*pair(src_server, dst_server, cyrus_user)).quota is None  # Dovecot: QUOTA, no root

@@ -20,6 +20,7 @@ from workers.engine.imap import ImapEndpoint
 from workers.engine.lanes import copy_folders
 from workers.engine.mailbox_copy import MailboxCopy
 from workers.engine.options import CopyOptions
+from workers.engine.quota import check_quota, storage_quota
 from workers.engine.results import AccountComparison, AccountPlan, AccountResult
 from workers.engine.session import open_sessions
 from workers.engine.state import MemoryState, SyncState
@@ -62,10 +63,13 @@ def copy_mailbox(
 
 def _copy_folders(run: MailboxCopy, started: float) -> AccountResult:
     try:
-        discovery = discover(run.src, run.dst, run.options.rules)
+        quota = storage_quota(run.dst)  # sizes are read only when there is a limit to check them against
+        discovery = discover(run.src, run.dst, run.options.rules, with_size=quota is not None)
         saved = run.state.load_folders()
         run.order = {mapping.src: i for i, mapping in enumerate(discovery.plan.mappings)}
-        run.emit(PlanEvent(discovery.items(saved), discovery.plan.excluded))
+        items = discovery.items(saved)
+        check = check_quota(quota, items) if quota is not None else None
+        run.emit(PlanEvent(items, discovery.plan.excluded, check))
         unavailable = create_missing(run.dst, discovery.plan, run.report)
         work = []
         for mapping in discovery.plan.mappings:
@@ -98,7 +102,9 @@ def plan_mailbox(
     try:
         discovery = discover(source, destination, rules, with_size=True)
         saved = state.load_folders() if state is not None else {}
-        return account_plan(discovery, source, destination, saved)
+        plan = account_plan(discovery, source, destination, saved)
+        quota = storage_quota(destination)
+        return plan if quota is None else plan.model_copy(update={"quota": check_quota(quota, plan.folders)})
     finally:
         source.close()
         destination.close()

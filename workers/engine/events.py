@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from workers.engine.results import ErrorRecord, FolderPlanItem, FolderResult
+from workers.engine.results import ErrorRecord, FolderPlanItem, FolderResult, QuotaCheck
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class PlanEvent(_Event):
 
     folders: tuple[FolderPlanItem, ...]
     excluded: tuple[str, ...]
+    quota: QuotaCheck | None = None  # with `warning` when the account clearly cannot fit
     kind: Literal["plan"] = "plan"
 
 

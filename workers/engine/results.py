@@ -70,6 +70,19 @@ class FolderPlanItem(_Frozen):
     note: str | None = None  # set when the destination name had to change (see renames.py)
 
 
+class QuotaCheck(_Frozen):
+    """The destination's storage quota (RFC 2087/9208) against what the source account would add.
+
+    `needed_bytes` is None when a source folder's size is unknown; `warning` is set when the account
+    clearly cannot fit (the copy still goes on until the server refuses, counting refusals)."""
+
+    limit_bytes: int
+    used_bytes: int
+    free_bytes: int
+    needed_bytes: int | None = None
+    warning: str | None = None
+
+
 class AccountPlan(_Frozen):
     """Dry run: source folder -> destination folder with counts and sizes; nothing written."""
 
@@ -78,6 +91,7 @@ class AccountPlan(_Frozen):
     src_separator: str
     dst_separator: str
     dst_prefix: str
+    quota: QuotaCheck | None = None
 
 
 class FolderComparison(_Frozen):

@@ -47,4 +47,4 @@ def plan_folders(res: Resources, account_id: int) -> dict[str, Any]:
          "excluded": True, "special_use": False, "reason": "excluded", "destination_exists": False}
         for name in plan.excluded
     ]  # fmt: skip
-    return {"folders": folders}
+    return {"folders": folders, "quota": plan.quota.model_dump() if plan.quota else None}

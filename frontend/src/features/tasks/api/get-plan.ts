@@ -21,7 +21,20 @@ export const planFolderSchema = z.object({
 
 export type PlanFolder = z.infer<typeof planFolderSchema>;
 
-const planSchema = z.object({ account_id: z.number().nullish(), folders: z.array(planFolderSchema) });
+/** The destination's storage quota against what the source would add; null without a limit. */
+export const planQuotaSchema = z.object({
+  limit_bytes: z.number(),
+  used_bytes: z.number(),
+  free_bytes: z.number(),
+  needed_bytes: z.number().nullish(),
+  warning: z.string().nullish(),
+});
+
+const planSchema = z.object({
+  account_id: z.number().nullish(),
+  folders: z.array(planFolderSchema),
+  quota: planQuotaSchema.nullish(),
+});
 
 /** A dry run against the servers: it can take a few seconds. */
 export const getPlan = (taskId: number, signal?: AbortSignal) => api.get(`/tasks/${taskId}/plan`, planSchema, signal);

@@ -53,13 +53,21 @@ export function FolderMappingEditor({ task, hasAccounts }: Props) {
           empty={<EmptyState title="The source account has no folders" />}
         >
           {(data) => (
-            <MappingTable
-              key={plan.dataUpdatedAt}
-              task={task}
-              folders={data.folders}
-              onReload={() => void plan.refetch()}
-              isReloading={plan.isFetching}
-            />
+            <>
+              {data.quota ? (
+                <p className={`field-hint ${data.quota.warning ? 'text-warning' : ''}`} data-testid="plan-quota">
+                  Destination quota: {formatBytes(data.quota.free_bytes)} free of {formatBytes(data.quota.limit_bytes)}.
+                  {data.quota.warning ? ` Warning: ${data.quota.warning}.` : ''}
+                </p>
+              ) : null}
+              <MappingTable
+                key={plan.dataUpdatedAt}
+                task={task}
+                folders={data.folders}
+                onReload={() => void plan.refetch()}
+                isReloading={plan.isFetching}
+              />
+            </>
           )}
         </QueryState>
       )}
