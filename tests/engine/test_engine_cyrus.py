@@ -19,6 +19,7 @@ from tests.engine.test_engine_cli import as_json, run, urls
 from tests.imap_fixtures import new_username
 from workers.engine.copier import compare_mailbox, copy_mailbox, plan_mailbox
 from workers.engine.events import EngineEvent, PlanEvent
+from workers.engine.search_reply import uid_search
 from workers.engine.state import MemoryState
 
 pytestmark = pytest.mark.imap
@@ -207,3 +208,19 @@ def test_no_quota_check_without_a_storage_limit(
     load_corpus(src_server, cyrus_user, few(1))
     assert plan_mailbox(*pair(src_server, cyrus_server, cyrus_user)).quota is None  # Cyrus, no limit
     assert plan_mailbox(*pair(src_server, dst_server, cyrus_user)).quota is None  # Dovecot: QUOTA, no root
+
+
+@pytest.mark.parametrize("esearch", [False, True], ids=["SEARCH", "ESEARCH"])
+def test_cyrus_search_replies_with_and_without_matches(
+    cyrus_server: CyrusImapServer, cyrus_user: str, esearch: bool
+) -> None:
+    load_corpus(cyrus_server, cyrus_user, few(2))
+    client = cyrus_server.connect(cyrus_user)
+    try:
+        modseq = client.select_folder("INBOX", readonly=True)[b"HIGHESTMODSEQ"]
+        nothing = uid_search(client, ["MODSEQ", str(modseq + 1), "UID", "1:*"], esearch=esearch)
+        everything = uid_search(client, ["MODSEQ", "1", "UID", "1:*"], esearch=esearch)
+    finally:
+        client.logout()
+    assert nothing.uids == ()  # plain SEARCH: Cyrus answers `* SEARCH (MODSEQ n)`
+    assert everything.uids == (1, 2) and everything.modseq == modseq
