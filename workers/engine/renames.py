@@ -8,7 +8,8 @@ Two source folders never share a destination folder unless the user mapped them 
 merged, a message present in both would be found "already there" and copied once. Collisions come
 from escaped names ("a.b" and "a_b"), from the INBOX namespace ("INBOX/Unterordner" and
 "Unterordner" both become "INBOX.Unterordner" under an `INBOX.` prefix) and from special-use roles
-(the source's Junk folder and a user folder named like the destination's Junk folder). One
+(the source's Junk folder and a user folder named like the destination's Junk folder). An explicit
+mapping is never moved, and may send a folder into another's destination on purpose. Otherwise one
 folder keeps the name, by a fixed priority: special-use before translated, a name that needed no
 escaping before an escaped one, the shallower source folder, then the first by name. The other gets
 a name of its own ("INBOX.Unterordner (2)"), its subfolders follow it, and its note says why. The
@@ -45,23 +46,29 @@ def resolve(
     drafts: Sequence[Draft], src_separator: str, dst_separator: str, substitute: str
 ) -> dict[str, tuple[str, str | None]]:
     """Source folder -> (destination, note) for every folder whose destination had to change."""
-    shared = {d.dst for d in drafts if d.reason == "explicit"}  # the user merged on purpose
 
     def priority(draft: Draft) -> tuple[int, bool, int, str]:
         depth = draft.src.count(src_separator) if src_separator else 0
         return (_RANK.get(draft.reason, 2), draft.escaped, depth, draft.src)
 
+    # Explicit mappings never move and claim nothing: the user may send folders anywhere, also into
+    # the destination of another folder (which then keeps it).
     owner: dict[str, str] = {}
     for draft in sorted(drafts, key=priority):
-        owner.setdefault(draft.dst, draft.src)
+        if draft.reason != "explicit":
+            owner.setdefault(draft.dst, draft.src)
     taken = {d.dst for d in drafts}
     moved: list[tuple[str, str, str]] = []  # (source folder, old destination, new destination)
     result: dict[str, tuple[str, str | None]] = {}
     for draft in sorted(drafts, key=lambda d: d.src):  # parents first
-        dst = draft.dst if draft.reason == "explicit" else _follow(draft, moved, src_separator, dst_separator)
         notes = [escaped_note(dst_separator, substitute)] if draft.escaped else []
+        if draft.reason == "explicit":
+            if notes:
+                result[draft.src] = (draft.dst, notes[0])
+            continue
+        dst = _follow(draft, moved, src_separator, dst_separator)
         other = owner.get(dst)
-        if dst not in shared and other is not None and other != draft.src:
+        if other is not None and other != draft.src:
             unique = _unique(dst, taken)
             notes.append(collision_note(dst, other, unique))
             moved.append((draft.src, dst, unique))
