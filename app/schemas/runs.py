@@ -87,7 +87,9 @@ class AccountRunOut(BaseModel):
         description="Per source folder: destination, status, counts, `altered`, and `note` when renamed"
     )
     warnings: list[WarningItem] = Field(
-        default_factory=list, description="Per folder: messages the destination stored altered"
+        default_factory=list,
+        description="Not errors: the destination quota the account cannot fit (known before copying), "
+        "and per folder the messages the destination stored altered",
     )
     started_at: UtcDateTime | None
     finished_at: UtcDateTime | None

@@ -51,7 +51,7 @@ def _account_run(row: AccountRun, account: Account) -> AccountRunOut:
         error_summary=row.error_summary,
         errors_list=[ErrorItem.model_validate(item) for item in row.error_list],
         folders=list(row.folders.values()),
-        warnings=_warnings(row.folders.values()),
+        warnings=[WarningItem.model_validate(w) for w in row.warnings] + _warnings(row.folders.values()),
         started_at=row.started_at,
         finished_at=row.finished_at,
     )

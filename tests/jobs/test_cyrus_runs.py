@@ -60,3 +60,27 @@ def test_a_run_into_cyrus_shows_renamed_folders_and_altered_messages(
     }
     notes = {f["folder"]: f["note"] for f in account["folders"]}
     assert notes["Unterordner"] is None and "already the destination" in notes["INBOX/Unterordner"]
+
+
+def test_a_run_that_cannot_fit_the_destination_quota_says_so_before_copying(
+    api: ApiClient,
+    one_worker: WorkerPool,
+    clean_db: Engine,
+    src_server: ImapServer,
+    cyrus_server: CyrusImapServer,
+    user: str,
+) -> None:
+    load_corpus(src_server, user, list(new_messages(4, batch=3)))
+    cyrus_server.connect(user).logout()  # the first login creates the mailbox
+    cyrus_server.set_quota(user, 10)  # KiB
+    built = make_task(clean_db, src_server, cyrus_server, [Mailbox(user, user)])
+
+    plan = api.get(f"/api/tasks/{built.task_id}/plan").json
+    assert plan["quota"]["limit_bytes"] == 10 * 1024 and "quota" in plan["quota"]["warning"]
+
+    run = wait_finished(clean_db, api.post(f"/api/tasks/{built.task_id}/run").json["run_id"], timeout=60)
+    assert run.total_errors > 0  # refused at the limit, counted as today
+    account = api.get(f"/api/runs/{run.id}").json["accounts"][0]
+    quota = [w for w in account["warnings"] if w["kind"] == "quota"]
+    assert len(quota) == 1 and quota[0]["message"] == plan["quota"]["warning"]
+    assert {e["code"] for e in account["errors_list"]} == {"message_refused"}

@@ -77,9 +77,12 @@ class AccountProgress:
         messages = sum(item.messages if item.pending is None else item.pending for item in event.folders)
         sizes = [item.size for item in event.folders]
         nbytes = None if any(size is None for size in sizes) else sum(size or 0 for size in sizes)
+        warnings = []
+        if event.quota is not None and event.quota.warning:
+            warnings.append({"kind": "quota", "folder": None, "count": 0, "message": event.quota.warning})
         try:
             with self._sessions.begin() as session:
-                account_runs.set_plan(session, self._account_run_id, messages, nbytes)
+                account_runs.set_plan(session, self._account_run_id, messages, nbytes, warnings)
         except SQLAlchemyError:
             logger.warning("progress.plan_not_saved account_run_id=%s", self._account_run_id, exc_info=True)
 
