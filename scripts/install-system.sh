@@ -15,8 +15,9 @@ CYRUS_DIR=${IMAPCOPIER_CYRUS_DIR:-/var/tmp/imapcopier-cyrus}
 install_cyrus() {
   [ -x "$CYRUS_DIR/root/usr/lib/cyrus/bin/master" ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
-    echo "install-system: Cyrus IMAP missing under $CYRUS_DIR; run as root" >&2
-    return 1
+    # Not fatal: only the Cyrus tests need it, and they say so.
+    echo "install-system: Cyrus IMAP missing under $CYRUS_DIR; run this script as root to unpack it" >&2
+    return 0
   fi
   echo "install-system: unpacking ${CYRUS_DEBS[*]} into $CYRUS_DIR"
   mkdir -p "$CYRUS_DIR/debs"

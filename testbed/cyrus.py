@@ -47,6 +47,8 @@ def ensure_installed() -> Path:
     root = install_dir() / "root"
     if not (root / "usr/lib/cyrus/bin/master").exists():
         subprocess.run(["bash", str(REPO_ROOT / "scripts" / "install-system.sh")], check=True)
+    if not (root / "usr/lib/cyrus/bin/master").exists():
+        raise RuntimeError(f"Cyrus IMAP is not unpacked in {root}: run scripts/install-system.sh as root")
     return root
 
 
