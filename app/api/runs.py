@@ -16,13 +16,13 @@ from app.errors import Conflict, ImapUnavailable, JobTimeout
 from app.events import EventType, publish, publish_outcome
 from app.extensions import celery_client, db, resources
 from app.models import RunStatus
+from app.schemas.quota import PlanQuota
 from app.schemas.runs import (
     CancelOut,
     FolderMappingIn,
     PlanFolder,
     PlanOut,
     PlanQuery,
-    PlanQuota,
     RunDetail,
     RunListQuery,
     RunOut,

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from app.models.enums import AccountRunStatus, RunStatus, Trigger
 from app.schemas.fields import RequestModel, UtcDateTime
+from app.schemas.quota import PlanQuota
 from app.schemas.tasks import FolderList, FolderMapping
 
 
@@ -121,16 +122,6 @@ class PlanFolder(BaseModel):
     note: str | None = Field(
         None, description="Why the destination name differs from the automatic one (a name it had to change)"
     )
-
-
-class PlanQuota(BaseModel):
-    """The destination's storage quota against what the source would add (RFC 2087/9208 QUOTA)."""
-
-    limit_bytes: int
-    used_bytes: int
-    free_bytes: int
-    needed_bytes: int | None = Field(None, description="Null when a source folder's size is unknown")
-    warning: str | None = Field(None, description="Set when the account clearly cannot fit")
 
 
 class PlanOut(BaseModel):

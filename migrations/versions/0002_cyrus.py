@@ -1,4 +1,5 @@
-"""account runs keep warnings (the destination quota the account cannot fit)
+"""account runs keep warnings (the destination quota the account cannot fit); the connection test
+keeps the destination's quota against the source's size
 
 Revision ID: 0002_cyrus
 Revises: 0001
@@ -26,7 +27,11 @@ def upgrade() -> None:
             server_default=sa.text("'[]'::jsonb"),
         ),
     )
+    op.add_column(
+        "accounts", sa.Column("test_dst_quota", postgresql.JSONB(astext_type=sa.Text()), nullable=True)
+    )
 
 
 def downgrade() -> None:
+    op.drop_column("accounts", "test_dst_quota")
     op.drop_column("account_runs", "warnings")

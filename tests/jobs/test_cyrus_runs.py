@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -16,7 +17,7 @@ from testbed.dovecot import ImapServer
 from tests.conftest import ApiClient
 from tests.engine.test_engine_cyrus import EIGHT_BIT
 from tests.imap_fixtures import new_username
-from tests.jobs.builders import Mailbox, make_task, wait_finished
+from tests.jobs.builders import Mailbox, make_task, wait_finished, wait_for
 from tests.jobs.workers import WorkerPool
 
 pytestmark = [pytest.mark.celery, pytest.mark.imap]
@@ -84,3 +85,31 @@ def test_a_run_that_cannot_fit_the_destination_quota_says_so_before_copying(
     quota = [w for w in account["warnings"] if w["kind"] == "quota"]
     assert len(quota) == 1 and quota[0]["message"] == plan["quota"]["warning"]
     assert {e["code"] for e in account["errors_list"]} == {"message_refused"}
+
+
+def test_the_connection_test_reports_the_destination_quota_against_the_source_size(
+    api: ApiClient,
+    one_worker: WorkerPool,
+    clean_db: Engine,
+    src_server: ImapServer,
+    cyrus_server: CyrusImapServer,
+    user: str,
+) -> None:
+    messages = list(new_messages(4, batch=4))
+    load_corpus(src_server, user, messages)
+    cyrus_server.connect(user).logout()
+    cyrus_server.set_quota(user, 10)  # KiB
+    built = make_task(clean_db, src_server, cyrus_server, [Mailbox(user, user)], tested=False)
+    account_id = built.account_ids[0]
+
+    assert api.post(f"/api/accounts/{account_id}/test").status_code == 202
+
+    def tested() -> dict[str, Any] | None:
+        rows = api.get(f"/api/tasks/{built.task_id}/accounts").json
+        return rows[0] if rows[0]["tested_at"] else None
+
+    account = wait_for(tested, 30, "the connection test")
+    assert (account["test_src_status"], account["test_dst_status"]) == ("ok", "ok")
+    quota = account["test_dst_quota"]
+    assert quota["limit_bytes"] == 10 * 1024 and quota["needed_bytes"] == sum(len(m.raw) for m in messages)
+    assert "cannot" not in quota["warning"] and "quota" in quota["warning"]

@@ -21,7 +21,7 @@ from workers.engine.lanes import copy_folders
 from workers.engine.mailbox_copy import MailboxCopy
 from workers.engine.options import CopyOptions
 from workers.engine.quota import check_quota, storage_quota
-from workers.engine.results import AccountComparison, AccountPlan, AccountResult
+from workers.engine.results import AccountComparison, AccountPlan, AccountResult, QuotaCheck
 from workers.engine.session import open_sessions
 from workers.engine.state import MemoryState, SyncState
 
@@ -105,6 +105,27 @@ def plan_mailbox(
         plan = account_plan(discovery, source, destination, saved)
         quota = storage_quota(destination)
         return plan if quota is None else plan.model_copy(update={"quota": check_quota(quota, plan.folders)})
+    finally:
+        source.close()
+        destination.close()
+
+
+def quota_preflight(
+    src: ImapEndpoint, dst: ImapEndpoint, options: CopyOptions | None = None
+) -> QuotaCheck | None:
+    """For the connection test: the destination's storage quota against the source account's size
+    (every folder's); None when the destination reports no limit (then the source is not read).
+
+    Raises:
+        CopyError subclasses when a server cannot be reached.
+    """
+    rules = (options or CopyOptions()).rules
+    source, destination = open_sessions(src, dst)
+    try:
+        quota = storage_quota(destination)
+        if quota is None:
+            return None
+        return check_quota(quota, discover(source, destination, rules, with_size=True).items())
     finally:
         source.close()
         destination.close()

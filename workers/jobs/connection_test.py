@@ -10,9 +10,10 @@ from app.db import utcnow
 from app.events import EventType, publish
 from app.resources import Resources
 from app.services import account_runs, scheduling
+from workers.engine.copier import quota_preflight
 from workers.engine.errors import CopyError
 from workers.engine.imap import test_login
-from workers.jobs.logins import imap_endpoint
+from workers.jobs.logins import copy_options, imap_endpoint, imap_endpoints
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,17 @@ def _login_error(res: Resources, login: account_runs.AccountLogin, side: str) ->
     return None
 
 
+def _quota(res: Resources, login: account_runs.AccountLogin) -> dict[str, Any] | None:
+    """The destination's quota against the source's size, where the destination has a limit."""
+    try:
+        src, dst = imap_endpoints(login, res.box, res.settings)
+        check = quota_preflight(src, dst, copy_options(login))
+    except (CopyError, CredentialsKeyError) as exc:
+        logger.info("account_test.quota_unread account_id=%s reason=%s", login.account_id, exc)
+        return None
+    return check.model_dump() if check else None
+
+
 def test_logins(res: Resources, account_id: int) -> dict[str, Any]:
     """Log in on both sides, store the outcome on the account, publish `account_test`."""
     with res.sessions() as session:
@@ -38,8 +50,9 @@ def test_logins(res: Resources, account_id: int) -> dict[str, Any]:
     if login is None:
         return {"status": "skipped", "reason": "account deleted"}
     results = {side: _login_error(res, login, side) for side in ("src", "dst")}
+    quota = _quota(res, login) if all(error is None for error in results.values()) else None
     with res.sessions.begin() as session:
-        outcome = scheduling.record_test(session, account_id, results, utcnow())
+        outcome = scheduling.record_test(session, account_id, results, utcnow(), quota)
     if outcome is None:
         return {"status": "skipped", "reason": "account deleted"}
     publish(res.redis, EventType.ACCOUNT_TEST, login.task_id, account_id=account_id, data=outcome)

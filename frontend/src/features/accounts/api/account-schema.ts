@@ -14,6 +14,11 @@ export const accountSchema = z.object({
   test_src_error: z.string().nullish().transform((v) => v ?? null),
   test_dst_status: z.enum(testStatuses),
   test_dst_error: z.string().nullish().transform((v) => v ?? null),
+  /** The destination's storage quota against the source's size, from the last test; null: no limit. */
+  test_dst_quota: z
+    .object({ limit_bytes: z.number(), free_bytes: z.number(), warning: z.string().nullish() })
+    .nullish()
+    .transform((v) => v ?? null),
   tested_at: z.string().nullish().transform((v) => v ?? null),
 });
 
