@@ -229,6 +229,15 @@ class CyrusServer:
         raise RuntimeError(f"cyrus {self.name} on port {self.port} did not {'start' if up else 'stop'}")
 
 
+def remove_stopped_instances() -> None:
+    """Delete the data of instances whose `master` is no longer running (a killed test session's).
+    Running instances are left alone: a parallel session may be using them."""
+    for folder in data_root().glob("cyrus-*"):
+        pid_file = folder / "run" / "master.pid"
+        if pid_file.exists() and CyrusServer(folder.name.removeprefix("cyrus-")).master_pid() is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m testbed.cyrus", description=__doc__)
     parser.add_argument("command", choices=["start", "stop", "status"])

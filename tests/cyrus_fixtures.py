@@ -12,10 +12,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from testbed.cyrus import CyrusImapServer, CyrusServer
+from testbed.cyrus import CyrusImapServer, CyrusServer, remove_stopped_instances
 
 
 def _instance(label: str) -> Iterator[CyrusImapServer]:
+    remove_stopped_instances()  # left by sessions that were killed before their teardown
     instance = CyrusServer(f"{label}-{uuid.uuid4().hex[:8]}")
     server = instance.start()
     yield server
