@@ -81,6 +81,11 @@ def add_copy_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[
     copy.set_defaults(func=run_copy)
     compare = sub.add_parser("compare", help="check that every message is on the destination exactly once")
     _common(compare)
+    compare.add_argument(
+        "--deep",
+        action="store_true",
+        help="also hash every message on both sides to find those the destination stored altered (slow)",
+    )
     compare.set_defaults(func=run_compare)
 
 
@@ -156,6 +161,9 @@ def run_copy(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             print("\nimapcopier: aborted; the next run resumes from the last checkpoint", file=sys.stderr)
             return EXIT_INTERRUPTED
+        except Exception as exc:  # a failed account, whatever broke: exit 3, never 1 ("message errors")
+            logging.getLogger(__name__).debug("copy.unexpected", exc_info=True)
+            return _failed(CopyError(f"{exc.__class__.__name__}: {exc}"), args.json)
         finally:
             progress.finish()
     finally:
@@ -195,7 +203,7 @@ def run_compare(args: argparse.Namespace) -> int:
         print(f"imapcopier: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        comparison = compare_mailbox(src, dst, options)
+        comparison = compare_mailbox(src, dst, options, deep=args.deep)
     except CopyError as exc:
         return _failed(exc, args.json)
     if args.json:

@@ -40,6 +40,8 @@ class ProgressLine:
     def __call__(self, event: EngineEvent) -> None:
         if isinstance(event, PlanMade):
             self.folders = len(event.folders)
+            if event.quota is not None and event.quota.warning:
+                print(f"warning: quota: {event.quota.warning}", file=self.stream)  # before copying
         elif isinstance(event, FolderStarted):
             self.folder_index += 1
             self._running[event.folder] = (0, 0)
@@ -75,6 +77,13 @@ class ProgressLine:
             self._clear()
 
 
+def altered_text(count: int) -> str:
+    return (
+        f"{count} message{'s' if count != 1 else ''} stored altered by the destination "
+        "(size or header differ from what was sent; the message is there)"
+    )
+
+
 def print_result(result: AccountResult, out: TextIO = sys.stdout) -> None:
     width = max([len(f.folder) for f in result.folders] + [6])
     print(f"{'folder':<{width}}  {'copied':>7} {'skipped':>7} {'errors':>6} {'MB':>8}  status", file=out)
@@ -88,6 +97,11 @@ def print_result(result: AccountResult, out: TextIO = sys.stdout) -> None:
     )
     if result.flags_updated:
         print(f"flags brought over from the source on {result.flags_updated} messages", file=out)
+    for f in result.folders:
+        if f.note:
+            print(f"note: {f.folder} -> {f.dst_folder}: {f.note}", file=out)
+        if f.altered:
+            print(f"warning: {f.folder}: {altered_text(f.altered)}", file=out)
     for error in result.error_list[:_LISTED_ERRORS]:
         where = " ".join(p for p in (error.folder, f"uid {error.uid}" if error.uid else None) if p)
         print(f"error: {where or 'account'}: {error.reason}", file=out)
@@ -104,6 +118,13 @@ def print_plan(plan: AccountPlan, out: TextIO = sys.stdout) -> None:
         print(f"{f.src:<{width}}  ->  {f.dst} ({f.messages} messages, {size}, {f.reason}{create})", file=out)
         if f.note:
             print(f"{'':<{width}}      {f.note}", file=out)
+    if plan.quota is not None:
+        q = plan.quota
+        print(
+            f"destination quota: {q.free_bytes / _MB:.1f} MB free of {q.limit_bytes / _MB:.1f} MB", file=out
+        )
+        if q.warning:
+            print(f"warning: quota: {q.warning}", file=out)
     for name in plan.excluded:
         print(f"{name:<{width}}  --  excluded", file=out)
     total = sum(f.messages for f in plan.folders)
@@ -130,3 +151,7 @@ def print_comparison(comparison: AccountComparison, out: TextIO = sys.stdout) ->
         f"{comparison.flag_differences} with different flags",
         file=out,
     )
+    for f in comparison.folders:
+        if f.altered:
+            uids = ", ".join(str(uid) for uid in f.altered_uids)
+            print(f"warning: {f.src}: {altered_text(f.altered)}; source UIDs {uids}", file=out)

@@ -1,6 +1,7 @@
-"""`make soak`: the job-level fault suite and the load tests, N rounds, then the scan benchmark; one table.
+"""`make soak`: the job-level fault suite and the load tests, N rounds, the engine's suite on every server
+direction (Dovecot both styles, Cyrus), then the scan benchmark; one table.
 
-    .venv/bin/python scripts/soak.py [--rounds 3] [--no-load] [--no-bench] [-k EXPR]
+    .venv/bin/python scripts/soak.py [--rounds 3] [--no-load] [--no-bench] [--no-matrix] [-k EXPR]
 
 Each round runs tests/proof/test_job_faults.py (and tests/proof/test_load.py) in pytest with
 IMAPCOPIER_SOAK_REPORT set: every fault scenario appends one row (fault, runs, accounts, messages
@@ -28,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 FAULTS = "tests/proof/test_job_faults.py"
 LOAD = "tests/proof/test_load.py"
+# The engine's integration suite on every server direction (Dovecot both styles, Cyrus): once.
+MATRIX = ["tests/engine/test_engine_matrix.py", "--all-directions"]
 Row = dict[str, Any]
 
 
@@ -103,6 +106,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("SOAK_ROUNDS", "3")))
     parser.add_argument("--no-load", action="store_true", help="skip tests/proof/test_load.py")
     parser.add_argument("--no-bench", action="store_true", help="skip scripts/bench_scan.py")
+    parser.add_argument("--no-matrix", action="store_true", help="skip the server-direction matrix")
     parser.add_argument("-k", dest="keyword", help="pytest -k expression (e.g. 'redis or beats')")
     args = parser.parse_args()
     paths = [FAULTS] if args.no_load else [FAULTS, LOAD]
@@ -114,6 +118,9 @@ def main() -> int:
             got, failed = run_round(number, paths, args.keyword, Path(tmp))
             rows += got
             failures += [f"round {number}: {line}" for line in failed]
+        if not args.no_matrix:
+            _, failed = run_round(0, MATRIX, None, Path(tmp))
+            failures += [f"server directions: {line}" for line in failed]
     faults = [r for r in rows if r["kind"] == "fault"]
     print(
         f"\n== faults during a running multi-account copy, {args.rounds} round(s); each followed by the next"

@@ -137,6 +137,9 @@ class ImapServer:
         client.login(username, self.password)
         return client
 
+    def add_user(self, username: str) -> None:
+        """Make `username` able to log in: Dovecot's test passdb takes any name, so nothing to do."""
+
     def reset_user(self, username: str) -> None:
         """Delete all of that user's mail (their home directory)."""
         if not username or "/" in username or username.startswith("."):

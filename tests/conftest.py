@@ -23,11 +23,8 @@ from tests.settings import make_test_settings
 from tests.support.database import migrate, truncate_all
 from tests.support.factories import TaskOnPair, dovecot_task
 
-pytest_plugins = [
-    p
-    for p in ("tests.imap_fixtures", "tests.hostile_fixtures")
-    if __import__("importlib.util").util.find_spec(p)
-]
+_PLUGINS = ("tests.imap_fixtures", "tests.hostile_fixtures", "tests.cyrus_fixtures")
+pytest_plugins = [p for p in _PLUGINS if __import__("importlib.util").util.find_spec(p)]
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin-password-1"

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, Timestamps
@@ -29,4 +31,7 @@ class Account(Timestamps, Base):
     test_src_error: Mapped[str | None] = mapped_column(String(1000))
     test_dst_status: Mapped[str] = mapped_column(String(16), default=TestStatus.UNTESTED)
     test_dst_error: Mapped[str | None] = mapped_column(String(1000))
+    # The destination's storage quota against the source's size, from the last connection test
+    # (QuotaCheck fields); None when the destination reports no limit.
+    test_dst_quota: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     tested_at: Mapped[datetime | None]

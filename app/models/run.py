@@ -65,6 +65,9 @@ class AccountRun(Base):
     error_summary: Mapped[str | None] = mapped_column(String(2000))
     error_list: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     folders: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    # Known before copying (the destination quota the account cannot fit); altered messages are
+    # counted per folder in `folders` instead. Items: {kind, folder, count, message}.
+    warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     celery_task_id: Mapped[str | None] = mapped_column(String(64))
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]

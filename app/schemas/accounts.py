@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.models import Account
 from app.models.enums import TestStatus
 from app.schemas.fields import Password, PatchModel, RequestModel, Username, UtcDateTime
+from app.schemas.quota import PlanQuota
 
 
 class AccountIn(RequestModel):
@@ -36,6 +37,10 @@ class AccountOut(BaseModel):
     test_src_error: str | None
     test_dst_status: TestStatus
     test_dst_error: str | None
+    test_dst_quota: PlanQuota | None = Field(
+        None,
+        description="The destination's storage quota against the source's size (last test); null: no limit",
+    )
     tested_at: UtcDateTime | None
 
     @classmethod
@@ -52,6 +57,9 @@ class AccountOut(BaseModel):
             test_src_error=account.test_src_error,
             test_dst_status=TestStatus(account.test_dst_status),
             test_dst_error=account.test_dst_error,
+            test_dst_quota=PlanQuota.model_validate(account.test_dst_quota)
+            if account.test_dst_quota
+            else None,
             tested_at=tested_at,
         )
 

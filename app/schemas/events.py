@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from app.db import utcnow
 from app.models.enums import AccountRunStatus, RunStatus, TestStatus, Trigger
+from app.schemas.quota import PlanQuota
 
 FolderStatus = Literal["ok", "unchanged", "partial", "failed", "cancelled"]
 
@@ -63,6 +64,7 @@ class AccountPlan(_Data):
     src_separator: str = ""
     dst_separator: str = ""
     dst_prefix: str = ""
+    quota: PlanQuota | None = None
 
 
 class RunStartedData(_Data):
@@ -75,6 +77,7 @@ class PlanData(_Data):
     excluded: list[str]
     planned_messages: int = Field(description="Messages the run will look at (pending, else all)")
     planned_bytes: int | None = Field(description="Their size, when every folder's size is known")
+    quota: PlanQuota | None = Field(None, description="The destination's quota, when it has one")
 
 
 class AccountStartedData(_Data):
@@ -92,6 +95,8 @@ class FolderData(Counts):
     status: FolderStatus | None = None
     flags_updated: int = 0
     seconds: float = 0.0
+    altered: int = Field(0, description="Messages the destination stored altered (warnings, not errors)")
+    note: str | None = Field(None, description="Why the destination name differs from the automatic one")
     account: AccountTotals | None = None
 
 

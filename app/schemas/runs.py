@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from app.models.enums import AccountRunStatus, RunStatus, Trigger
 from app.schemas.events import AccountPlan
 from app.schemas.fields import RequestModel, UtcDateTime
+from app.schemas.quota import PlanQuota
 from app.schemas.tasks import FolderList, FolderMapping
 
 
@@ -61,6 +62,15 @@ class ErrorItem(BaseModel):
     uid: int | None = None
 
 
+class WarningItem(BaseModel):
+    """Something the admin must know that is not an error (never counted in `errors`)."""
+
+    kind: Literal["altered", "quota", "budget"]
+    folder: str | None = None
+    count: int = 0
+    message: str
+
+
 class AccountRunOut(BaseModel):
     id: int
     account_id: int
@@ -75,7 +85,14 @@ class AccountRunOut(BaseModel):
     planned_bytes: int | None
     error_summary: str | None
     errors_list: list[ErrorItem] = Field(description="The first errors (folder, UID, reason)")
-    folders: list[dict[str, Any]] = Field(description="Per source folder: destination, status, counts")
+    folders: list[dict[str, Any]] = Field(
+        description="Per source folder: destination, status, counts, `altered`, and `note` when renamed"
+    )
+    warnings: list[WarningItem] = Field(
+        default_factory=list,
+        description="Not errors: the destination quota the account cannot fit (known before copying), "
+        "and per folder the messages the destination stored altered",
+    )
     started_at: UtcDateTime | None
     finished_at: UtcDateTime | None
 
@@ -103,11 +120,15 @@ class PlanFolder(BaseModel):
     special_use: bool
     reason: str = Field(description="explicit | special-use | inbox | translated | excluded")
     destination_exists: bool
+    note: str | None = Field(
+        None, description="Why the destination name differs from the automatic one (a name it had to change)"
+    )
 
 
 class PlanOut(BaseModel):
     account_id: int
     folders: list[PlanFolder]
+    quota: PlanQuota | None = Field(None, description="Null when the destination reports no storage limit")
 
     @classmethod
     def from_plan(cls, account_id: int, plan: AccountPlan) -> PlanOut:
@@ -123,6 +144,7 @@ class PlanOut(BaseModel):
                 special_use=item.reason == "special-use",
                 reason=item.reason,
                 destination_exists=item.dst_exists,
+                note=item.note,
             )
             for item in plan.folders
         ]
@@ -131,4 +153,4 @@ class PlanOut(BaseModel):
                        special_use=False, reason="excluded", destination_exists=False)
             for name in plan.excluded
         ]  # fmt: skip
-        return cls(account_id=account_id, folders=folders)
+        return cls(account_id=account_id, folders=folders, quota=plan.quota)

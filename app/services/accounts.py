@@ -120,6 +120,7 @@ def update_account(session: Session, box: SecretBox, account_id: int, data: Acco
         if _apply_side(box, account, side, changes):
             setattr(account, f"test_{side}_status", TestStatus.UNTESTED)
             setattr(account, f"test_{side}_error", None)
+            account.test_dst_quota = None
     if account.test_src_status == account.test_dst_status == TestStatus.UNTESTED:
         account.tested_at = None
     if (account.src_username, account.dst_username) != mailboxes:

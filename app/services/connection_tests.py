@@ -14,9 +14,14 @@ MAX_TEST_ERROR = 1000
 
 
 def record_test(
-    session: Session, account_id: int, results: dict[str, str | None], now: datetime
+    session: Session,
+    account_id: int,
+    results: dict[str, str | None],
+    now: datetime,
+    dst_quota: dict[str, Any] | None = None,
 ) -> dict[str, Any] | None:
-    """Store a connection test: `results` maps "src"/"dst" to None (OK) or a readable error.
+    """Store a connection test: `results` maps "src"/"dst" to None (OK) or a readable error;
+    `dst_quota` is the destination's quota check (None: no limit, or not read).
 
     Returns the stored outcome (for the `account_test` event), or None when the account is gone.
     """
@@ -30,5 +35,7 @@ def record_test(
         setattr(account, f"test_{side}_error", None if error is None else error[:MAX_TEST_ERROR])
         outcome[f"test_{side}_status"] = status.value
         outcome[f"test_{side}_error"] = error
+    account.test_dst_quota = dst_quota
+    outcome["test_dst_quota"] = dst_quota
     account.tested_at = now
     return outcome

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound
 from app.models import Account, AccountRun, AccountRunStatus, Run
-from app.schemas.runs import AccountRunOut, ErrorItem, RunDetail, RunOut
+from app.schemas.runs import AccountRunOut, ErrorItem, RunDetail, RunOut, WarningItem
 from app.services.tasks import get_task
 
 
@@ -18,6 +19,20 @@ def list_runs(session: Session, task_id: int, limit: int) -> Sequence[Run]:
     get_task(session, task_id)
     query = select(Run).where(Run.task_id == task_id).order_by(Run.started_at.desc(), Run.id.desc())
     return session.scalars(query.limit(limit)).all()
+
+
+def _warnings(folders: Iterable[dict[str, Any]]) -> list[WarningItem]:
+    """Messages the destination stored differently from what was sent, per folder (see docs/servers.md)."""
+    return [
+        WarningItem(
+            kind="altered",
+            folder=folder.get("folder"),
+            count=int(folder["altered"]),
+            message=f"{folder['altered']} message(s) stored altered by the destination (size or header)",
+        )
+        for folder in folders
+        if folder.get("altered")
+    ]
 
 
 def _account_run(row: AccountRun, account: Account) -> AccountRunOut:
@@ -36,6 +51,7 @@ def _account_run(row: AccountRun, account: Account) -> AccountRunOut:
         error_summary=row.error_summary,
         errors_list=[ErrorItem.model_validate(item) for item in row.error_list],
         folders=list(row.folders.values()),
+        warnings=[WarningItem.model_validate(w) for w in row.warnings] + _warnings(row.folders.values()),
         started_at=row.started_at,
         finished_at=row.finished_at,
     )

@@ -15,6 +15,7 @@ from tests.support.factories import make_account, make_task, session_of, set_run
 ACCOUNT_FIELDS = {
     "id", "task_id", "src_username", "src_password_set", "dst_username", "dst_password_set",
     "test_src_status", "test_src_error", "test_dst_status", "test_dst_error", "tested_at",
+    "test_dst_quota",
 }  # fmt: skip
 
 

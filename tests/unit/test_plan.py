@@ -161,3 +161,48 @@ def test_folders_mapped_together_on_purpose_stay_together() -> None:
         "Old Sent": ("INBOX.Sent", None),
         "Sent Items": ("INBOX.Sent", None),
     }
+
+
+def test_folders_that_would_merge_in_the_inbox_namespace_get_names_of_their_own() -> None:
+    src = Layout("/", "", _folders("INBOX", "INBOX/Unterordner", "INBOX/Unterordner/Sub", "Unterordner"))
+    dst = Layout(".", "INBOX.", _folders("INBOX"))
+    plan = {m.src: m for m in plan_folders(src, dst, MappingRules()).mappings}
+    assert {name: m.dst for name, m in plan.items()} == {
+        "INBOX": "INBOX",
+        "Unterordner": "INBOX.Unterordner",  # the shallower source folder keeps the name
+        "INBOX/Unterordner": "INBOX.Unterordner (2)",
+        "INBOX/Unterordner/Sub": "INBOX.Unterordner (2).Sub",  # children follow their parent
+    }
+    assert plan["INBOX/Unterordner"].note == (
+        "'INBOX.Unterordner' is already the destination of 'Unterordner', "
+        "so this one goes to 'INBOX.Unterordner (2)'"
+    )
+    assert plan["Unterordner"].note is None
+    reordered = Layout("/", "", tuple(reversed(src.folders)))
+    assert plan_folders(reordered, dst, MappingRules()).mappings == tuple(plan.values())  # stable
+
+
+def test_a_user_folder_named_like_the_destinations_junk_folder_is_not_merged_into_it() -> None:
+    src = Layout("/", "", _folders("INBOX", "Junk", "Spam", Junk="Junk"))
+    dst = Layout(".", "INBOX.", _folders("INBOX", "INBOX.Spam", Junk="INBOX.Spam"))
+    plan = {m.src: m for m in plan_folders(src, dst, MappingRules()).mappings}
+    assert (plan["Junk"].dst, plan["Junk"].reason, plan["Junk"].note) == ("INBOX.Spam", "special-use", None)
+    assert plan["Spam"].dst == "INBOX.Spam (2)" and plan["Spam"].note
+    assert not plan["Spam"].dst_exists
+
+
+def test_an_explicit_mapping_may_merge_and_is_never_renamed() -> None:
+    src = Layout("/", "", _folders("INBOX", "Old", "Unterordner", "INBOX/Unterordner"))
+    dst = Layout(".", "INBOX.", _folders("INBOX"))
+    rules = MappingRules(mapping={"Old": "INBOX.Unterordner"})
+    plan = {m.src: (m.dst, m.note) for m in plan_folders(src, dst, rules).mappings}
+    assert plan["Old"] == plan["Unterordner"] == ("INBOX.Unterordner", None)  # merged on purpose
+    assert plan["INBOX/Unterordner"][0] == "INBOX.Unterordner (2)"  # not by the user's choice
+
+
+def test_a_source_role_the_destination_lacks_is_kept_for_the_folder_to_create() -> None:
+    src = Layout("/", "", _folders("INBOX", "Archive", "Archive/2019", Archive="Archive"))
+    dst = Layout(".", "INBOX.", _folders("INBOX"))
+    plan = {m.src: m for m in plan_folders(src, dst, MappingRules()).mappings}
+    assert (plan["Archive"].dst, plan["Archive"].role) == ("INBOX.Archive", "\\Archive")
+    assert plan["Archive/2019"].role is None

@@ -9,6 +9,7 @@ from workers.engine.flags import flags_equal
 from workers.engine.plan import FolderMapping
 from workers.engine.results import FolderComparison
 from workers.engine.session import ImapSession
+from workers.engine.verify import body_digests
 
 _MAX_LISTED_UIDS = 50
 
@@ -24,8 +25,11 @@ def _read_side(session: ImapSession, folder: str) -> tuple[Side, int]:
     return side, len(uids)
 
 
-def compare_folder(src: ImapSession, dst: ImapSession, mapping: FolderMapping) -> FolderComparison:
-    """Pair source and destination messages identity by identity, in UID order."""
+def compare_folder(
+    src: ImapSession, dst: ImapSession, mapping: FolderMapping, deep: bool = False
+) -> FolderComparison:
+    """Pair source and destination messages identity by identity, in UID order; `deep` also hashes
+    every paired message on both sides to find those the destination stored altered."""
     source, src_count = _read_side(src, mapping.src)
     target: Side = {}
     dst_count = 0
@@ -34,6 +38,7 @@ def compare_folder(src: ImapSession, dst: ImapSession, mapping: FolderMapping) -
     missing: list[int] = []
     duplicated: list[int] = []
     flag_differences = 0
+    paired: list[tuple[int, int]] = []
     for identity in source.keys() | target.keys():
         ours, theirs = source.get(identity, []), target.get(identity, [])
         missing.extend(uid for uid, _ in ours[len(theirs) :])
@@ -41,6 +46,8 @@ def compare_folder(src: ImapSession, dst: ImapSession, mapping: FolderMapping) -
         flag_differences += sum(
             1 for (_, a), (_, b) in zip(ours, theirs, strict=False) if not flags_equal(a, b)
         )
+        paired.extend((a, b) for (a, _), (b, _) in zip(ours, theirs, strict=False))
+    altered = _altered(src, dst, mapping, paired) if deep and paired else []
     return FolderComparison(
         src=mapping.src,
         dst=mapping.dst,
@@ -52,4 +59,17 @@ def compare_folder(src: ImapSession, dst: ImapSession, mapping: FolderMapping) -
         missing_uids=tuple(sorted(missing)[:_MAX_LISTED_UIDS]),
         duplicated_uids=tuple(sorted(duplicated)[:_MAX_LISTED_UIDS]),
         dst_exists=mapping.dst_exists,
+        altered=len(altered),
+        altered_uids=tuple(sorted(altered)[:_MAX_LISTED_UIDS]),
     )
+
+
+def _altered(
+    src: ImapSession, dst: ImapSession, mapping: FolderMapping, paired: list[tuple[int, int]]
+) -> list[int]:
+    """Source UIDs whose paired destination message differs in any byte."""
+    src.select(mapping.src, readonly=True)
+    theirs = body_digests(src, sorted(a for a, _ in paired))
+    dst.select(mapping.dst, readonly=True)
+    ours = body_digests(dst, sorted(b for _, b in paired))
+    return [a for a, b in paired if a in theirs and b in ours and theirs[a] != ours[b]]

@@ -21,7 +21,8 @@ from workers.engine.imap import PARSE_ERRORS, ImapEndpoint
 from workers.engine.lanes import copy_folders
 from workers.engine.mailbox_copy import MailboxCopy
 from workers.engine.options import CopyOptions
-from workers.engine.results import AccountComparison, AccountPlan, AccountResult
+from workers.engine.quota import check_quota, storage_quota
+from workers.engine.results import AccountComparison, AccountPlan, AccountResult, QuotaCheck
 from workers.engine.session import open_sessions
 from workers.engine.state import MemoryState, SyncState
 
@@ -63,10 +64,13 @@ def copy_mailbox(
 
 def _copy_folders(run: MailboxCopy, started: float) -> AccountResult:
     try:
+        quota = storage_quota(run.dst)
         discovery = discover(run.src, run.dst, run.options.rules, with_size=True)  # planned bytes
         saved = run.state.load_folders()
         run.order = {mapping.src: i for i, mapping in enumerate(discovery.plan.mappings)}
-        run.emit(PlanMade(discovery.items(saved), discovery.plan.excluded))
+        items = discovery.items(saved)
+        check = check_quota(quota, items) if quota is not None else None
+        run.emit(PlanMade(items, discovery.plan.excluded, check))
         unavailable = create_missing(run.dst, discovery.plan, run.report)
         work = []
         for mapping in discovery.plan.mappings:
@@ -107,16 +111,40 @@ def plan_mailbox(
     try:
         discovery = discover(source, destination, rules, with_size=True)
         saved = state.load_folders() if state is not None else {}
-        return account_plan(discovery, source, destination, saved)
+        plan = account_plan(discovery, source, destination, saved)
+        quota = storage_quota(destination)
+        return plan if quota is None else plan.model_copy(update={"quota": check_quota(quota, plan.folders)})
+    finally:
+        source.close()
+        destination.close()
+
+
+def quota_preflight(
+    src: ImapEndpoint, dst: ImapEndpoint, options: CopyOptions | None = None
+) -> QuotaCheck | None:
+    """For the connection test: the destination's storage quota against the source account's size
+    (every folder's); None when the destination reports no limit (then the source is not read).
+
+    Raises:
+        CopyError subclasses when a server cannot be reached.
+    """
+    rules = (options or CopyOptions()).rules
+    source, destination = open_sessions(src, dst)
+    try:
+        quota = storage_quota(destination)
+        if quota is None:
+            return None
+        return check_quota(quota, discover(source, destination, rules, with_size=True).items())
     finally:
         source.close()
         destination.close()
 
 
 def compare_mailbox(
-    src: ImapEndpoint, dst: ImapEndpoint, options: CopyOptions | None = None
+    src: ImapEndpoint, dst: ImapEndpoint, options: CopyOptions | None = None, deep: bool = False
 ) -> AccountComparison:
-    """Per mapped folder: messages missing on the destination, duplicated there, and flag differences.
+    """Per mapped folder: messages missing on the destination, duplicated there, and flag differences;
+    with `deep`, also messages stored altered (whole messages hashed on both sides).
 
     Raises:
         CopyError subclasses when a server cannot be reached or a folder cannot be read.
@@ -125,7 +153,7 @@ def compare_mailbox(
     source, destination = open_sessions(src, dst)
     try:
         discovery = discover(source, destination, rules)
-        folders = tuple(compare_folder(source, destination, m) for m in discovery.plan.mappings)
+        folders = tuple(compare_folder(source, destination, m, deep) for m in discovery.plan.mappings)
     finally:
         source.close()
         destination.close()
@@ -137,4 +165,5 @@ def compare_mailbox(
         duplicated=duplicated,
         flag_differences=sum(f.flag_differences for f in folders),
         complete=missing == 0 and duplicated == 0,
+        altered=sum(f.altered for f in folders),
     )

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from workers.engine.results import ErrorRecord, FolderPlanItem, FolderResult
+from workers.engine.results import ErrorRecord, FolderPlanItem, FolderResult, QuotaCheck
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class PlanMade(_Event):
 
     folders: tuple[FolderPlanItem, ...]
     excluded: tuple[str, ...]
+    quota: QuotaCheck | None = None  # with `warning` when the account clearly cannot fit
     kind: Literal["plan"] = "plan"
 
 

@@ -25,6 +25,7 @@ from workers.engine.prefetch import prefetched
 from workers.engine.results import FolderStatusName
 from workers.engine.session import FolderStatus, ImapSession, OutgoingMessage
 from workers.engine.state import FolderCheckpoint, MessageRecord, SyncState
+from workers.engine.verify import Sent, altered_uids
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class FolderTally:
     errors: int = 0
     bytes: int = 0
     flags_updated: int = 0
+    altered: int = 0
     done: int = 0
     total: int = 0
     # UIDs whose literal broke the limits: left out of the retries, and the checkpoint stays below them.
@@ -210,13 +212,19 @@ class FolderCopy:
             reason = f"message of {meta.size:,} bytes is over the maximum message size of {max_size:,} bytes"
             self._failed(meta.uid, MessageRefused(f"{reason}; not read"))
         highest = 0
+        sent: list[Sent] = []  # what the destination should now hold, to check after the batch
         if batch.messages:
             outcomes = append_batch(self.dst, self.mapping.dst, batch.messages)
             for message, outcome in zip(batch.messages, outcomes, strict=True):
                 highest = max(highest, self._appended(outcome, len(message.body), message.flags, records))
+                if outcome.dst_uid is not None:
+                    sent.append(Sent.of(outcome.dst_uid, message.body))
         for spooled in batch.spooled:
             outcome = append_spooled(self.dst, self.mapping.dst, spooled)
             highest = max(highest, self._appended(outcome, spooled.size, spooled.flags, records))
+            if outcome.dst_uid is not None:
+                sent.append(Sent(outcome.dst_uid, spooled.size, None))
+        self.tally.altered += len(altered_uids(self.dst, self.mapping.dst, sent))
         return records, highest
 
     def _appended(

@@ -68,9 +68,10 @@ def create_missing(
 ) -> set[str]:
     """Create (and subscribe) missing destination folders; the ones that could not be created."""
     failed: set[str] = set()
+    roles = {m.dst: m.role for m in plan.mappings if m.role}
     for name in folders_to_create(plan, dst.info.separator):
         try:
-            dst.create_folder(name)
+            dst.create_folder(name, roles.get(name))
             logger.info("copy.folder_created folder=%s", name)
         except FolderUnavailable as exc:
             failed.add(name)

@@ -163,7 +163,8 @@ class MailboxCopy:
             self.emit(FolderDone(result))
 
     def skip_folder(self, mapping: FolderMapping) -> None:
-        self._done(FolderResult(folder=mapping.src, dst_folder=mapping.dst, status="failed"))
+        result = FolderResult(folder=mapping.src, dst_folder=mapping.dst, status="failed", note=mapping.note)
+        self._done(result)
 
     def copy_folder(
         self,
@@ -260,6 +261,8 @@ class MailboxCopy:
             bytes=tally.bytes,
             flags_updated=tally.flags_updated,
             seconds=round(time.monotonic() - started, 3),
+            altered=tally.altered,
+            note=mapping.note,
         )
         self._done(result)
 
@@ -274,6 +277,7 @@ class MailboxCopy:
             bytes=sum(f.bytes for f in folders),
             flags_updated=sum(f.flags_updated for f in folders),
             seconds=round(time.monotonic() - started, 3),
+            altered=sum(f.altered for f in folders),
             folders=folders,
             error_list=tuple(self.errors),
             error_code=fatal.code if fatal else None,

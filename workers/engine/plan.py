@@ -120,6 +120,7 @@ class FolderMapping:
     reason: str  # "explicit" | "special-use" | "inbox" | "translated"
     dst_exists: bool
     note: str | None = None  # why the destination name differs from what the reason alone gives
+    role: str | None = None  # the source folder's special-use role, for a destination folder to create
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,7 @@ def plan_folders(src: Layout, dst: Layout, rules: MappingRules) -> FolderPlan:
     """Map every selectable, non-excluded source folder; INBOX first, then by name."""
     dst_names = {f.name for f in dst.folders if f.selectable}
     roles = (role_folders(src), role_folders(dst))
+    src_roles = {folder: role for role, folder in roles[0].items()}
     drafts: list[tuple[Draft, str]] = []
     excluded: list[str] = []
     for folder in src.folders:
@@ -264,13 +266,15 @@ def plan_folders(src: Layout, dst: Layout, rules: MappingRules) -> FolderPlan:
             excluded.append(folder.name)
             continue
         dst_name, reason, escaped = _map_folder(folder.name, src, dst, rules, roles)
-        drafts.append((Draft(folder.name, dst_name, escaped), reason))
+        drafts.append((Draft(folder.name, dst_name, escaped, reason), reason))
     renamed = renames.resolve([d for d, _ in drafts], src.separator, dst.separator, SEPARATOR_SUBSTITUTE)
     mappings: list[FolderMapping] = []
     for draft, reason in drafts:
         dst_name, note = renamed.get(draft.src, (draft.dst, None))
         exists = dst_name in dst_names or _is_inbox(dst_name)
-        mappings.append(FolderMapping(draft.src, dst_name, reason, exists, note))
+        # A source role the destination has no folder for: the folder is created with that role.
+        role = src_roles.get(draft.src) if reason == "translated" and not note else None
+        mappings.append(FolderMapping(draft.src, dst_name, reason, exists, note, role))
     mappings.sort(key=lambda m: (not _is_inbox(m.src), m.src))  # a parent sorts before its children
     return FolderPlan(tuple(mappings), tuple(excluded))
 

@@ -33,6 +33,8 @@ class FolderResult(_Frozen):
     bytes: int = 0
     flags_updated: int = 0
     seconds: float = 0.0
+    altered: int = 0  # appended, but stored differently from what was sent (a warning: see verify.py)
+    note: str | None = None  # why dst_folder is not the name the mapping alone gives (see renames.py)
 
 
 class AccountResult(_Frozen):
@@ -49,6 +51,7 @@ class AccountResult(_Frozen):
     bytes: int = 0
     flags_updated: int = 0
     seconds: float = 0.0
+    altered: int = 0
     folders: tuple[FolderResult, ...] = ()
     error_list: tuple[ErrorRecord, ...] = ()
     error_code: str | None = None
@@ -67,6 +70,19 @@ class FolderPlanItem(_Frozen):
     note: str | None = None  # set when the destination name had to change (see renames.py)
 
 
+class QuotaCheck(_Frozen):
+    """The destination's storage quota (RFC 2087/9208) against what the source account would add.
+
+    `needed_bytes` is None when a source folder's size is unknown; `warning` is set when the account
+    clearly cannot fit (the copy still goes on until the server refuses, counting refusals)."""
+
+    limit_bytes: int
+    used_bytes: int
+    free_bytes: int
+    needed_bytes: int | None = None
+    warning: str | None = None
+
+
 class AccountPlan(_Frozen):
     """Dry run: source folder -> destination folder with counts and sizes; nothing written."""
 
@@ -75,6 +91,7 @@ class AccountPlan(_Frozen):
     src_separator: str
     dst_separator: str
     dst_prefix: str
+    quota: QuotaCheck | None = None
 
 
 class FolderComparison(_Frozen):
@@ -88,6 +105,8 @@ class FolderComparison(_Frozen):
     missing_uids: tuple[int, ...] = ()
     duplicated_uids: tuple[int, ...] = ()
     dst_exists: bool = True
+    altered: int = 0  # deep compare only: paired messages whose bytes differ
+    altered_uids: tuple[int, ...] = ()
 
 
 class AccountComparison(_Frozen):
@@ -98,3 +117,4 @@ class AccountComparison(_Frozen):
     duplicated: int
     flag_differences: int
     complete: bool
+    altered: int = 0

@@ -18,6 +18,8 @@ from workers.engine.guard import Expectation
 from workers.engine.guarded_client import GuardedClient
 from workers.engine.imap import ImapEndpoint, connect, imap_errors, is_throttle_response
 from workers.engine.plan import FolderInfo, Layout
+from workers.engine.search_reply import uid_search
+from workers.engine.special_use import create_with_role
 
 logger = logging.getLogger(__name__)
 
@@ -173,9 +175,9 @@ class ImapSession:
         self.selected = folder
 
     def search_uids(self, criteria: Sequence[str]) -> list[int]:
-        """UID SEARCH on the selected folder, ascending."""
+        """UID SEARCH on the selected folder, ascending (any legal reply form: see search_reply.py)."""
         with imap_errors(f"searching {self.selected}"):
-            return sorted(int(uid) for uid in self.client.search(list(criteria)))
+            return list(uid_search(self.client, criteria, esearch=self.info.has("ESEARCH")).uids)
 
     def uids_from(self, first_uid: int) -> list[int]:
         """UIDs >= first_uid ("n:*" also matches the highest UID when n is above it, so filter)."""
@@ -193,11 +195,14 @@ class ImapSession:
                 result.update(self.client.fetch(list(uids[start : start + FETCH_CHUNK]), list(items)))
         return result
 
-    def create_folder(self, folder: str) -> None:
-        """CREATE and SUBSCRIBE; a folder that exists already (say, a \\Noselect parent) is fine."""
+    def create_folder(self, folder: str, role: str | None = None) -> None:
+        """CREATE (with its special-use `role` where the server offers CREATE-SPECIAL-USE) and
+        SUBSCRIBE; a folder that exists already (say, a \\Noselect parent) is fine."""
         try:
             with imap_errors(f"creating folder {folder}", permanent=FolderUnavailable):
-                self.client.create_folder(folder)
+                with_role = bool(role) and self.info.has("CREATE-SPECIAL-USE")
+                if not (with_role and create_with_role(self.client, folder, role or "")):
+                    self.client.create_folder(folder)
         except FolderUnavailable as exc:
             if "ALREADYEXISTS" not in exc.message.upper() and "ALREADY EXISTS" not in exc.message.upper():
                 raise

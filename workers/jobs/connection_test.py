@@ -11,10 +11,11 @@ from app.resources import Resources
 from app.schemas.events import AccountTestData
 from app.services import connection_tests
 from app.services.runs import account_runs
+from workers.engine.copier import quota_preflight
 from workers.engine.errors import CopyError
 from workers.engine.imap import test_login
 from workers.events import JobEvents
-from workers.jobs.logins import imap_endpoint
+from workers.jobs.logins import copy_options, imap_endpoint, imap_endpoints
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,17 @@ def _login_error(res: Resources, login: account_runs.AccountLogin, side: str) ->
     return None
 
 
+def _quota(res: Resources, login: account_runs.AccountLogin) -> dict[str, Any] | None:
+    """The destination's quota against the source's size, where the destination has a limit."""
+    try:
+        src, dst = imap_endpoints(login, res.box, res.settings)
+        check = quota_preflight(src, dst, copy_options(login))
+    except (CopyError, CredentialsKeyError) as exc:
+        logger.info("account_test.quota_unread account_id=%s reason=%s", login.account_id, exc)
+        return None
+    return check.model_dump() if check else None
+
+
 def test_logins(res: Resources, account_id: int) -> dict[str, Any]:
     """Log in on both sides, store the outcome on the account, publish `account_test`."""
     with res.sessions() as session:
@@ -40,8 +52,9 @@ def test_logins(res: Resources, account_id: int) -> dict[str, Any]:
     if login is None:
         return {"status": "skipped", "reason": "account deleted"}
     results = {side: _login_error(res, login, side) for side in ("src", "dst")}
+    quota = _quota(res, login) if all(error is None for error in results.values()) else None
     with res.sessions.begin() as session:
-        outcome = connection_tests.record_test(session, account_id, results, utcnow())
+        outcome = connection_tests.record_test(session, account_id, results, utcnow(), quota)
     if outcome is None:
         return {"status": "skipped", "reason": "account deleted"}
     data = AccountTestData.model_validate(outcome)

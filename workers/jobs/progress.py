@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.schemas.events import AccountTotals, ErrorData, FolderData, PlanData, PlannedFolder, ProgressData
+from app.schemas.quota import PlanQuota
 from app.services.runs import account_runs
 from app.services.runs.account_runs import Counters
 from workers.engine.events import EngineEvent, ErrorFound, FolderDone, FolderStarted, PlanMade, Progress
@@ -25,7 +26,7 @@ from workers.jobs.rates import SlidingRate
 
 logger = logging.getLogger(__name__)
 SAVE_EVERY = 2.0
-_SUMMED = ("copied", "skipped", "errors", "bytes", "flags_updated", "seconds")
+_SUMMED = ("copied", "skipped", "errors", "bytes", "flags_updated", "seconds", "altered")
 
 
 def _counters(item: FolderResult | Progress | AccountResult) -> Counters:
@@ -90,15 +91,23 @@ class AccountProgress:
         # A folder known unchanged adds no bytes; the others add their size (the server's STATUS SIZE).
         sizes = [0 if item.pending == 0 else item.size for item in event.folders]
         nbytes = None if any(size is None for size in sizes) else sum(size or 0 for size in sizes)
+        warnings = []
+        if event.quota is not None and event.quota.warning:
+            warnings.append({"kind": "quota", "folder": None, "count": 0, "message": event.quota.warning})
         self.planned_messages = messages
         folders = [PlannedFolder.model_validate(item.model_dump()) for item in event.folders]
+        quota = None if event.quota is None else PlanQuota.model_validate(event.quota.model_dump())
         data = PlanData(
-            folders=folders, excluded=list(event.excluded), planned_messages=messages, planned_bytes=nbytes
+            folders=folders,
+            excluded=list(event.excluded),
+            planned_messages=messages,
+            planned_bytes=nbytes,
+            quota=quota,
         )
         self._events.plan(data)
         try:
             with self._sessions.begin() as session:
-                account_runs.set_plan(session, self._account_run_id, messages, nbytes)
+                account_runs.set_plan(session, self._account_run_id, messages, nbytes, warnings)
         except SQLAlchemyError:
             logger.warning("progress.plan_not_saved account_run_id=%s", self._account_run_id, exc_info=True)
 
@@ -108,7 +117,7 @@ class AccountProgress:
         entry = result.model_dump()
         earlier = self.folders.get(result.folder)
         if earlier is not None:  # the same folder in an earlier attempt: add up its figures
-            entry.update({key: earlier[key] + entry[key] for key in _SUMMED})
+            entry.update({key: earlier.get(key, 0) + entry[key] for key in _SUMMED})
         self.folders[result.folder] = entry
         self._events.flush()
         self._events.folder(

@@ -182,11 +182,18 @@ def save_progress(session: Session, account_run_id: int, counters: Counters, fol
     )
 
 
-def set_plan(session: Session, account_run_id: int, messages: int, nbytes: int | None) -> None:
+def set_plan(
+    session: Session,
+    account_run_id: int,
+    messages: int,
+    nbytes: int | None,
+    warnings: list[dict[str, Any]] | None = None,
+) -> None:
+    """What the run's plan says: messages and bytes to look at, and warnings known before copying."""
     session.execute(
         update(AccountRun)
         .where(AccountRun.id == account_run_id)
-        .values(planned_messages=messages, planned_bytes=nbytes)
+        .values(planned_messages=messages, planned_bytes=nbytes, warnings=warnings or [])
     )
 
 

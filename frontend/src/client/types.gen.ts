@@ -90,6 +90,10 @@ export type AccountOut = {
      * Test Dst Error
      */
     test_dst_error: string | null;
+    /**
+     * The destination's storage quota against the source's size (last test); null: no limit
+     */
+    test_dst_quota?: PlanQuota | null;
     test_dst_status: TestStatus;
     /**
      * Test Src Error
@@ -143,7 +147,7 @@ export type AccountRunOut = {
     /**
      * Folders
      *
-     * Per source folder: destination, status, counts
+     * Per source folder: destination, status, counts, `altered`, and `note` when renamed
      */
     folders: Array<{
         [key: string]: unknown;
@@ -173,6 +177,12 @@ export type AccountRunOut = {
      */
     started_at: string | null;
     status: AccountRunStatus;
+    /**
+     * Warnings
+     *
+     * Not errors: the destination quota the account cannot fit (known before copying), and per folder the messages the destination stored altered
+     */
+    warnings?: Array<WarningItem>;
 };
 
 /**
@@ -544,6 +554,12 @@ export type ErrorItem = {
 export type FolderData = {
     account: AccountTotals | null;
     /**
+     * Altered
+     *
+     * Messages the destination stored altered (warnings, not errors)
+     */
+    altered: number;
+    /**
      * Bytes
      */
     bytes: number;
@@ -567,6 +583,12 @@ export type FolderData = {
      * Folder
      */
     folder: string;
+    /**
+     * Note
+     *
+     * Why the destination name differs from the automatic one
+     */
+    note: string | null;
     /**
      * Seconds
      */
@@ -650,6 +672,10 @@ export type PlanData = {
      * Messages the run will look at (pending, else all)
      */
     planned_messages: number;
+    /**
+     * The destination's quota, when it has one
+     */
+    quota: PlanQuota | null;
 };
 
 /**
@@ -704,6 +730,12 @@ export type PlanFolder = {
      */
     messages: number | null;
     /**
+     * Note
+     *
+     * Why the destination name differs from the automatic one (a name it had to change)
+     */
+    note?: string | null;
+    /**
      * Pending
      *
      * Messages the next run would look at, if known
@@ -737,6 +769,42 @@ export type PlanOut = {
      * Folders
      */
     folders: Array<PlanFolder>;
+    /**
+     * Null when the destination reports no storage limit
+     */
+    quota?: PlanQuota | null;
+};
+
+/**
+ * PlanQuota
+ *
+ * The destination's storage quota against what the source would add (RFC 2087/9208 QUOTA).
+ */
+export type PlanQuota = {
+    /**
+     * Free Bytes
+     */
+    free_bytes: number;
+    /**
+     * Limit Bytes
+     */
+    limit_bytes: number;
+    /**
+     * Needed Bytes
+     *
+     * Null when a source folder's size is unknown
+     */
+    needed_bytes?: number | null;
+    /**
+     * Used Bytes
+     */
+    used_bytes: number;
+    /**
+     * Warning
+     *
+     * Set when the account clearly cannot fit
+     */
+    warning?: string | null;
 };
 
 /**
@@ -1337,6 +1405,30 @@ export type UserOut = {
      * Username
      */
     username: string;
+};
+
+/**
+ * WarningItem
+ *
+ * Something the admin must know that is not an error (never counted in `errors`).
+ */
+export type WarningItem = {
+    /**
+     * Count
+     */
+    count?: number;
+    /**
+     * Folder
+     */
+    folder?: string | null;
+    /**
+     * Kind
+     */
+    kind: 'altered' | 'quota' | 'budget';
+    /**
+     * Message
+     */
+    message: string;
 };
 
 export type AccountsDeleteAccountData = {

@@ -151,40 +151,20 @@ export const zErrorItem = z.object({
 });
 
 /**
- * AccountRunOut
- */
-export const zAccountRunOut = z.object({
-    account_id: z.int(),
-    bytes: z.int(),
-    copied: z.int(),
-    dst_username: z.string(),
-    error_summary: z.string().nullable(),
-    errors: z.int(),
-    errors_list: z.array(zErrorItem),
-    finished_at: z.iso.datetime().nullable(),
-    folders: z.array(z.record(z.string(), z.unknown())),
-    id: z.int(),
-    planned_bytes: z.int().nullable(),
-    planned_messages: z.int().nullable(),
-    skipped: z.int(),
-    src_username: z.string(),
-    started_at: z.iso.datetime().nullable(),
-    status: zAccountRunStatus
-});
-
-/**
  * FolderData
  *
  * A folder started (`state` started, counters 0) or finished (its result and the account's totals).
  */
 export const zFolderData = z.object({
     account: zAccountTotals.nullable().default(null),
+    altered: z.int().default(0),
     bytes: z.int().default(0),
     copied: z.int().default(0),
     dst_folder: z.string(),
     errors: z.int().default(0),
     flags_updated: z.int().default(0),
     folder: z.string(),
+    note: z.string().nullable().default(null),
     seconds: z.number().default(0),
     skipped: z.int().default(0),
     state: z.enum(['started', 'done']),
@@ -218,6 +198,7 @@ export const zPlanFolder = z.object({
     destination_exists: z.boolean(),
     excluded: z.boolean(),
     messages: z.int().nullable(),
+    note: z.string().nullish().default(null),
     pending: z.int().nullish().default(null),
     reason: z.string(),
     source: z.string(),
@@ -225,11 +206,25 @@ export const zPlanFolder = z.object({
 });
 
 /**
+ * PlanQuota
+ *
+ * The destination's storage quota against what the source would add (RFC 2087/9208 QUOTA).
+ */
+export const zPlanQuota = z.object({
+    free_bytes: z.int(),
+    limit_bytes: z.int(),
+    needed_bytes: z.int().nullish().default(null),
+    used_bytes: z.int(),
+    warning: z.string().nullish().default(null)
+});
+
+/**
  * PlanOut
  */
 export const zPlanOut = z.object({
     account_id: z.int(),
-    folders: z.array(zPlanFolder)
+    folders: z.array(zPlanFolder),
+    quota: zPlanQuota.nullish().default(null)
 });
 
 /**
@@ -255,7 +250,8 @@ export const zPlanData = z.object({
     excluded: z.array(z.string()),
     folders: z.array(zPlannedFolder),
     planned_bytes: z.int().nullable(),
-    planned_messages: z.int()
+    planned_messages: z.int(),
+    quota: zPlanQuota.nullable().default(null)
 });
 
 /**
@@ -388,6 +384,7 @@ export const zAccountOut = z.object({
     src_username: z.string(),
     task_id: z.int(),
     test_dst_error: z.string().nullable(),
+    test_dst_quota: zPlanQuota.nullish().default(null),
     test_dst_status: zTestStatus,
     test_src_error: z.string().nullable(),
     test_src_status: zTestStatus,
@@ -528,14 +525,6 @@ export const zRunOut = z.object({
 });
 
 /**
- * RunDetail
- */
-export const zRunDetail = z.object({
-    accounts: z.array(zAccountRunOut),
-    run: zRunOut
-});
-
-/**
  * RunStartedData
  */
 export const zRunStartedData = z.object({
@@ -660,6 +649,53 @@ export const zUserOut = z.object({
 export const zSessionOut = z.object({
     csrf_token: z.string(),
     user: zUserOut
+});
+
+/**
+ * WarningItem
+ *
+ * Something the admin must know that is not an error (never counted in `errors`).
+ */
+export const zWarningItem = z.object({
+    count: z.int().optional().default(0),
+    folder: z.string().nullish().default(null),
+    kind: z.enum([
+        'altered',
+        'quota',
+        'budget'
+    ]),
+    message: z.string()
+});
+
+/**
+ * AccountRunOut
+ */
+export const zAccountRunOut = z.object({
+    account_id: z.int(),
+    bytes: z.int(),
+    copied: z.int(),
+    dst_username: z.string(),
+    error_summary: z.string().nullable(),
+    errors: z.int(),
+    errors_list: z.array(zErrorItem),
+    finished_at: z.iso.datetime().nullable(),
+    folders: z.array(z.record(z.string(), z.unknown())),
+    id: z.int(),
+    planned_bytes: z.int().nullable(),
+    planned_messages: z.int().nullable(),
+    skipped: z.int(),
+    src_username: z.string(),
+    started_at: z.iso.datetime().nullable(),
+    status: zAccountRunStatus,
+    warnings: z.array(zWarningItem).optional()
+});
+
+/**
+ * RunDetail
+ */
+export const zRunDetail = z.object({
+    accounts: z.array(zAccountRunOut),
+    run: zRunOut
 });
 
 export const zAccountsDeleteAccountPath = z.object({

@@ -1,8 +1,10 @@
 import { Fragment, useState } from 'react';
+import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { DateTime } from '@/components/ui/date-time';
 import { EmptyState } from '@/components/ui/empty-state';
+import { formatBytes } from '@/lib/format';
 import { pushToast } from '@/lib/notifications';
 import type { Account } from '@/features/accounts/api/account-schema';
 import { useDeleteAccount } from '@/features/accounts/api/delete-account';
@@ -92,6 +94,14 @@ export function AccountsTable({ taskId, accounts, testingIds, lockedReason, onTe
                     <TestStatusCell side="src" status={account.test_src_status} error={account.test_src_error} {...cellProps} />
                     <td className="mono" data-label="Destination user">
                       {account.dst_username}
+                      {account.test_dst_quota?.warning ? (
+                        <>
+                          {' '}
+                          <Badge tone="warning" title={account.test_dst_quota.warning} data-testid="account-quota-warning">
+                            quota: {formatBytes(account.test_dst_quota.free_bytes)} free
+                          </Badge>
+                        </>
+                      ) : null}
                     </td>
                     <TestStatusCell side="dst" status={account.test_dst_status} error={account.test_dst_error} {...cellProps} />
                     <td className="small muted" data-label="Tested">

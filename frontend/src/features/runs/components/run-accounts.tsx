@@ -50,6 +50,21 @@ function RunAccountItem({ account: a }: { account: AccountRun }) {
         </span>
       </div>
       {a.error_summary ? <p className="small text-danger">{a.error_summary}</p> : null}
+      {(a.warnings ?? []).map((w) => (
+        <p key={`${w.kind}/${w.folder ?? ''}`} className="small text-warning" data-testid="run-warning">
+          {w.folder ? <span className="mono">{w.folder}</span> : null}
+          {w.folder ? ': ' : ''}
+          {w.message}
+        </p>
+      ))}
+      {a.folders
+        .filter((f) => f.note)
+        .map((f) => (
+          <p key={`note/${String(f.folder)}`} className="small muted" data-testid="run-folder-note">
+            <span className="mono">{String(f.folder)}</span> → <span className="mono">{String(f.dst_folder)}</span>:{' '}
+            {String(f.note)}
+          </p>
+        ))}
       {a.errors_list.length > 0 ? (
         <details className="small">
           <summary>

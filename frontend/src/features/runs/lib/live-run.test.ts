@@ -42,6 +42,8 @@ const folder = (name: string, state: 'started' | 'done', account: AccountTotals 
   status: state === 'done' ? 'ok' : null,
   flags_updated: 0,
   seconds: 0,
+  altered: 0,
+  note: null,
   account,
 });
 const done = (status: Data<'account_done'>['status'], copied: number, extra: Partial<Data<'account_done'>> = {}) => ({
@@ -67,6 +69,7 @@ const plan = ev('plan', {
     { src: 'Sent', dst: 'Sent', reason: 'special-use', dst_exists: true, messages: 40, size: 500, pending: null, note: null },
   ],
   excluded: [],
+  quota: null,
   planned_messages: 100,
   planned_bytes: 1500,
 });

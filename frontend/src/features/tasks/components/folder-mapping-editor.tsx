@@ -53,13 +53,21 @@ export function FolderMappingEditor({ task, hasAccounts }: Props) {
           empty={<EmptyState title="The source account has no folders" />}
         >
           {(data) => (
-            <MappingTable
-              key={plan.dataUpdatedAt}
-              task={task}
-              folders={data.folders}
-              onReload={() => void plan.refetch()}
-              isReloading={plan.isFetching}
-            />
+            <>
+              {data.quota ? (
+                <p className={`field-hint ${data.quota.warning ? 'text-warning' : ''}`} data-testid="plan-quota">
+                  Destination quota: {formatBytes(data.quota.free_bytes)} free of {formatBytes(data.quota.limit_bytes)}.
+                  {data.quota.warning ? ` Warning: ${data.quota.warning}.` : ''}
+                </p>
+              ) : null}
+              <MappingTable
+                key={plan.dataUpdatedAt}
+                task={task}
+                folders={data.folders}
+                onReload={() => void plan.refetch()}
+                isReloading={plan.isFetching}
+              />
+            </>
           )}
         </QueryState>
       )}
@@ -149,6 +157,11 @@ function MappingTable({ task, folders, onReload, isReloading }: TableProps) {
                       onChange={(event) => patch(row.source, { destination: event.target.value })}
                       data-testid="folder-destination"
                     />
+                    {!row.excluded && !row.destination.trim() && folder?.note ? (
+                      <p className="field-hint" data-testid="folder-note">
+                        {folder.note}
+                      </p>
+                    ) : null}
                     {!row.excluded && dupes.has(target) ? (
                       <p className="field-hint text-warning">Another folder also goes to {target}; they will be merged.</p>
                     ) : null}
