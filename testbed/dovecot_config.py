@@ -51,7 +51,7 @@ mail_fsync = never
 maildir_very_dirty_syncs = yes
 mail_location = {mail_location}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{oauth2_mechanisms}
 auth_cache_size = 0
 login_trusted_networks =
 auth_failure_delay = 0
@@ -63,7 +63,7 @@ ssl_key = <{key}
 ssl_dh = <{dh}
 ssl_min_protocol = TLSv1.2
 
-passdb {{
+{oauth2_passdb}passdb {{
   driver = static
   args = password={password}
 }}
@@ -198,8 +198,36 @@ def _mailboxes(special: dict[str, str], auto: str) -> str:
     return "\n".join(blocks)
 
 
-def render(layout: InstanceLayout, tls_dir: Path, dh_path: Path, instance: str) -> str:
-    """Render the dovecot.conf text for one instance (source or destination)."""
+# Dovecot's `oauth2` passdb checks XOAUTH2/OAUTHBEARER tokens at the test identity provider
+# (testbed/idp.py); PLAIN/LOGIN keep the static password. Only the token mechanisms reach it.
+_OAUTH2_PASSDB = """passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {args}
+}}
+"""
+_OAUTH2_ARGS = """introspection_mode = post
+introspection_url = {url}
+username_attribute = username
+active_attribute = active
+active_value = true
+timeout_msecs = 5000
+# Compare the mail domain only: Dovecot cannot tell an app-only (tenant-wide) token's mailbox, so the
+# test identity provider names the tenant and the token signs in as any mailbox of that domain.
+username_format = %d
+"""
+
+
+def oauth2_args(introspection_url: str) -> str:
+    """The oauth2 passdb's own config file (dovecot-oauth2.conf.ext)."""
+    return _OAUTH2_ARGS.format(url=introspection_url)
+
+
+def render(
+    layout: InstanceLayout, tls_dir: Path, dh_path: Path, instance: str, oauth2_args_path: Path | None = None
+) -> str:
+    """Render the dovecot.conf text for one instance (source or destination); with
+    `oauth2_args_path`, XOAUTH2 and OAUTHBEARER logins are checked by the identity provider."""
     is_dst = layout.name == "dst"
     if is_dst:
         # The `if` with a wildcard gives users named small* a 1 MB limit.
@@ -229,6 +257,8 @@ def render(layout: InstanceLayout, tls_dir: Path, dh_path: Path, instance: str) 
         userdb_extra=userdb_extra,
         port_plain=layout.port_plain,
         port_ssl=layout.port_ssl,
+        oauth2_mechanisms=" xoauth2 oauthbearer" if oauth2_args_path else "",
+        oauth2_passdb=_OAUTH2_PASSDB.format(args=oauth2_args_path) if oauth2_args_path else "",
     )
     special, auto = (DST_SPECIAL, "subscribe") if is_dst else (SRC_SPECIAL, "no")
     text += _NAMESPACE.format(

@@ -20,7 +20,8 @@ from app.db import Base
 from app.services import auth as auth_service
 from tests.settings import make_test_settings
 
-pytest_plugins = [p for p in ("tests.imap_fixtures",) if __import__("importlib.util").util.find_spec(p)]
+_PLUGINS = ("tests.imap_fixtures", "tests.oauth_fixtures")
+pytest_plugins = [p for p in _PLUGINS if __import__("importlib.util").util.find_spec(p)]
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin-password-1"
