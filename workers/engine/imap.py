@@ -28,6 +28,8 @@ from workers.engine.errors import (
     TlsFailed,
     TransientImapError,
 )
+from workers.engine.sasl import SaslMechanism, TokenProvider
+from workers.engine.sasl import login as sasl_login
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +42,11 @@ _THROTTLE_CODES = re.compile(
 
 @dataclass(frozen=True)
 class ImapEndpoint:
-    """Where and how to log in. The password never appears in repr() or logs."""
+    """Where and how to log in. The password never appears in repr() or logs.
+
+    With a `token_provider`, the login is SASL XOAUTH2/OAUTHBEARER with a token asked for at every
+    connect (workers/engine/sasl.py) and `password` is unused.
+    """
 
     host: str
     port: int
@@ -50,6 +56,8 @@ class ImapEndpoint:
     verify_tls: bool = True
     timeout: float = 30.0
     ca_file: str | None = None
+    token_provider: TokenProvider | None = field(default=None, repr=False, compare=False)
+    sasl_mechanism: SaslMechanism = "auto"
 
     def describe(self) -> str:
         return f"{self.username}@{self.host}:{self.port}"
@@ -127,20 +135,27 @@ def _starttls(client: IMAPClient, context: ssl.SSLContext | None, where: str) ->
 
 
 def connect(endpoint: ImapEndpoint) -> IMAPClient:
-    """Open, secure and log in.
+    """Open, secure and log in (a password, or an OAuth2 token from the endpoint's provider).
 
     Raises:
-        ConnectFailed, TlsFailed, AuthFailed.
+        ConnectFailed, TlsFailed, AuthFailed, TokenFailed.
     """
     client = _open(endpoint)
     try:
-        client.login(endpoint.username, endpoint.password)
+        if endpoint.token_provider is None:
+            client.login(endpoint.username, endpoint.password)
+        else:
+            sasl_login(client, endpoint.username, endpoint.token_provider, endpoint.sasl_mechanism)
+    except CopyError:
+        _close_quietly(client)  # TokenFailed: the token endpoint refused us
+        raise
     except LoginError as exc:
         _close_quietly(client)
         if is_throttle_response(str(exc).encode("utf-8", "replace")):
             # "[UNAVAILABLE] Temporary authentication failure", "too many connections": not the password.
             raise Throttled(f"{endpoint.host} refused the login for now: {_short(exc)}") from exc
-        raise AuthFailed(f"login refused for {endpoint.username} on {endpoint.host}") from exc
+        what = "the OAuth2 token" if endpoint.token_provider else "login"
+        raise AuthFailed(f"{what} refused for {endpoint.username} on {endpoint.host}") from exc
     except (OSError, imaplib.IMAP4.error) as exc:
         _close_quietly(client)
         raise ConnectFailed(f"connection to {endpoint.describe()} lost during login: {exc}") from exc
