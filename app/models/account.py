@@ -10,7 +10,8 @@ from app.models.enums import TestStatus, check_in
 
 
 class Account(Timestamps, Base):
-    """One mailbox to copy: source and destination logins. Passwords are Fernet ciphertext."""
+    """One mailbox to copy: source and destination logins. Passwords are Fernet ciphertext (empty
+    when that side signs in with OAuth2)."""
 
     __tablename__ = "accounts"
     __table_args__ = (
@@ -30,3 +31,6 @@ class Account(Timestamps, Base):
     test_dst_status: Mapped[str] = mapped_column(String(16), default=TestStatus.UNTESTED)
     test_dst_error: Mapped[str | None] = mapped_column(String(1000))
     tested_at: Mapped[datetime | None]
+    # OAuth2 consents (the refresh_token grant), Fernet ciphertext; null until Connect ran.
+    src_refresh_token_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    dst_refresh_token_enc: Mapped[bytes | None] = mapped_column(LargeBinary)

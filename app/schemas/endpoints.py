@@ -2,17 +2,76 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
 
-from app.models.enums import TlsMode
-from app.schemas.fields import Flag, Host, Name, PatchModel, Port, RequestModel, UtcDateTime
+from app.models.enums import AuthMode, OAuth2Grant, Provider, SaslMechanism, TlsMode
+from app.schemas.fields import Flag, Host, Name, NoNul, PatchModel, Port, RequestModel, Secret, UtcDateTime
 
 MaxConnections = Annotated[StrictInt, Field(ge=1, le=1000)]
 
 
-class EndpointIn(RequestModel):
+def _http_url(value: str) -> str:
+    if not value.startswith(("https://", "http://")):
+        raise ValueError("must be an http(s) URL")
+    return value
+
+
+Url = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), AfterValidator(_http_url)
+]
+ClientId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), NoNul]
+Scope = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), NoNul]
+
+# What choosing a provider fills in when the request leaves it out (docs/oauth2.md).
+PROFILES: dict[str, dict[str, Any]] = {
+    "microsoft365": {
+        "host": "outlook.office365.com",
+        "port": 993,
+        "tls_mode": "ssl",
+        "auth_mode": "oauth2",
+        "oauth2_grant": "client_credentials",
+        "oauth2_scope": "https://outlook.office365.com/.default",
+        "oauth2_authorize_url": "https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize",
+        "sasl_mechanism": "xoauth2",
+    },
+    "gmail": {
+        "host": "imap.gmail.com",
+        "port": 993,
+        "tls_mode": "ssl",
+        "auth_mode": "oauth2",
+        "oauth2_grant": "jwt_bearer",
+        "oauth2_token_url": "https://oauth2.googleapis.com/token",
+        "oauth2_authorize_url": "https://accounts.google.com/o/oauth2/v2/auth",
+        "oauth2_scope": "https://mail.google.com/",
+    },
+}
+
+
+class OAuth2Settings(BaseModel):
+    """The sign-in fields shared by create and update."""
+
+    oauth2_grant: OAuth2Grant | None = None
+    oauth2_token_url: Url | None = None
+    oauth2_authorize_url: Url | None = None
+    oauth2_client_id: ClientId | None = None
+    oauth2_scope: Scope | None = None
+    oauth2_client_secret: Secret | None = Field(None, description="Write-only; responses say *_set")
+    oauth2_private_key: Secret | None = Field(
+        None, description="PEM of the service account's key (jwt_bearer); write-only"
+    )
+
+
+class EndpointIn(OAuth2Settings, RequestModel):
     name: Name
     host: Host
     port: Port
@@ -21,10 +80,25 @@ class EndpointIn(RequestModel):
     max_connections: MaxConnections | None = Field(
         None, description="Cap of simultaneous accounts on this server; null uses the installation default"
     )
+    provider: Provider = Provider.GENERIC
+    auth_mode: AuthMode = AuthMode.PASSWORD
+    sasl_mechanism: SaslMechanism = SaslMechanism.AUTO
+
+    @model_validator(mode="before")
+    @classmethod
+    def _profile_defaults(cls, data: Any) -> Any:
+        """A provider fills host, port, TLS and sign-in defaults the request leaves out."""
+        if isinstance(data, dict) and isinstance(data.get("provider"), str):
+            profile = {k: v for k, v in PROFILES.get(data["provider"], {}).items() if k in cls.model_fields}
+            return {**profile, **data}
+        return data
 
 
-class EndpointPatch(PatchModel):
-    nullable: ClassVar[frozenset[str]] = frozenset({"max_connections"})
+class EndpointPatch(OAuth2Settings, PatchModel):
+    nullable: ClassVar[frozenset[str]] = frozenset(
+        {"max_connections", "oauth2_grant", "oauth2_token_url", "oauth2_authorize_url", "oauth2_client_id"}
+        | {"oauth2_scope", "oauth2_client_secret", "oauth2_private_key"}
+    )
 
     name: Name | None = None
     host: Host | None = None
@@ -32,6 +106,9 @@ class EndpointPatch(PatchModel):
     tls_mode: TlsMode | None = None
     verify_tls: Flag | None = None
     max_connections: MaxConnections | None = None
+    provider: Provider | None = None
+    auth_mode: AuthMode | None = None
+    sasl_mechanism: SaslMechanism | None = None
 
 
 class EndpointOut(BaseModel):
@@ -44,5 +121,15 @@ class EndpointOut(BaseModel):
     tls_mode: TlsMode
     verify_tls: bool
     max_connections: int | None
+    provider: Provider
+    auth_mode: AuthMode
+    oauth2_grant: OAuth2Grant | None
+    oauth2_token_url: str | None
+    oauth2_authorize_url: str | None
+    oauth2_client_id: str | None
+    oauth2_scope: str | None
+    sasl_mechanism: SaslMechanism
+    oauth2_client_secret_set: bool
+    oauth2_private_key_set: bool
     created_at: UtcDateTime
     updated_at: UtcDateTime
