@@ -112,7 +112,7 @@ def _attempts(
 ) -> AccountResult | None:
     """Copy, backing off and trying again while the servers throttle us (not counted as errors)."""
     settings, login = res.settings, job.login
-    src, dst = imap_endpoints(login, res.box, settings)
+    src, dst = imap_endpoints(login, res)
     options = copy_options(login)
     state = SqlSyncState(res.sessions, f"account:{login.account_id}", login.account_id)
     slots = EndpointSlots(res.redis, slot_limits(login, settings), settings.semaphore_lease_seconds)

@@ -12,18 +12,16 @@ from app.resources import Resources
 from app.services import account_runs, scheduling
 from workers.engine.errors import CopyError
 from workers.engine.imap import test_login
-from workers.jobs.logins import imap_endpoint
+from workers.jobs.logins import Side, imap_endpoint
 
 logger = logging.getLogger(__name__)
 
 
-def _login_error(res: Resources, login: account_runs.AccountLogin, side: str) -> str | None:
-    """None when the login works, else a sentence a mail admin can act on."""
-    spec = login.src if side == "src" else login.dst
-    username = login.src_username if side == "src" else login.dst_username
-    password_enc = login.src_password_enc if side == "src" else login.dst_password_enc
+def _login_error(res: Resources, login: account_runs.AccountLogin, side: Side) -> str | None:
+    """None when the login works, else a sentence a mail admin can act on (for OAuth2, the token
+    endpoint's own error code, never a secret)."""
     try:
-        test_login(imap_endpoint(spec, username, password_enc, res.box, res.settings))
+        test_login(imap_endpoint(res, login, side))
     except CopyError as exc:
         return exc.message
     except CredentialsKeyError as exc:
@@ -37,7 +35,8 @@ def test_logins(res: Resources, account_id: int) -> dict[str, Any]:
         login = account_runs.load_login(session, account_id)
     if login is None:
         return {"status": "skipped", "reason": "account deleted"}
-    results = {side: _login_error(res, login, side) for side in ("src", "dst")}
+    sides: tuple[Side, Side] = ("src", "dst")
+    results: dict[str, str | None] = {side: _login_error(res, login, side) for side in sides}
     with res.sessions.begin() as session:
         outcome = scheduling.record_test(session, account_id, results, utcnow())
     if outcome is None:
