@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     login_rate_limit: int = Field(10, ge=1, description="Failed logins per username+IP per window")
     login_rate_window_seconds: int = Field(300, ge=1)
     frontend_dist: Path = REPO_ROOT / "frontend" / "dist"
+    public_base_url: str = Field(
+        "http://127.0.0.1:5000",
+        description="Where browsers reach the app: OAuth2 redirect_uri (…/api/oauth/callback) and links",
+    )
     imap_timeout_seconds: float = Field(30.0, gt=0)
     imap_ca_file: str | None = Field(None, description="Extra CA bundle used to verify IMAP servers")
     endpoint_max_connections: int = Field(

@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from app.models.enums import AuthMode, OAuth2Grant, Provider, SaslMechanism, TlsMode
+from app.profiles import PROFILES
 from app.schemas.fields import Flag, Host, Name, NoNul, PatchModel, Port, RequestModel, Secret, UtcDateTime
 
 MaxConnections = Annotated[StrictInt, Field(ge=1, le=1000)]
@@ -31,30 +32,6 @@ Url = Annotated[
 ]
 ClientId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), NoNul]
 Scope = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), NoNul]
-
-# What choosing a provider fills in when the request leaves it out (docs/oauth2.md).
-PROFILES: dict[str, dict[str, Any]] = {
-    "microsoft365": {
-        "host": "outlook.office365.com",
-        "port": 993,
-        "tls_mode": "ssl",
-        "auth_mode": "oauth2",
-        "oauth2_grant": "client_credentials",
-        "oauth2_scope": "https://outlook.office365.com/.default",
-        "oauth2_authorize_url": "https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize",
-        "sasl_mechanism": "xoauth2",
-    },
-    "gmail": {
-        "host": "imap.gmail.com",
-        "port": 993,
-        "tls_mode": "ssl",
-        "auth_mode": "oauth2",
-        "oauth2_grant": "jwt_bearer",
-        "oauth2_token_url": "https://oauth2.googleapis.com/token",
-        "oauth2_authorize_url": "https://accounts.google.com/o/oauth2/v2/auth",
-        "oauth2_scope": "https://mail.google.com/",
-    },
-}
 
 
 class OAuth2Settings(BaseModel):

@@ -1,0 +1,74 @@
+"""The Connect button of refresh-token accounts: start at the provider, come back to the callback."""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, session
+
+from app.api.spec import operation
+from app.extensions import db, resources
+from app.schemas.fields import RequestModel
+from app.services import oauth_connect as service
+
+bp = Blueprint("oauth", __name__)
+_SESSION_KEY = "oauth_states"
+
+
+class StartQuery(RequestModel):
+    side: Literal["src", "dst"]
+
+
+class CallbackQuery(RequestModel):
+    state: str
+    code: str | None = None
+    error: str | None = None
+    error_description: str | None = None
+    scope: str | None = None
+    session_state: str | None = None  # Microsoft adds it
+    iss: str | None = None
+
+
+def redirect(url: str) -> Response:
+    return Response(status=302, headers={"Location": url})
+
+
+def _redirect_uri() -> str:
+    return resources().settings.public_base_url.rstrip("/") + "/api/oauth/callback"
+
+
+def _back(task_id: int | None, **params: str) -> Response:
+    base = resources().settings.public_base_url.rstrip("/")
+    where = f"/tasks/{task_id}" if task_id else "/tasks"
+    return redirect(f"{base}{where}?{urlencode(params)}")
+
+
+@operation(bp, "/accounts/<int:account_id>/oauth/start", "GET", query=StartQuery, status=302, errors=(422,))
+def oauth_start(account_id: int, query: StartQuery) -> Response:
+    """Connect: send the browser to the provider's consent page (authorization code with PKCE)."""
+    res = resources()
+    url, state = service.start(db(), res.redis, res.box, account_id, query.side, _redirect_uri())
+    # Bind the state to this browser session: a callback from any other session is refused.
+    session[_SESSION_KEY] = [*session.get(_SESSION_KEY, [])[-4:], state]
+    return redirect(url)
+
+
+@operation(bp, "/oauth/callback", "GET", query=CallbackQuery, status=302, errors=(422,))
+def oauth_callback(query: CallbackQuery) -> Response:
+    """The provider sends the browser back here; the refresh token is stored on the account."""
+    states: list[str] = session.get(_SESSION_KEY, [])
+    if query.state not in states:
+        return _back(None, oauth_error="state_mismatch")
+    session[_SESSION_KEY] = [s for s in states if s != query.state]
+    if query.error or not query.code:
+        return _back(None, oauth_error=query.error or "no_code")
+    res = resources()
+    try:
+        connected = service.finish(db(), res.redis, res.box, query.state, query.code, _redirect_uri())
+    except service.ConnectFailed as exc:
+        return _back(None, oauth_error=exc.error)
+    db().commit()
+    return _back(
+        connected.task_id, oauth="connected", account_id=str(connected.account_id), side=connected.side
+    )
