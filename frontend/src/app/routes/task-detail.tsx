@@ -11,6 +11,7 @@ import { AccountFormDialog } from '@/features/accounts/components/account-form-d
 import { AccountsTable } from '@/features/accounts/components/accounts-table';
 import { CsvImportDialog } from '@/features/accounts/components/csv-import-dialog';
 import { summarizeReadiness } from '@/features/accounts/lib/account-tests';
+import type { Endpoint } from '@/features/endpoints/api/endpoint-schema';
 import { useEndpoints } from '@/features/endpoints/api/get-endpoints';
 import { useRuns } from '@/features/runs/api/get-runs';
 import { useLiveRun } from '@/features/runs/api/use-live-run';
@@ -174,6 +175,7 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
               testingIds={testingIds}
               lockedReason={accountsLocked}
               onTestStarted={(ids) => startTests(ids)}
+              connectSides={consentSides(task, endpoints.data ?? [])}
             />
           )}
         </QueryState>
@@ -195,4 +197,13 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
       />
     </div>
   );
+}
+
+/** The task's sides whose server asks each mailbox for OAuth2 consent (the Connect button). */
+function consentSides(task: Task, endpoints: Endpoint[]): ('src' | 'dst')[] {
+  const byId = (id: number) => endpoints.find((e) => e.id === id);
+  return (['src', 'dst'] as const).filter((side) => {
+    const endpoint = byId(side === 'src' ? task.src_endpoint_id : task.dst_endpoint_id);
+    return endpoint?.auth_mode === 'oauth2' && endpoint.oauth2_grant === 'refresh_token';
+  });
 }

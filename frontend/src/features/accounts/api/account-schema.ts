@@ -10,6 +10,8 @@ export const accountSchema = z.object({
   src_password_set: z.boolean(),
   dst_username: z.string(),
   dst_password_set: z.boolean(),
+  src_refresh_token_set: z.boolean().optional(),
+  dst_refresh_token_set: z.boolean().optional(),
   test_src_status: z.enum(testStatuses),
   test_src_error: z.string().nullish().transform((v) => v ?? null),
   test_dst_status: z.enum(testStatuses),
@@ -23,9 +25,10 @@ const username = (side: string) => z.string().trim().min(1, `Enter the ${side} u
 
 export const accountInputSchema = z.object({
   src_username: username('source'),
-  src_password: z.string().min(1, 'Enter the source password'),
+  /** Empty on a side whose server signs in with OAuth2 (the server says when one is required). */
+  src_password: z.string(),
   dst_username: username('destination'),
-  dst_password: z.string().min(1, 'Enter the destination password'),
+  dst_password: z.string(),
 });
 
 export type AccountInput = z.infer<typeof accountInputSchema>;
