@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Literal
 from urllib.parse import urlencode
 
@@ -13,7 +14,6 @@ from app.schemas.fields import RequestModel
 from app.services import oauth_connect as service
 
 bp = Blueprint("oauth", __name__)
-_SESSION_KEY = "oauth_states"
 
 
 class StartQuery(RequestModel):
@@ -34,6 +34,12 @@ def redirect(url: str) -> Response:
     return Response(status=302, headers={"Location": url})
 
 
+def _binding() -> str:
+    """A digest of this browser session (its CSRF token lives as long as the login): the Connect state
+    is accepted only from the session that started it."""
+    return hashlib.sha256(f"{session.get('user_id')}:{session.get('csrf', '')}".encode()).hexdigest()
+
+
 def _redirect_uri() -> str:
     return resources().settings.public_base_url.rstrip("/") + "/api/oauth/callback"
 
@@ -48,26 +54,22 @@ def _back(task_id: int | None, **params: str) -> Response:
 def oauth_start(account_id: int, query: StartQuery) -> Response:
     """Connect: send the browser to the provider's consent page (authorization code with PKCE)."""
     res = resources()
-    url, state = service.start(db(), res.redis, res.box, account_id, query.side, _redirect_uri())
-    # Bind the state to this browser session: a callback from any other session is refused.
-    session[_SESSION_KEY] = [*session.get(_SESSION_KEY, [])[-4:], state]
+    url, _ = service.start(db(), res.redis, res.box, account_id, query.side, _redirect_uri(), _binding())
     return redirect(url)
 
 
 @operation(bp, "/oauth/callback", "GET", query=CallbackQuery, status=302, errors=(422,))
 def oauth_callback(query: CallbackQuery) -> Response:
     """The provider sends the browser back here; the refresh token is stored on the account."""
-    states: list[str] = session.get(_SESSION_KEY, [])
-    if query.state not in states:
-        return _back(None, oauth_error="state_mismatch")
-    session[_SESSION_KEY] = [s for s in states if s != query.state]
     if query.error or not query.code:
         return _back(None, oauth_error=query.error or "no_code")
     res = resources()
     try:
-        connected = service.finish(db(), res.redis, res.box, query.state, query.code, _redirect_uri())
+        connected = service.finish(
+            db(), res.redis, res.box, query.state, query.code, _redirect_uri(), _binding()
+        )
     except service.ConnectFailed as exc:
-        return _back(None, oauth_error=exc.error)
+        return _back(exc.task_id, oauth_error=exc.error)
     db().commit()
     return _back(
         connected.task_id, oauth="connected", account_id=str(connected.account_id), side=connected.side

@@ -1,12 +1,14 @@
 """The Connect flow for refresh-token accounts: authorization code with PKCE (S256), through Authlib.
 
-`start` keeps the PKCE verifier server-side in Redis under a random `state` that the caller also binds
-to the browser session; `finish` exchanges the code and stores the refresh token (Fernet). Services
+`start` keeps the PKCE verifier server-side in Redis under a random `state`, with a binding to the
+browser session (the caller's digest of it); `finish` accepts the state once, from the same session
+only, exchanges the code and stores the refresh token (Fernet). Services
 take a Session and never commit. See docs/oauth2.md.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import secrets
@@ -33,9 +35,9 @@ _KEY = "imapcopier:oauth2:connect:"
 class ConnectFailed(Invalid):
     """The token endpoint refused the code (or could not be reached); `error` is its code."""
 
-    def __init__(self, error: str) -> None:
+    def __init__(self, error: str, task_id: int | None = None) -> None:
         super().__init__(f"the token endpoint refused the authorization ({error})", {"code": error})
-        self.error = error
+        self.error, self.task_id = error, task_id
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,13 @@ def _client(endpoint: Endpoint, box: SecretBox, redirect_uri: str) -> OAuth2Sess
 
 
 def start(
-    session: Session, store: redis.Redis[bytes], box: SecretBox, account_id: int, side: str, redirect_uri: str
+    session: Session,
+    store: redis.Redis[bytes],
+    box: SecretBox,
+    account_id: int,
+    side: str,
+    redirect_uri: str,
+    binding: str,
 ) -> tuple[str, str]:
     """(the provider's authorize URL to send the browser to, the state to bind to its session).
 
@@ -89,25 +97,37 @@ def start(
             code_verifier=verifier,
             login_hint=account.src_username if side == "src" else account.dst_username,
         )
-    entry = {"account_id": account.id, "side": side, "verifier": box.encrypt(verifier).decode()}
+    entry = {
+        "account_id": account.id,
+        "side": side,
+        "verifier": box.encrypt(verifier).decode(),
+        "binding": binding,
+    }
     store.set(_KEY + state, json.dumps(entry), ex=STATE_TTL_SECONDS)
     logger.info("oauth2.connect_started account_id=%s side=%s", account.id, side)
     return str(url), state
 
 
 def finish(
-    session: Session, store: redis.Redis[bytes], box: SecretBox, state: str, code: str, redirect_uri: str
+    session: Session,
+    store: redis.Redis[bytes],
+    box: SecretBox,
+    state: str,
+    code: str,
+    redirect_uri: str,
+    binding: str,
 ) -> Connected:
     """Exchange the code (with the PKCE verifier) and store the account side's refresh token.
 
-    Raises: Invalid for an unknown or expired state; ConnectFailed naming the token endpoint's error.
+    Raises: ConnectFailed naming the token endpoint's error, or `state_mismatch` for a state that is
+    unknown, expired, used, or from another browser session.
     """
     raw = store.getdel(_KEY + state)
     if raw is None:
-        raise Invalid(
-            "this Connect link expired or was already used; press Connect again", {"state": "unknown"}
-        )
+        raise ConnectFailed("state_mismatch")  # expired, used already, or never issued
     entry: dict[str, Any] = json.loads(raw)
+    if not hmac.compare_digest(str(entry.get("binding", "")), binding):
+        raise ConnectFailed("state_mismatch")  # started in another browser session
     account = get_account(session, int(entry["account_id"]))
     side = str(entry["side"])
     endpoint = _endpoint_of(session, account, side)
@@ -117,12 +137,12 @@ def finish(
                 endpoint.oauth2_token_url, code=code, code_verifier=box.decrypt(entry["verifier"].encode())
             )
     except AuthlibBaseError as exc:
-        raise ConnectFailed(str(getattr(exc, "error", None) or "oauth_error")) from None
+        raise ConnectFailed(str(getattr(exc, "error", None) or "oauth_error"), account.task_id) from None
     except requests.RequestException:
-        raise ConnectFailed("token_endpoint_unreachable") from None
+        raise ConnectFailed("token_endpoint_unreachable", account.task_id) from None
     refresh = token.get("refresh_token")
     if not refresh:
-        raise ConnectFailed("no_refresh_token")
+        raise ConnectFailed("no_refresh_token", account.task_id)
     setattr(account, f"{side}_refresh_token_enc", box.encrypt(str(refresh)))
     setattr(account, f"test_{side}_status", TestStatus.UNTESTED)
     setattr(account, f"test_{side}_error", None)

@@ -76,10 +76,10 @@ def test_state_is_bound_to_the_session(api: ApiClient, app: Flask, test_idp: Idp
 
 def test_wrong_client_secret_comes_back_as_the_provider_error(api: ApiClient, test_idp: IdpHandle) -> None:
     wrong = "Wr0ng-connect-secret-3c8e"
-    _, account = _consent_task(api, test_idp, secret=wrong)
+    task, account = _consent_task(api, test_idp, secret=wrong)
     back = _consent(api, account["id"])
     done = api.get(f"/api/oauth/callback?code={back['code'][0]}&state={back['state'][0]}")
-    assert "oauth_error=invalid_client" in done.headers["Location"] and wrong not in done.headers["Location"]
+    assert done.headers["Location"] == f"http://127.0.0.1:5000/tasks/{task['id']}?oauth_error=invalid_client"
 
 
 def test_connect_needs_a_refresh_token_endpoint(api: ApiClient) -> None:

@@ -88,7 +88,7 @@ def build_frontend_if_stale() -> Path:
     return index.parent
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -98,8 +98,8 @@ def _free_port() -> int:
 class WebProcess:
     """gunicorn with threads, as in production (a websocket holds a thread for its whole life)."""
 
-    def __init__(self, env: dict[str, str], log_dir: Path) -> None:
-        self.port = _free_port()
+    def __init__(self, env: dict[str, str], log_dir: Path, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.log_path = log_dir / "web.log"
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         args = ["--worker-class", "gthread", "--threads", "16", "-w", "1", "-b", f"127.0.0.1:{self.port}"]

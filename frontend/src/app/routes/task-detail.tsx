@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Button } from '@/components/ui/button';
 import { QueryState } from '@/components/ui/query-state';
 import { paths } from '@/config/paths';
@@ -63,6 +63,10 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
   const live = useLiveRun(task.id, task.last_run, { socketUp });
   const runs = useRuns(task.id, { pollMs });
   const [dialog, setDialog] = useState<'add' | 'import' | 'delete' | null>(null);
+  // The Connect flow comes back here with ?oauth=connected or ?oauth_error=<the provider's error code>.
+  const [search] = useSearchParams();
+  const oauthError = search.get('oauth_error');
+  const oauthConnected = search.get('oauth') === 'connected';
 
   const accountList = accounts.data ?? [];
   const readiness = summarizeReadiness(accountList);
@@ -76,6 +80,17 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
 
   return (
     <div className="task-page" data-testid="task-detail" data-task-id={task.id}>
+      {oauthError ? (
+        <p className="alert alert-danger" role="alert" data-testid="oauth-error">
+          The provider refused the consent ({oauthError}). Check the server’s OAuth2 settings, then press Connect
+          again.
+        </p>
+      ) : null}
+      {oauthConnected ? (
+        <p className="alert alert-success" data-testid="oauth-connected">
+          Consent stored. Test the account’s logins before the next run.
+        </p>
+      ) : null}
       <div className="page-header">
         <div>
           <h1 className="title-with-badges">
