@@ -67,7 +67,7 @@ def test_refused_token_is_renewed_once_then_fails(
 
     check_login(_endpoint(oauth_src, mailbox, provider))  # type: ignore[arg-type]
     assert calls == [False, True]
-    with pytest.raises(AuthFailed, match="OAuth2 token refused"):
+    with pytest.raises(AuthFailed, match="refused the OAuth2 token"):
         check_login(_endpoint(oauth_src, mailbox, lambda force: "at-forged"))  # type: ignore[arg-type]
 
 

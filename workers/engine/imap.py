@@ -154,8 +154,9 @@ def connect(endpoint: ImapEndpoint) -> IMAPClient:
         if is_throttle_response(str(exc).encode("utf-8", "replace")):
             # "[UNAVAILABLE] Temporary authentication failure", "too many connections": not the password.
             raise Throttled(f"{endpoint.host} refused the login for now: {_short(exc)}") from exc
-        what = "the OAuth2 token" if endpoint.token_provider else "login"
-        raise AuthFailed(f"{what} refused for {endpoint.username} on {endpoint.host}") from exc
+        if endpoint.token_provider:
+            raise AuthFailed(f"{endpoint.host} refused the OAuth2 token for {endpoint.username}") from exc
+        raise AuthFailed(f"login refused for {endpoint.username} on {endpoint.host}") from exc
     except (OSError, imaplib.IMAP4.error) as exc:
         _close_quietly(client)
         raise ConnectFailed(f"connection to {endpoint.describe()} lost during login: {exc}") from exc
