@@ -78,6 +78,8 @@ class IdpState:
     log: list[dict[str, Any]] = field(default_factory=list)
     # The mailbox the authorize page signs in as (a real IdP would ask).
     authorize_as: str = "user@example.test"
+    # Hand out a new refresh token on every refresh and revoke the old one (strict rotation).
+    rotate_refresh_tokens: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add_client(
@@ -212,6 +214,10 @@ def _grant(state: IdpState, grant_type: str, client_id: str) -> tuple[str, str |
         grant = state.grants.get(form.get("refresh_token", ""))
         if grant is None or grant.revoked or grant.client_id != client_id:
             raise OAuthError("invalid_grant", "the refresh token is invalid or was revoked")
+        if state.rotate_refresh_tokens:
+            grant.revoked = True
+            rotated = state._new_grant(client_id, grant.username, grant.scope)
+            return state._issue(grant_type, client_id, grant.username, rotated), rotated
         return state._issue(grant_type, client_id, grant.username, form["refresh_token"]), None
     if grant_type == "authorization_code":
         code = state.codes.pop(form.get("code", ""), None)

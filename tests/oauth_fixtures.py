@@ -60,6 +60,7 @@ def test_idp(test_idp_session: IdpHandle) -> IdpHandle:
     state = test_idp_session.idp.state
     with state.lock:
         state.access_lifetime = 3600
+        state.rotate_refresh_tokens = False
         state.log.clear()
     return test_idp_session
 

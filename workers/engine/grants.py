@@ -50,6 +50,8 @@ class GrantSpec:
 class AccessToken:
     token: str = field(repr=False)
     expires_in: int
+    # A new refresh token, when the token endpoint rotates them (the caller stores it for next time).
+    refresh_token: str | None = field(default=None, repr=False)
 
 
 def describe_error(spec: GrantSpec, error: str) -> str:
@@ -82,7 +84,11 @@ def fetch_token(spec: GrantSpec, mailbox: str) -> AccessToken:
     if not isinstance(token, str) or not token:
         raise TokenFailed("the token endpoint answered without an access token", "missing_token")
     expires_in = raw.get("expires_in")
-    return AccessToken(token, int(expires_in) if isinstance(expires_in, int | float) else DEFAULT_LIFETIME)
+    lifetime = int(expires_in) if isinstance(expires_in, int | float) else DEFAULT_LIFETIME
+    rotated = raw.get("refresh_token")
+    if not isinstance(rotated, str) or rotated == spec.refresh_token:
+        rotated = None
+    return AccessToken(token, lifetime, rotated)
 
 
 def _request(spec: GrantSpec, mailbox: str) -> dict[str, Any]:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal, cast
+
+from sqlalchemy import update
 
 from app.config import Settings
 from app.crypto import SecretBox
+from app.models import Account
 from app.resources import Resources
 from app.services.account_runs import AccountLogin, EndpointSpec
 from workers.engine.grants import Grant, GrantSpec
@@ -37,6 +41,20 @@ def grant_spec(
     )
 
 
+def _store_rotated(res: Resources, account_id: int, side: Side) -> Callable[[str], None]:
+    """Keeps a rotated refresh token on the account (encrypted), so the next run starts from it."""
+
+    def store(refresh_token: str) -> None:
+        with res.sessions.begin() as session:
+            session.execute(
+                update(Account)
+                .where(Account.id == account_id)
+                .values({f"{side}_refresh_token_enc": res.box.encrypt(refresh_token)})
+            )
+
+    return store
+
+
 def imap_endpoint(res: Resources, login: AccountLogin, side: Side) -> ImapEndpoint:
     """One side's login: a password, or a token provider backed by the shared Redis cache.
 
@@ -50,7 +68,9 @@ def imap_endpoint(res: Resources, login: AccountLogin, side: Side) -> ImapEndpoi
     if spec.auth_mode == "oauth2":
         refresh_enc = login.src_refresh_token_enc if side == "src" else login.dst_refresh_token_enc
         grant = grant_spec(spec, refresh_enc, res.box, settings.imap_timeout_seconds)
-        provider = RedisTokenProvider(res.redis, res.box, spec.id, username, grant)
+        provider = RedisTokenProvider(
+            res.redis, res.box, spec.id, username, grant, _store_rotated(res, login.account_id, side)
+        )
     return ImapEndpoint(
         host=spec.host,
         port=spec.port,

@@ -7,6 +7,8 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Callable
+from dataclasses import replace
 
 import redis
 from redis.exceptions import LockError
@@ -28,11 +30,19 @@ class RedisTokenProvider:
     """The engine's token provider for one side of one account (called at every connect)."""
 
     def __init__(
-        self, client: redis.Redis[bytes], box: SecretBox, endpoint_id: int, mailbox: str, spec: GrantSpec
+        self,
+        client: redis.Redis[bytes],
+        box: SecretBox,
+        endpoint_id: int,
+        mailbox: str,
+        spec: GrantSpec,
+        on_rotated: Callable[[str], None] | None = None,
     ) -> None:
+        """`on_rotated` stores a new refresh token when the token endpoint rotates them."""
         self.redis, self.box, self.spec = client, box, spec
         self.endpoint_id, self.mailbox = endpoint_id, mailbox
         self.key = cache_key(endpoint_id, mailbox)
+        self.on_rotated = on_rotated
 
     def __call__(self, force_refresh: bool) -> str:
         if not force_refresh and (cached := self._cached()):
@@ -61,6 +71,11 @@ class RedisTokenProvider:
     def _renew(self) -> str:
         """Raises: TokenFailed."""
         fresh = fetch_token(self.spec, self.mailbox)
+        if fresh.refresh_token:
+            # Use the new one from now on; the old one may stop working once the new one is used.
+            self.spec = replace(self.spec, refresh_token=fresh.refresh_token)
+            if self.on_rotated is not None:
+                self.on_rotated(fresh.refresh_token)
         entry = {
             "token": self.box.encrypt(fresh.token).decode(),
             "renew_at": time.time() + renew_after(fresh.expires_in),
