@@ -185,7 +185,7 @@ def import_csv(session: Session, box: SecretBox, task_id: int, text: str) -> lis
 
     Raises: NotFound for an unknown task; Invalid with one `line N` field per bad line.
     """
-    get_task(session, task_id, lock=True)
+    task = get_task(session, task_id, lock=True)
     rows = list(_rows(text))
     if not rows:
         raise Invalid("the file holds no accounts", {"body": "no account lines"})
@@ -194,7 +194,9 @@ def import_csv(session: Session, box: SecretBox, task_id: int, text: str) -> lis
             f"too many lines: {len(rows)} (at most {MAX_IMPORT_LINES} per import)",
             {"body": f"more than {MAX_IMPORT_LINES} account lines"},
         )
-    parsed, errors = _check_lines(rows, _src_usernames(session, task_id))
+    parsed, errors = _check_lines(
+        rows, _src_usernames(session, task_id), _oauth2_password_fields(session, task)
+    )
     if errors:
         raise Invalid(f"{len(errors)} invalid line(s); nothing was imported", errors)
     accounts = [_new_account(box, task_id, data) for data in parsed]
@@ -224,15 +226,25 @@ def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
         raise Invalid(f"line {start}: {exc}", {f"line {start}": str(exc)}) from exc
 
 
+def _oauth2_password_fields(session: Session, task: Task) -> frozenset[str]:
+    """The password columns that may stay empty: the sides whose server signs in with OAuth2."""
+    sides = (("src_password", task.src_endpoint_id), ("dst_password", task.dst_endpoint_id))
+    return frozenset(
+        field
+        for field, endpoint_id in sides
+        if (endpoint := session.get(Endpoint, endpoint_id)) is not None and endpoint.auth_mode == "oauth2"
+    )
+
+
 def _check_lines(
-    rows: list[tuple[int, list[str]]], existing: set[str]
+    rows: list[tuple[int, list[str]]], existing: set[str], optional: frozenset[str] = frozenset()
 ) -> tuple[list[AccountIn], dict[str, str]]:
     """The valid records, and why each other line is refused (keyed `line N`)."""
     seen: dict[str, int] = {}
     parsed: list[AccountIn] = []
     errors: dict[str, str] = {}
     for line, cells in rows:
-        data = _parse_line(cells)
+        data = _parse_line(cells, optional)
         if isinstance(data, str):
             errors[f"line {line}"] = data
         elif data.src_username in existing:
@@ -247,12 +259,16 @@ def _check_lines(
     return parsed, errors
 
 
-def _parse_line(cells: list[str]) -> AccountIn | str:
-    """One record as an AccountIn, or the reason it is refused."""
+def _parse_line(cells: list[str], optional: frozenset[str] = frozenset()) -> AccountIn | str:
+    """One record as an AccountIn, or the reason it is refused (`optional` columns may be empty)."""
     if len(cells) != len(CSV_COLUMNS):
         return f"expected {len(CSV_COLUMNS)} columns ({','.join(CSV_COLUMNS)}), got {len(cells)}"
+    values: dict[str, str | None] = dict(zip(CSV_FIELDS, cells, strict=True))
+    for name in optional:
+        if not (values[name] or "").strip():
+            values[name] = None
     try:
-        return AccountIn.model_validate(dict(zip(CSV_FIELDS, cells, strict=True)))
+        return AccountIn.model_validate(values)
     except ValidationError as exc:
         err = exc.errors()[0]
         column = _FIELD_OF_COLUMN[str(err["loc"][0])]

@@ -89,3 +89,22 @@ def test_oauth2_without_a_grant_is_refused(api: ApiClient) -> None:
     response = api.post("/api/endpoints", json=body)
     assert response.status_code == 422
     assert {"oauth2_grant", "oauth2_token_url", "oauth2_client_id"} <= set(response.json["error"]["fields"])
+
+
+def test_csv_import_leaves_oauth2_passwords_empty(api: ApiClient) -> None:
+    src = _m365(api, oauth2_client_secret=SECRET).json
+    task = make_task(api, src_endpoint_id=src["id"])
+    imported = api.post(
+        f"/api/tasks/{task['id']}/accounts/import",
+        data="a@contoso.example,,a@new.example,pw-a\nb@contoso.example,,b@new.example,\n",
+        content_type="text/csv",
+    )
+    assert imported.status_code == 422  # the destination signs in with passwords: line 2 lacks one
+    assert imported.json["error"]["fields"] == {"line 2": "dst_password is empty"}
+    fixed = api.post(
+        f"/api/tasks/{task['id']}/accounts/import",
+        data="a@contoso.example,,a@new.example,pw-a\n",
+        content_type="text/csv",
+    )
+    assert fixed.status_code == 201, fixed.json
+    assert fixed.json["accounts"][0]["src_password_set"] is False
