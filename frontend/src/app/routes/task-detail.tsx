@@ -204,7 +204,12 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
       </section>
 
       <AccountFormDialog taskId={task.id} open={dialog === 'add'} account={null} onClose={() => setDialog(null)} />
-      <CsvImportDialog taskId={task.id} open={dialog === 'import'} onClose={() => setDialog(null)} />
+      <CsvImportDialog
+        taskId={task.id}
+        open={dialog === 'import'}
+        onClose={() => setDialog(null)}
+        oauthSides={oauthSides(task, endpoints.data ?? [])}
+      />
       <DeleteTaskDialog
         task={dialog === 'delete' ? task : null}
         onClose={() => setDialog(null)}
@@ -214,11 +219,18 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
   );
 }
 
+function sideEndpoint(task: Task, endpoints: Endpoint[], side: 'src' | 'dst'): Endpoint | undefined {
+  return endpoints.find((e) => e.id === (side === 'src' ? task.src_endpoint_id : task.dst_endpoint_id));
+}
+
+/** The task's sides whose server signs in with OAuth2 (no passwords needed). */
+function oauthSides(task: Task, endpoints: Endpoint[]): ('src' | 'dst')[] {
+  return (['src', 'dst'] as const).filter((side) => sideEndpoint(task, endpoints, side)?.auth_mode === 'oauth2');
+}
+
 /** The task's sides whose server asks each mailbox for OAuth2 consent (the Connect button). */
 function consentSides(task: Task, endpoints: Endpoint[]): ('src' | 'dst')[] {
-  const byId = (id: number) => endpoints.find((e) => e.id === id);
-  return (['src', 'dst'] as const).filter((side) => {
-    const endpoint = byId(side === 'src' ? task.src_endpoint_id : task.dst_endpoint_id);
-    return endpoint?.auth_mode === 'oauth2' && endpoint.oauth2_grant === 'refresh_token';
-  });
+  return oauthSides(task, endpoints).filter(
+    (side) => sideEndpoint(task, endpoints, side)?.oauth2_grant === 'refresh_token',
+  );
 }
