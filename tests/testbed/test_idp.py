@@ -12,6 +12,7 @@ from authlib.oauth2.rfc7523 import JWTBearerGrant
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from imapclient import IMAPClient
 from imapclient.exceptions import LoginError
+from joserfc.jwk import RSAKey
 
 from testbed.dovecot import ImapServer
 from testbed.idp import JWT_BEARER
@@ -60,7 +61,7 @@ def test_wrong_client_secret_is_invalid_client(test_idp: IdpHandle) -> None:
 def test_jwt_bearer_verifies_the_signature(test_idp: IdpHandle, oauth_src: ImapServer, mailbox: str) -> None:
     def assertion(key: str) -> str:
         signed = JWTBearerGrant.sign(
-            key,
+            RSAKey.import_key(key),
             header={"alg": "RS256"},
             issuer=SERVICE_ACCOUNT,
             audience=test_idp.idp.token_url,
