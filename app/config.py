@@ -34,7 +34,9 @@ class Settings(BaseSettings):
         12 * 3600, ge=60, description="A browser session ends this long after login, however active"
     )
     public_base_url: str = Field(
-        "http://127.0.0.1:5000", description="The console's own origin (websocket Origin check, CSP)"
+        "http://127.0.0.1:5000",
+        description="Where browsers reach the app: the websocket's allowed Origin, the OAuth2 redirect_uri "
+        "(…/api/oauth/callback) and links in notifications",
     )
     ws_allowed_origins: str = Field(
         "http://localhost:5173,http://127.0.0.1:5173",

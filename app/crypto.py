@@ -1,4 +1,4 @@
-"""Fernet encryption of stored IMAP passwords; nothing else in the product sees plaintext at rest."""
+"""Fernet encryption of stored IMAP passwords and OAuth2 secrets; nothing else sees plaintext at rest."""
 
 from __future__ import annotations
 
@@ -26,3 +26,10 @@ class SecretBox:
             return self._fernet.decrypt(ciphertext).decode()
         except InvalidToken as exc:
             raise CredentialsKeyError("stored password cannot be decrypted: wrong CREDENTIALS_KEY?") from exc
+
+    def matches(self, ciphertext: bytes, plaintext: str) -> bool:
+        """True when `ciphertext` holds `plaintext` (False when it cannot be decrypted)."""
+        try:
+            return self.decrypt(ciphertext) == plaintext
+        except CredentialsKeyError:
+            return False

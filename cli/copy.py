@@ -12,11 +12,14 @@ import json
 import logging
 import signal
 import sys
+from dataclasses import replace
 from types import FrameType
 from typing import Any
 
+from cli import oauth
 from cli.endpoints import (
     ServerUrl,
+    Side,
     UsageError,
     close_state,
     endpoint,
@@ -69,6 +72,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
     parser.add_argument("-v", "--verbose", action="store_true", help="log the engine's steps on stderr")
+    oauth.add_oauth_args(parser)
 
 
 def add_copy_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -99,14 +103,25 @@ def _options(args: argparse.Namespace) -> CopyOptions:
     return CopyOptions(folder_mapping=mapping, include=tuple(args.include), exclude=tuple(args.exclude))
 
 
+def _side(args: argparse.Namespace, side: Side, url: ServerUrl, limits: ReadLimits) -> ImapEndpoint:
+    """A password login, or OAuth2 when a token or grant is given for this side (cli/oauth.py)."""
+    try:
+        provider = oauth.token_provider(args, side, url.username)
+    except oauth.OAuthUsageError as exc:
+        raise UsageError(str(exc)) from None
+    password = "" if provider else read_password(side, url)
+    plain = endpoint(url, password, args.insecure, args.ca_file, args.timeout, limits)
+    if provider is None:
+        return plain
+    return replace(plain, token_provider=provider, sasl_mechanism=oauth.sasl_mechanism(args, side))
+
+
 def _endpoints(args: argparse.Namespace) -> tuple[ServerUrl, ServerUrl, ImapEndpoint, ImapEndpoint]:
     src_url, dst_url = parse_url(args.src), parse_url(args.dst)
     if args.max_message_size < 1 or args.min_rate < 1:
         raise UsageError("--max-message-size and --min-rate must be positive")
     limits = ReadLimits(max_message_bytes=args.max_message_size, min_bytes_per_second=args.min_rate)
-    src = endpoint(src_url, read_password("src", src_url), args.insecure, args.ca_file, args.timeout, limits)
-    dst = endpoint(dst_url, read_password("dst", dst_url), args.insecure, args.ca_file, args.timeout, limits)
-    return src_url, dst_url, src, dst
+    return src_url, dst_url, _side(args, "src", src_url, limits), _side(args, "dst", dst_url, limits)
 
 
 def _emit_json(data: dict[str, Any]) -> None:

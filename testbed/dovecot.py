@@ -45,6 +45,7 @@ from testbed.dovecot_config import (
     SMALL_USER_PREFIX,
     SRC_SPECIAL,
     InstanceLayout,
+    oauth2_args,
     process_alive,
     render,
 )
@@ -208,8 +209,11 @@ class DovecotPair:
         profile: str = "test",
         base_dir: Path | None = None,
         ports: tuple[int, int, int, int] | None = None,
+        introspection_url: str | None = None,
     ) -> None:
-        """`ports` (src plain, src TLS, dst plain, dst TLS) overrides the profile's, for private pairs."""
+        """`ports` (src plain, src TLS, dst plain, dst TLS) overrides the profile's, for private pairs;
+        `introspection_url` adds the oauth2 passdb (XOAUTH2/OAUTHBEARER) against that identity provider."""
+        self.introspection_url = introspection_url
         if profile not in PROFILES:
             raise ValueError(f"unknown profile {profile!r}; choose from {sorted(PROFILES)}")
         self.profile = profile
@@ -299,8 +303,14 @@ class DovecotPair:
         for path in (layout.root, layout.state_dir, layout.home_root):
             path.mkdir(parents=True, exist_ok=True)
         shutil.chown(layout.home_root, MAIL_USER, MAIL_USER)
+        oauth2_path = None
+        if self.introspection_url:
+            oauth2_path = layout.root / "dovecot-oauth2.conf.ext"
+            oauth2_path.write_text(oauth2_args(self.introspection_url))
         instance = f"{self.profile}-{layout.name}"
-        text = render(layout, self.root / "tls", self._dh_path(), instance, providers=self.profile == "wan")
+        text = render(
+            layout, self.root / "tls", self._dh_path(), instance, oauth2_path, providers=self.profile == "wan"
+        )
         old = layout.config_path.read_text() if layout.config_path.exists() else None
         if old != text:
             layout.config_path.write_text(text)

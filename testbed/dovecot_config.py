@@ -57,7 +57,7 @@ mail_fsync = never
 maildir_very_dirty_syncs = yes
 mail_location = {mail_location}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{oauth2_mechanisms}
 auth_cache_size = 0
 login_trusted_networks =
 auth_failure_delay = 0
@@ -69,7 +69,7 @@ ssl_key = <{key}
 ssl_dh = <{dh}
 ssl_min_protocol = TLSv1.2
 
-passdb {{
+{oauth2_passdb}passdb {{
   driver = static
   args = password={password}
 }}
@@ -221,11 +221,42 @@ remote {address} {{
 """
 
 
+# Dovecot's `oauth2` passdb checks XOAUTH2/OAUTHBEARER tokens at the test identity provider
+# (testbed/idp.py); PLAIN/LOGIN keep the static password. Only the token mechanisms reach it.
+_OAUTH2_PASSDB = """passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {args}
+}}
+"""
+_OAUTH2_ARGS = """introspection_mode = post
+introspection_url = {url}
+username_attribute = username
+active_attribute = active
+active_value = true
+timeout_msecs = 5000
+# Compare the mail domain only: Dovecot cannot tell an app-only (tenant-wide) token's mailbox, so the
+# test identity provider names the tenant and the token signs in as any mailbox of that domain.
+username_format = %d
+"""
+
+
+def oauth2_args(introspection_url: str) -> str:
+    """The oauth2 passdb's own config file (dovecot-oauth2.conf.ext)."""
+    return _OAUTH2_ARGS.format(url=introspection_url)
+
+
 def render(
-    layout: InstanceLayout, tls_dir: Path, dh_path: Path, instance: str, providers: bool = False
+    layout: InstanceLayout,
+    tls_dir: Path,
+    dh_path: Path,
+    instance: str,
+    oauth2_args_path: Path | None = None,
+    providers: bool = False,
 ) -> str:
     """Render the dovecot.conf text for one instance (source or destination).
 
+    `oauth2_args_path`: XOAUTH2 and OAUTHBEARER logins are checked by the identity provider.
     `providers`: the instance imitates providers' capability sets (PROVIDER_ADDRESSES); a destination
     then advertises no APPENDLIMIT of its own (a per-user `imap_capability` would override the filters),
     while users named small* still have their 1 MB limit enforced (refused APPENDs); both load
@@ -261,6 +292,8 @@ def render(
         userdb_extra=userdb_extra,
         port_plain=layout.port_plain,
         port_ssl=layout.port_ssl,
+        oauth2_mechanisms=" xoauth2 oauthbearer" if oauth2_args_path else "",
+        oauth2_passdb=_OAUTH2_PASSDB.format(args=oauth2_args_path) if oauth2_args_path else "",
     )
     special, auto = (DST_SPECIAL, "subscribe") if is_dst else (SRC_SPECIAL, "no")
     text += _NAMESPACE.format(

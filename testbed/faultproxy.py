@@ -31,6 +31,7 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from types import TracebackType
 from typing import Literal
 
@@ -106,6 +107,33 @@ class FaultProxy:
             sockets = list(self._open)
         for sock in sockets:
             _close(sock)
+
+    def cut_all(self) -> int:
+        """Drop every open connection now (a flaky link, or a server ending sessions); how many."""
+        with self._lock:
+            sockets = list(self._open)
+            self._open.clear()
+            self.cuts += 1
+        for sock in sockets:
+            _close(sock)
+        return len(sockets)
+
+    @contextlib.contextmanager
+    def cutting_every(self, seconds: float) -> Iterator[None]:
+        """While inside, `cut_all()` every `seconds` from a background thread."""
+        done = threading.Event()
+
+        def loop() -> None:
+            while not done.wait(seconds):
+                self.cut_all()
+
+        thread = threading.Thread(target=loop, name="faultproxy-cutter", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            done.set()
+            thread.join(timeout=5)
 
     def _accept_loop(self) -> None:
         while not self._stopped.is_set():

@@ -23,7 +23,7 @@ from tests.settings import make_test_settings
 from tests.support.database import migrate, truncate_all
 from tests.support.factories import TaskOnPair, dovecot_task
 
-_PLUGINS = ("tests.imap_fixtures", "tests.hostile_fixtures", "tests.cyrus_fixtures")
+_PLUGINS = ("tests.imap_fixtures", "tests.hostile_fixtures", "tests.cyrus_fixtures", "tests.oauth_fixtures")
 pytest_plugins = [p for p in _PLUGINS if __import__("importlib.util").util.find_spec(p)]
 
 ADMIN_USERNAME = "admin"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from app.api.spec import operation
-from app.extensions import db
+from app.extensions import db, resources
 from app.schemas.endpoints import EndpointIn, EndpointOut, EndpointPatch
 from app.services import endpoints as service
 
@@ -18,10 +18,10 @@ def list_endpoints() -> list[EndpointOut]:
     return [EndpointOut.model_validate(endpoint) for endpoint in service.list_endpoints(db())]
 
 
-@operation(bp, "/endpoints", "POST", body=EndpointIn, response=EndpointOut, status=201)
+@operation(bp, "/endpoints", "POST", body=EndpointIn, response=EndpointOut, status=201, errors=(422,))
 def create_endpoint(body: EndpointIn) -> EndpointOut:
     """Add an IMAP server."""
-    endpoint = service.create_endpoint(db(), body)
+    endpoint = service.create_endpoint(db(), resources().box, body)
     db().commit()
     return EndpointOut.model_validate(endpoint)
 
@@ -32,10 +32,12 @@ def get_endpoint(endpoint_id: int) -> EndpointOut:
     return EndpointOut.model_validate(service.get_endpoint(db(), endpoint_id))
 
 
-@operation(bp, "/endpoints/<int:endpoint_id>", "PATCH", body=EndpointPatch, response=EndpointOut)
+@operation(
+    bp, "/endpoints/<int:endpoint_id>", "PATCH", body=EndpointPatch, response=EndpointOut, errors=(422,)
+)
 def update_endpoint(endpoint_id: int, body: EndpointPatch) -> EndpointOut:
     """Change an endpoint; changing how to connect resets the login tests that used it."""
-    endpoint = service.update_endpoint(db(), endpoint_id, body)
+    endpoint = service.update_endpoint(db(), resources().box, endpoint_id, body)
     db().commit()
     return EndpointOut.model_validate(endpoint)
 

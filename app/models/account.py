@@ -12,7 +12,8 @@ from app.models.enums import TestStatus, check_in
 
 
 class Account(Timestamps, Base):
-    """One mailbox to copy: source and destination logins. Passwords are Fernet ciphertext."""
+    """One mailbox to copy: source and destination logins. Passwords are Fernet ciphertext (empty
+    when that side signs in with OAuth2)."""
 
     __tablename__ = "accounts"
     __table_args__ = (
@@ -35,3 +36,6 @@ class Account(Timestamps, Base):
     # (QuotaCheck fields); None when the destination reports no limit.
     test_dst_quota: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     tested_at: Mapped[datetime | None]
+    # OAuth2 consents (the refresh_token grant), Fernet ciphertext; null until Connect ran.
+    src_refresh_token_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    dst_refresh_token_enc: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -11,6 +11,29 @@ class TlsMode(StrEnum):
     PLAIN = "plain"
 
 
+class Provider(StrEnum):
+    GENERIC = "generic"
+    MICROSOFT365 = "microsoft365"
+    GMAIL = "gmail"
+
+
+class AuthMode(StrEnum):
+    PASSWORD = "password"
+    OAUTH2 = "oauth2"
+
+
+class OAuth2Grant(StrEnum):
+    CLIENT_CREDENTIALS = "client_credentials"
+    JWT_BEARER = "jwt_bearer"
+    REFRESH_TOKEN = "refresh_token"
+
+
+class SaslMechanism(StrEnum):
+    AUTO = "auto"
+    XOAUTH2 = "xoauth2"
+    OAUTHBEARER = "oauthbearer"
+
+
 class TaskStatus(StrEnum):
     IDLE = "idle"
     RUNNING = "running"

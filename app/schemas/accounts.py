@@ -8,15 +8,20 @@ from pydantic import BaseModel, Field
 
 from app.models import Account
 from app.models.enums import TestStatus
-from app.schemas.fields import Password, PatchModel, RequestModel, Username, UtcDateTime
+from app.schemas.fields import Password, PatchModel, RequestModel, Secret, Username, UtcDateTime
 from app.schemas.quota import PlanQuota
+
+_OPTIONAL = "Required unless this side's endpoint signs in with OAuth2; write-only"
+_REFRESH = "An OAuth2 consent for the refresh_token grant (usually set by Connect); write-only"
 
 
 class AccountIn(RequestModel):
     src_username: Username
-    src_password: Password
+    src_password: Password | None = Field(None, description=_OPTIONAL)
     dst_username: Username
-    dst_password: Password
+    dst_password: Password | None = Field(None, description=_OPTIONAL)
+    src_refresh_token: Secret | None = Field(None, description=_REFRESH)
+    dst_refresh_token: Secret | None = Field(None, description=_REFRESH)
 
 
 class AccountPatch(PatchModel):
@@ -24,6 +29,8 @@ class AccountPatch(PatchModel):
     src_password: Password | None = None
     dst_username: Username | None = None
     dst_password: Password | None = None
+    src_refresh_token: Secret | None = Field(None, description=_REFRESH)
+    dst_refresh_token: Secret | None = Field(None, description=_REFRESH)
 
 
 class AccountOut(BaseModel):
@@ -33,6 +40,8 @@ class AccountOut(BaseModel):
     src_password_set: bool
     dst_username: str
     dst_password_set: bool
+    src_refresh_token_set: bool
+    dst_refresh_token_set: bool
     test_src_status: TestStatus
     test_src_error: str | None
     test_dst_status: TestStatus
@@ -53,6 +62,8 @@ class AccountOut(BaseModel):
             src_password_set=bool(account.src_password_enc),
             dst_username=account.dst_username,
             dst_password_set=bool(account.dst_password_enc),
+            src_refresh_token_set=bool(account.src_refresh_token_enc),
+            dst_refresh_token_set=bool(account.dst_refresh_token_enc),
             test_src_status=TestStatus(account.test_src_status),
             test_src_error=account.test_src_error,
             test_dst_status=TestStatus(account.test_dst_status),

@@ -2,17 +2,53 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
 
-from app.models.enums import TlsMode
-from app.schemas.fields import Flag, Host, Name, PatchModel, Port, RequestModel, UtcDateTime
+from app.models.enums import AuthMode, OAuth2Grant, Provider, SaslMechanism, TlsMode
+from app.profiles import PROFILES
+from app.schemas.fields import Flag, Host, Name, NoNul, PatchModel, Port, RequestModel, Secret, UtcDateTime
 
 MaxConnections = Annotated[StrictInt, Field(ge=1, le=1000)]
 
 
-class EndpointIn(RequestModel):
+def _http_url(value: str) -> str:
+    if not value.startswith(("https://", "http://")):
+        raise ValueError("must be an http(s) URL")
+    return value
+
+
+Url = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), AfterValidator(_http_url)
+]
+ClientId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), NoNul]
+Scope = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), NoNul]
+
+
+class OAuth2Settings(BaseModel):
+    """The sign-in fields shared by create and update."""
+
+    oauth2_grant: OAuth2Grant | None = None
+    oauth2_token_url: Url | None = None
+    oauth2_authorize_url: Url | None = None
+    oauth2_client_id: ClientId | None = None
+    oauth2_scope: Scope | None = None
+    oauth2_client_secret: Secret | None = Field(None, description="Write-only; responses say *_set")
+    oauth2_private_key: Secret | None = Field(
+        None, description="PEM of the service account's key (jwt_bearer); write-only"
+    )
+
+
+class EndpointIn(OAuth2Settings, RequestModel):
     name: Name
     host: Host
     port: Port
@@ -28,10 +64,31 @@ class EndpointIn(RequestModel):
         description="Cap of IMAP connections one account opens to this server (Gmail allows 15); "
         "null uses the installation default",
     )
+    provider: Provider = Provider.GENERIC
+    auth_mode: AuthMode = AuthMode.PASSWORD
+    sasl_mechanism: SaslMechanism = SaslMechanism.AUTO
+
+    @model_validator(mode="before")
+    @classmethod
+    def _profile_defaults(cls, data: Any) -> Any:
+        """A provider fills host, port, TLS and sign-in defaults the request leaves out."""
+        if isinstance(data, dict) and isinstance(data.get("provider"), str):
+            profile = {k: v for k, v in PROFILES.get(data["provider"], {}).items() if k in cls.model_fields}
+            return {**profile, **data}
+        return data
 
 
-class EndpointPatch(PatchModel):
-    nullable: ClassVar[frozenset[str]] = frozenset({"max_connections", "max_connections_per_account"})
+class EndpointPatch(OAuth2Settings, PatchModel):
+    nullable: ClassVar[frozenset[str]] = frozenset(
+        {"max_connections", "max_connections_per_account", "oauth2_grant", "oauth2_token_url"}
+        | {
+            "oauth2_authorize_url",
+            "oauth2_client_id",
+            "oauth2_scope",
+            "oauth2_client_secret",
+            "oauth2_private_key",
+        }
+    )
 
     name: Name | None = None
     host: Host | None = None
@@ -40,6 +97,9 @@ class EndpointPatch(PatchModel):
     verify_tls: Flag | None = None
     max_connections: MaxConnections | None = None
     max_connections_per_account: MaxConnections | None = None
+    provider: Provider | None = None
+    auth_mode: AuthMode | None = None
+    sasl_mechanism: SaslMechanism | None = None
 
 
 class EndpointOut(BaseModel):
@@ -53,5 +113,15 @@ class EndpointOut(BaseModel):
     verify_tls: bool
     max_connections: int | None
     max_connections_per_account: int | None
+    provider: Provider
+    auth_mode: AuthMode
+    oauth2_grant: OAuth2Grant | None
+    oauth2_token_url: str | None
+    oauth2_authorize_url: str | None
+    oauth2_client_id: str | None
+    oauth2_scope: str | None
+    sasl_mechanism: SaslMechanism
+    oauth2_client_secret_set: bool
+    oauth2_private_key_set: bool
     created_at: UtcDateTime
     updated_at: UtcDateTime

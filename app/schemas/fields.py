@@ -32,6 +32,8 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=320), NoNul]
 # Passwords are taken verbatim: leading or trailing spaces can be part of a real password.
 Password = Annotated[str, StringConstraints(min_length=1, max_length=1000), NoNul]
+# OAuth2 client secrets, PEM keys and refresh tokens: verbatim, write-only.
+Secret = Annotated[str, StringConstraints(min_length=1, max_length=20000), NoNul]
 FolderName = Annotated[str, StringConstraints(min_length=1, max_length=1000), NoNul]
 # Primary keys are PostgreSQL `integer`: a larger id in a URL must be a 404, not a driver overflow.
 MAX_ID = 2**31 - 1

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.crypto import CredentialsKeyError, SecretBox
 from app.errors import Conflict, Invalid, NotFound
-from app.models import Account
+from app.models import Account, Endpoint, Task
 from app.models.enums import TestStatus
 from app.schemas.accounts import AccountIn, AccountPatch
 from app.schemas.fields import MAX_ID
@@ -28,7 +28,8 @@ from app.services.tasks import ensure_not_running, get_task
 logger = logging.getLogger(__name__)
 MAX_IMPORT_LINES = 5000
 CSV_COLUMNS = ("src_user", "src_password", "dst_user", "dst_password")
-_FIELD_OF_COLUMN = dict(zip(AccountIn.model_fields, CSV_COLUMNS, strict=True))
+CSV_FIELDS = ("src_username", "src_password", "dst_username", "dst_password")
+_FIELD_OF_COLUMN = dict(zip(CSV_FIELDS, CSV_COLUMNS, strict=True))
 
 
 def list_accounts(session: Session, task_id: int) -> Sequence[Account]:
@@ -81,24 +82,46 @@ def _insert(session: Session, accounts: list[Account]) -> None:
         ) from exc
 
 
+def _encrypt(box: SecretBox, value: str | None) -> bytes:
+    return box.encrypt(value) if value is not None else b""  # b"": no password (an OAuth2 side)
+
+
 def _new_account(box: SecretBox, task_id: int, data: AccountIn) -> Account:
     return Account(
         task_id=task_id,
         src_username=data.src_username,
-        src_password_enc=box.encrypt(data.src_password),
+        src_password_enc=_encrypt(box, data.src_password),
         dst_username=data.dst_username,
-        dst_password_enc=box.encrypt(data.dst_password),
+        dst_password_enc=_encrypt(box, data.dst_password),
+        src_refresh_token_enc=box.encrypt(data.src_refresh_token) if data.src_refresh_token else None,
+        dst_refresh_token_enc=box.encrypt(data.dst_refresh_token) if data.dst_refresh_token else None,
         test_src_status=TestStatus.UNTESTED,
         test_dst_status=TestStatus.UNTESTED,
     )
 
 
+def _check_passwords(session: Session, task: Task, accounts: Sequence[Account]) -> None:
+    """A password on every side that signs in with one (OAuth2 sides need none).
+
+    Raises: Invalid naming the missing field.
+    """
+    for side, endpoint_id in (("src", task.src_endpoint_id), ("dst", task.dst_endpoint_id)):
+        endpoint = session.get(Endpoint, endpoint_id)
+        if endpoint is not None and endpoint.auth_mode == "oauth2":
+            continue
+        if any(not getattr(account, f"{side}_password_enc") for account in accounts):
+            raise Invalid(
+                f"{side}_password is required", {f"{side}_password": "required for password sign-in"}
+            )
+
+
 def create_account(session: Session, box: SecretBox, task_id: int, data: AccountIn) -> Account:
     """Raises: NotFound for an unknown task; Conflict for a source user already in the task."""
-    get_task(session, task_id, lock=True)
+    task = get_task(session, task_id, lock=True)
     if data.src_username in _src_usernames(session, task_id):
         raise _duplicate(data.src_username)
     account = _new_account(box, task_id, data)
+    _check_passwords(session, task, [account])
     _insert(session, [account])
     logger.info("account.created account_id=%s task_id=%s", account.id, task_id)
     return account
@@ -145,6 +168,11 @@ def _apply_side(box: SecretBox, account: Account, side: str, changes: dict[str, 
     if password is not None and not _same_secret(box, getattr(account, f"{side}_password_enc"), password):
         setattr(account, f"{side}_password_enc", box.encrypt(password))
         changed = True
+    refresh = changes.get(f"{side}_refresh_token")
+    stored = getattr(account, f"{side}_refresh_token_enc")
+    if refresh is not None and not (stored and _same_secret(box, stored, refresh)):
+        setattr(account, f"{side}_refresh_token_enc", box.encrypt(refresh))
+        changed = True
     return changed
 
 
@@ -172,7 +200,7 @@ def import_csv(session: Session, box: SecretBox, task_id: int, text: str) -> lis
 
     Raises: NotFound for an unknown task; Invalid with one `line N` field per bad line.
     """
-    get_task(session, task_id, lock=True)
+    task = get_task(session, task_id, lock=True)
     rows = list(_rows(text))
     if not rows:
         raise Invalid("the file holds no accounts", {"body": "no account lines"})
@@ -181,7 +209,9 @@ def import_csv(session: Session, box: SecretBox, task_id: int, text: str) -> lis
             f"too many lines: {len(rows)} (at most {MAX_IMPORT_LINES} per import)",
             {"body": f"more than {MAX_IMPORT_LINES} account lines"},
         )
-    parsed, errors = _check_lines(rows, _src_usernames(session, task_id))
+    parsed, errors = _check_lines(
+        rows, _src_usernames(session, task_id), _oauth2_password_fields(session, task)
+    )
     if errors:
         raise Invalid(f"{len(errors)} invalid line(s); nothing was imported", errors)
     accounts = [_new_account(box, task_id, data) for data in parsed]
@@ -211,15 +241,25 @@ def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
         raise Invalid(f"line {start}: {exc}", {f"line {start}": str(exc)}) from exc
 
 
+def _oauth2_password_fields(session: Session, task: Task) -> frozenset[str]:
+    """The password columns that may stay empty: the sides whose server signs in with OAuth2."""
+    sides = (("src_password", task.src_endpoint_id), ("dst_password", task.dst_endpoint_id))
+    return frozenset(
+        field
+        for field, endpoint_id in sides
+        if (endpoint := session.get(Endpoint, endpoint_id)) is not None and endpoint.auth_mode == "oauth2"
+    )
+
+
 def _check_lines(
-    rows: list[tuple[int, list[str]]], existing: set[str]
+    rows: list[tuple[int, list[str]]], existing: set[str], optional: frozenset[str] = frozenset()
 ) -> tuple[list[AccountIn], dict[str, str]]:
     """The valid records, and why each other line is refused (keyed `line N`)."""
     seen: dict[str, int] = {}
     parsed: list[AccountIn] = []
     errors: dict[str, str] = {}
     for line, cells in rows:
-        data = _parse_line(cells)
+        data = _parse_line(cells, optional)
         if isinstance(data, str):
             errors[f"line {line}"] = data
         elif data.src_username in existing:
@@ -234,12 +274,16 @@ def _check_lines(
     return parsed, errors
 
 
-def _parse_line(cells: list[str]) -> AccountIn | str:
-    """One record as an AccountIn, or the reason it is refused."""
+def _parse_line(cells: list[str], optional: frozenset[str] = frozenset()) -> AccountIn | str:
+    """One record as an AccountIn, or the reason it is refused (`optional` columns may be empty)."""
     if len(cells) != len(CSV_COLUMNS):
         return f"expected {len(CSV_COLUMNS)} columns ({','.join(CSV_COLUMNS)}), got {len(cells)}"
+    values: dict[str, str | None] = dict(zip(CSV_FIELDS, cells, strict=True))
+    for name in optional:
+        if not (values[name] or "").strip():
+            values[name] = None
     try:
-        return AccountIn.model_validate(dict(zip(AccountIn.model_fields, cells, strict=True)))
+        return AccountIn.model_validate(values)
     except ValidationError as exc:
         err = exc.errors()[0]
         column = _FIELD_OF_COLUMN[str(err["loc"][0])]

@@ -16,6 +16,7 @@ ACCOUNT_FIELDS = {
     "id", "task_id", "src_username", "src_password_set", "dst_username", "dst_password_set",
     "test_src_status", "test_src_error", "test_dst_status", "test_dst_error", "tested_at",
     "test_dst_quota",
+    "src_refresh_token_set", "dst_refresh_token_set",
 }  # fmt: skip
 
 

@@ -22,8 +22,12 @@ def test_create_get_list(api: ApiClient) -> None:
     assert set(created) == {
         "id", "name", "host", "port", "tls_mode", "verify_tls", "max_connections",
         "max_connections_per_account", "created_at", "updated_at",
+        "provider", "auth_mode", "oauth2_grant", "oauth2_token_url", "oauth2_authorize_url",
+        "oauth2_client_id",
+        "oauth2_scope", "sasl_mechanism", "oauth2_client_secret_set", "oauth2_private_key_set",
     }  # fmt: skip
     assert created["max_connections_per_account"] is None
+    assert created["provider"] == "generic" and created["auth_mode"] == "password"
     assert api.get(f"/api/endpoints/{created['id']}").json == created
     other = make_endpoint(api, name="Another", host="::1", port=143, tls_mode="starttls", max_connections=4)
     assert other["host"] == "::1" and other["max_connections"] == 4

@@ -2,7 +2,8 @@
 
 The expected answer comes from the rule in docs/security.md, not from the code's declarations, so a
 new route that forgets its role fails here: viewer = GET only; operator = everything but
-/api/users; admin = all; /api/audit readable by admin and operator; /api/auth is everyone's own.
+/api/users; admin = all; /api/audit readable by admin and operator; /api/auth is everyone's own;
+the OAuth2 Connect GETs (start, callback) store a consent, so they are the operator's.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def expected_allowed(role: Role, method: str, path: str) -> bool:
         return True
     if path.startswith("/api/users") or path.startswith("/api/settings/"):
         return False
-    if path.startswith("/api/audit"):
+    if path.startswith("/api/audit") or "/oauth/" in path:
         return role == Role.OPERATOR
     return method == "GET" or role == Role.OPERATOR
 

@@ -25,7 +25,16 @@ from tests.support.factories import make_account, make_endpoint, make_task, sess
 PUBLIC = {"auth.login"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 # ASCII only: the JSON encoder would escape anything else and hide it from a byte search.
-SECRETS = ("Zq7-never-echo-src-9XK", "Wv3-never-echo-dst-4PL", "Csv8-never-echo-imp-2MR", "Pt5-patched-6QN")
+SECRETS = (
+    "Zq7-never-echo-src-9XK",
+    "Wv3-never-echo-dst-4PL",
+    "Csv8-never-echo-imp-2MR",
+    "Pt5-patched-6QN",
+    "Cs4-client-secret-never-echo-8TR",  # OAuth2: endpoint client secret, private key, refresh tokens
+    "Pk2-private-key-never-echo-3HM",
+    "Rt6-refresh-never-echo-5JD",
+    "Rt9-refresh-patched-never-echo-1WQ",
+)
 SECOND = timedelta(seconds=1)
 _ARG = re.compile(r"<(?:[^:>]+:)?(\w+)>")
 
@@ -85,8 +94,20 @@ def seeded(
     """One of everything, with distinctive passwords; returns ids and the bodies of the writes."""
     caplog.set_level(logging.DEBUG)
     endpoint = make_endpoint(api)
-    task = make_task(api, src_endpoint_id=endpoint["id"])
-    account = make_account(api, task["id"], src_password=SECRETS[0], dst_password=SECRETS[1])
+    oauth = make_endpoint(
+        api,
+        auth_mode="oauth2",
+        oauth2_grant="refresh_token",
+        oauth2_token_url="https://idp.example/token",
+        oauth2_authorize_url="https://idp.example/authorize",
+        oauth2_client_id="app",
+        oauth2_client_secret=SECRETS[4],
+        oauth2_private_key=SECRETS[5],
+    )
+    task = make_task(api, src_endpoint_id=endpoint["id"], dst_endpoint_id=oauth["id"])
+    account = make_account(
+        api, task["id"], src_password=SECRETS[0], dst_password=SECRETS[1], dst_refresh_token=SECRETS[6]
+    )
     bodies = [
         api.post(
             f"/api/tasks/{task['id']}/accounts/import",
@@ -94,6 +115,8 @@ def seeded(
             content_type="text/csv",
         ).data,
         api.patch(f"/api/accounts/{account['id']}", json={"dst_password": SECRETS[3]}).data,
+        api.patch(f"/api/accounts/{account['id']}", json={"dst_refresh_token": SECRETS[7]}).data,
+        api.patch(f"/api/endpoints/{oauth['id']}", json={"oauth2_client_secret": SECRETS[4] + "x"}).data,
     ]
     with session_of(app) as session:
         factories.mark_tested(session, accounts.account_ids(session, task["id"]))

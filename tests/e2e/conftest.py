@@ -37,6 +37,7 @@ from tests.support.processes import (
     CeleryProcess,
     WebProcess,
     beat,
+    free_port,
     process_env,
     worker,
 )
@@ -99,7 +100,9 @@ def stack(
 ) -> Iterator[str]:
     """The web process serving the built UI, two workers and beat; yields the base URL."""
     log_dir = tmp_path_factory.mktemp("e2e-stack")
-    web = WebProcess(stack_env, log_dir)
+    port = free_port()
+    # The OAuth2 Connect flow sends the browser back to PUBLIC_BASE_URL: the web process's own address.
+    web = WebProcess({**stack_env, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}, log_dir, port=port)
     web.launch()
     procs: list[CeleryProcess] = [worker(f"e2e{i}", stack_env, log_dir) for i in (1, 2)]
     procs.append(beat(stack_env, log_dir))

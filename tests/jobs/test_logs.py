@@ -1,4 +1,5 @@
-"""Worker logs of a full run: one JSON object per line, job ids on every job line, no passwords."""
+"""Worker logs of a full run: one JSON object per line, job ids on every job line, no passwords, and
+no OAuth2 client secret, refresh token or access token."""
 
 from __future__ import annotations
 
@@ -10,8 +11,12 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from app.models.enums import RunStatus
+from testbed.corpus import CorpusMessage
+from testbed.corpus_imap import load_corpus
 from testbed.dovecot import ImapServer
 from tests.conftest import ApiClient
+from tests.jobs.oauth_builders import OAuthSide, make_oauth_task
+from tests.oauth_fixtures import APP_ID, APP_SECRET, IdpHandle
 from tests.support.factories import Mailbox, TaskOnPair
 from tests.support.processes import CeleryProcess, WorkerPool, worker
 from tests.support.rows import wait_finished
@@ -54,3 +59,33 @@ def test_full_run_logs_are_json_with_ids_and_no_passwords(
     for record in job_lines:
         assert record["run_id"] == run.id and record["account_id"] in built.account_ids, record
     assert {r["account_id"] for r in job_lines} == set(built.account_ids)
+
+
+def test_oauth2_secrets_and_tokens_stay_out_of_worker_logs(
+    api: ApiClient,
+    json_worker: CeleryProcess,
+    clean_db: Engine,
+    test_idp: IdpHandle,
+    oauth_src: ImapServer,
+    oauth_dst: ImapServer,
+    mailbox: str,
+    test_corpus: list[CorpusMessage],
+) -> None:
+    load_corpus(oauth_src, mailbox, test_corpus[:30])
+    consent = test_idp.state.issue_refresh_token(APP_ID, mailbox)
+    src = OAuthSide(oauth_src.port_plain, "client_credentials", test_idp.idp.token_url, APP_ID, APP_SECRET)
+    dst = OAuthSide(
+        oauth_dst.port_plain, "refresh_token", test_idp.idp.token_url, APP_ID, APP_SECRET,
+        authorize_url=test_idp.idp.authorize_url,
+    )  # fmt: skip
+    built = make_oauth_task(clean_db, src, dst, [(mailbox, consent)])
+    run = wait_finished(clean_db, api.post(f"/api/tasks/{built.task_id}/run").json["run_id"])
+    assert run.status == RunStatus.DONE and run.total_copied == 30
+
+    log = json_worker.log()
+    assert "oauth2.token_renewed" in log  # the sign-in really went through the token cache
+    with test_idp.state.lock:
+        access_tokens = list(test_idp.state.tokens)
+    assert access_tokens
+    for secret in (APP_SECRET, consent, *access_tokens):
+        assert secret not in log

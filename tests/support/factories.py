@@ -84,8 +84,8 @@ def task(
 ) -> Built:
     """Two endpoints, a task between them and its accounts, tested OK (recorded as a connection test
     records it) unless `tested` is false."""
-    src_id = endpoints.create_endpoint(session, src).id
-    dst_id = endpoints.create_endpoint(session, dst).id
+    src_id = endpoints.create_endpoint(session, BOX, src).id
+    dst_id = endpoints.create_endpoint(session, BOX, dst).id
     data = TaskIn(name=f"task {next(_seq)}", src_endpoint_id=src_id, dst_endpoint_id=dst_id)
     task_id = tasks.create_task(session, data).id
     account_ids = [accounts.create_account(session, BOX, task_id, login).id for login in logins]

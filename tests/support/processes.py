@@ -141,9 +141,16 @@ class WebProcess(Process):
     """gunicorn with threads, as in the Procfile (a websocket holds a thread for its whole life)."""
 
     def __init__(
-        self, env: dict[str, str], log_dir: Path, *, workers: int = 1, threads: int = 16, name: str = "web"
+        self,
+        env: dict[str, str],
+        log_dir: Path,
+        *,
+        workers: int = 1,
+        threads: int = 16,
+        name: str = "web",
+        port: int | None = None,
     ) -> None:
-        self.port = free_port()
+        self.port = port or free_port()
         argv = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)]
         argv += ["--worker-class", "gthread", "--threads", str(threads), "--graceful-timeout", "5"]
         super().__init__(name, [*argv, "app.wsgi:app"], env, log_dir)

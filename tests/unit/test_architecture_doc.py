@@ -66,7 +66,13 @@ def cli_refuses(name: str) -> bool:
     if name.split(".")[0] not in PROJECT or name in {"app", "workers"}:
         return False  # `from app import config` is checked through its `app.config` form
     return not _under(
-        name, "workers.engine", "app.config", "app.models", "cli", "workers.jobs.sync_state_store"
+        name,
+        "workers.engine",
+        "app.config",
+        "app.models",
+        "app.profiles",
+        "cli",
+        "workers.jobs.sync_state_store",
     )
 
 

@@ -30,6 +30,8 @@ from workers.engine.errors import (
 )
 from workers.engine.guard import ReadLimits, ResponseGuard, malformed
 from workers.engine.guarded_client import GuardedClient
+from workers.engine.sasl import SaslMechanism, TokenProvider
+from workers.engine.sasl import login as sasl_login
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +49,11 @@ _UNPARSABLE = re.compile(r"unexpected response|unterminated line|got more than")
 
 @dataclass(frozen=True)
 class ImapEndpoint:
-    """Where and how to log in. The password never appears in repr() or logs."""
+    """Where and how to log in. The password never appears in repr() or logs.
+
+    With a `token_provider`, the login is SASL XOAUTH2/OAUTHBEARER with a token asked for at every
+    connect (workers/engine/sasl.py) and `password` is unused.
+    """
 
     host: str
     port: int
@@ -58,6 +64,8 @@ class ImapEndpoint:
     timeout: float = 30.0
     ca_file: str | None = None
     limits: ReadLimits = field(default_factory=ReadLimits)
+    token_provider: TokenProvider | None = field(default=None, repr=False, compare=False)
+    sasl_mechanism: SaslMechanism = "auto"
 
     def describe(self) -> str:
         return f"{self.username}@{self.host}:{self.port}"
@@ -136,23 +144,30 @@ def _starttls(client: GuardedClient, context: ssl.SSLContext | None, where: str)
 
 
 def connect(endpoint: ImapEndpoint, side: str = "IMAP") -> GuardedClient:
-    """Open, secure and log in; `side` ("source", "destination") names the server in errors.
+    """Open, secure and log in (a password, or an OAuth2 token from the endpoint's provider);
+    `side` ("source", "destination") names the server in errors.
 
     Raises:
-        ConnectFailed, TlsFailed, AuthFailed; CommandTimeout, ResponseTooLarge, MalformedResponse.
+        ConnectFailed, TlsFailed, AuthFailed, TokenFailed; CommandTimeout, ResponseTooLarge,
+        MalformedResponse.
     """
     client = _open(endpoint, side)
     try:
-        client.login(endpoint.username, endpoint.password)
+        if endpoint.token_provider is None:
+            client.login(endpoint.username, endpoint.password)
+        else:
+            sasl_login(client, endpoint.username, endpoint.token_provider, endpoint.sasl_mechanism)
+    except CopyError:
+        _close_quietly(client)  # TokenFailed: the token endpoint refused us
+        raise
     except LoginError as exc:
         _close_quietly(client)
         if is_throttle_response(str(exc).encode("utf-8", "replace")):
             # "[UNAVAILABLE] Temporary authentication failure", "too many connections": not the password.
             raise Throttled(f"{endpoint.host} refused the login for now: {_short(exc)}") from exc
+        if endpoint.token_provider:
+            raise AuthFailed(f"{endpoint.host} refused the OAuth2 token for {endpoint.username}") from exc
         raise AuthFailed(f"login refused for {endpoint.username} on {endpoint.host}") from exc
-    except CopyError:
-        _close_quietly(client)
-        raise
     except PARSE_ERRORS as exc:
         _close_quietly(client)
         raise malformed(exc) from exc

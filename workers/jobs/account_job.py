@@ -128,7 +128,7 @@ def _attempts(
 ) -> AccountResult | None:
     """Copy, backing off and trying again while the servers throttle us (not counted as errors)."""
     settings, login = res.settings, job.login
-    src, dst = imap_endpoints(login, res.box, settings)
+    src, dst = imap_endpoints(login, res)
     connections = connections_per_side(login, settings)
     options = copy_options(login, connections)
     state = SqlSyncState(res.sessions, f"account:{login.account_id}", login.account_id)

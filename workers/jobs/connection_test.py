@@ -15,18 +15,16 @@ from workers.engine.copier import quota_preflight
 from workers.engine.errors import CopyError
 from workers.engine.imap import test_login
 from workers.events import JobEvents
-from workers.jobs.logins import copy_options, imap_endpoint, imap_endpoints
+from workers.jobs.logins import Side, copy_options, imap_endpoint, imap_endpoints
 
 logger = logging.getLogger(__name__)
 
 
-def _login_error(res: Resources, login: account_runs.AccountLogin, side: str) -> str | None:
-    """None when the login works, else a sentence a mail admin can act on."""
-    spec = login.src if side == "src" else login.dst
-    username = login.src_username if side == "src" else login.dst_username
-    password_enc = login.src_password_enc if side == "src" else login.dst_password_enc
+def _login_error(res: Resources, login: account_runs.AccountLogin, side: Side) -> str | None:
+    """None when the login works, else a sentence a mail admin can act on (for OAuth2, the token
+    endpoint's own error code, never a secret)."""
     try:
-        test_login(imap_endpoint(spec, username, password_enc, res.box, res.settings))
+        test_login(imap_endpoint(res, login, side))
     except CopyError as exc:
         return exc.message
     except CredentialsKeyError as exc:
@@ -37,7 +35,7 @@ def _login_error(res: Resources, login: account_runs.AccountLogin, side: str) ->
 def _quota(res: Resources, login: account_runs.AccountLogin) -> dict[str, Any] | None:
     """The destination's quota against the source's size, where the destination has a limit."""
     try:
-        src, dst = imap_endpoints(login, res.box, res.settings)
+        src, dst = imap_endpoints(login, res)
         check = quota_preflight(src, dst, copy_options(login))
     except (CopyError, CredentialsKeyError) as exc:
         logger.info("account_test.quota_unread account_id=%s reason=%s", login.account_id, exc)
@@ -51,7 +49,8 @@ def test_logins(res: Resources, account_id: int) -> dict[str, Any]:
         login = account_runs.load_login(session, account_id)
     if login is None:
         return {"status": "skipped", "reason": "account deleted"}
-    results = {side: _login_error(res, login, side) for side in ("src", "dst")}
+    sides: tuple[Side, Side] = ("src", "dst")
+    results: dict[str, str | None] = {side: _login_error(res, login, side) for side in sides}
     quota = _quota(res, login) if all(error is None for error in results.values()) else None
     with res.sessions.begin() as session:
         outcome = connection_tests.record_test(session, account_id, results, utcnow(), quota)

@@ -22,7 +22,7 @@ def plan_folders(res: Resources, account_id: int) -> dict[str, Any]:
         return {"error": {"code": "not_found", "message": f"account {account_id} not found"}}
     state = SqlSyncState(res.sessions, f"account:{account_id}", account_id)
     try:
-        src, dst = imap_endpoints(login, res.box, res.settings)
+        src, dst = imap_endpoints(login, res)
         plan = plan_mailbox(src, dst, copy_options(login), state)
     except CopyError as exc:
         return {"error": {"code": exc.code, "message": exc.message}}

@@ -7,7 +7,7 @@ account run already finished (or its run closed or cancelled) does nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +30,14 @@ class EndpointSpec:
     verify_tls: bool
     max_connections: int | None
     max_connections_per_account: int | None = None
+    auth_mode: str = "password"
+    sasl_mechanism: str = "auto"
+    oauth2_grant: str | None = None
+    oauth2_token_url: str | None = None
+    oauth2_client_id: str | None = None
+    oauth2_scope: str | None = None
+    oauth2_client_secret_enc: bytes | None = field(default=None, repr=False)
+    oauth2_private_key_enc: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,8 @@ class AccountLogin:
     dst_password_enc: bytes
     folder_mapping: dict[str, str]
     exclude_folders: tuple[str, ...]
+    src_refresh_token_enc: bytes | None = field(default=None, repr=False)
+    dst_refresh_token_enc: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,14 @@ def _endpoint(endpoint: Endpoint) -> EndpointSpec:
         endpoint.verify_tls,
         endpoint.max_connections,
         endpoint.max_connections_per_account,
+        endpoint.auth_mode,
+        endpoint.sasl_mechanism,
+        endpoint.oauth2_grant,
+        endpoint.oauth2_token_url,
+        endpoint.oauth2_client_id,
+        endpoint.oauth2_scope,
+        endpoint.oauth2_client_secret_enc,
+        endpoint.oauth2_private_key_enc,
     )
 
 
@@ -104,6 +122,8 @@ def load_login(session: Session, account_id: int) -> AccountLogin | None:
         account.dst_password_enc,
         dict(task.folder_mapping),
         tuple(task.exclude_folders),
+        account.src_refresh_token_enc,
+        account.dst_refresh_token_enc,
     )
 
 

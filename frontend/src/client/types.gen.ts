@@ -67,6 +67,10 @@ export type AccountOut = {
      */
     dst_password_set: boolean;
     /**
+     * Dst Refresh Token Set
+     */
+    dst_refresh_token_set: boolean;
+    /**
      * Dst Username
      */
     dst_username: string;
@@ -78,6 +82,10 @@ export type AccountOut = {
      * Src Password Set
      */
     src_password_set: boolean;
+    /**
+     * Src Refresh Token Set
+     */
+    src_refresh_token_set: boolean;
     /**
      * Src Username
      */
@@ -373,6 +381,11 @@ export type AuditOut = {
 };
 
 /**
+ * AuthMode
+ */
+export type AuthMode = 'password' | 'oauth2';
+
+/**
  * CancelOut
  */
 export type CancelOut = {
@@ -424,6 +437,7 @@ export type CancelledEvent = {
  * EndpointOut
  */
 export type EndpointOut = {
+    auth_mode: AuthMode;
     /**
      * Created At
      */
@@ -449,9 +463,36 @@ export type EndpointOut = {
      */
     name: string;
     /**
+     * Oauth2 Authorize Url
+     */
+    oauth2_authorize_url: string | null;
+    /**
+     * Oauth2 Client Id
+     */
+    oauth2_client_id: string | null;
+    /**
+     * Oauth2 Client Secret Set
+     */
+    oauth2_client_secret_set: boolean;
+    oauth2_grant: OAuth2Grant | null;
+    /**
+     * Oauth2 Private Key Set
+     */
+    oauth2_private_key_set: boolean;
+    /**
+     * Oauth2 Scope
+     */
+    oauth2_scope: string | null;
+    /**
+     * Oauth2 Token Url
+     */
+    oauth2_token_url: string | null;
+    /**
      * Port
      */
     port: number;
+    provider: Provider;
+    sasl_mechanism: SaslMechanism;
     tls_mode: TlsMode;
     /**
      * Updated At
@@ -647,6 +688,11 @@ export type ImportOut = {
      */
     imported: number;
 };
+
+/**
+ * OAuth2Grant
+ */
+export type OAuth2Grant = 'client_credentials' | 'jwt_bearer' | 'refresh_token';
 
 /**
  * PlanData
@@ -921,6 +967,11 @@ export type ProgressEvent = {
 };
 
 /**
+ * Provider
+ */
+export type Provider = 'generic' | 'microsoft365' | 'gmail';
+
+/**
  * Role
  *
  * What a user may do (docs/security.md): each role includes the ones below it.
@@ -1131,6 +1182,11 @@ export type RunSummary = {
     total_skipped: number;
     trigger: Trigger;
 };
+
+/**
+ * SaslMechanism
+ */
+export type SaslMechanism = 'auto' | 'xoauth2' | 'oauthbearer';
 
 /**
  * SessionOut
@@ -1488,6 +1544,12 @@ export type AccountsUpdateAccountData = {
          */
         dst_password?: string | null;
         /**
+         * Dst Refresh Token
+         *
+         * An OAuth2 consent for the refresh_token grant (usually set by Connect); write-only
+         */
+        dst_refresh_token?: string | null;
+        /**
          * Dst Username
          */
         dst_username?: string | null;
@@ -1495,6 +1557,12 @@ export type AccountsUpdateAccountData = {
          * Src Password
          */
         src_password?: string | null;
+        /**
+         * Src Refresh Token
+         *
+         * An OAuth2 consent for the refresh_token grant (usually set by Connect); write-only
+         */
+        src_refresh_token?: string | null;
         /**
          * Src Username
          */
@@ -1544,6 +1612,45 @@ export type AccountsUpdateAccountResponses = {
 };
 
 export type AccountsUpdateAccountResponse = AccountsUpdateAccountResponses[keyof AccountsUpdateAccountResponses];
+
+export type OauthOauthStartData = {
+    body?: never;
+    path: {
+        account_id: number;
+    };
+    query: {
+        /**
+         * Side
+         */
+        side: 'src' | 'dst';
+    };
+    url: '/api/accounts/{account_id}/oauth/start';
+};
+
+export type OauthOauthStartErrors = {
+    /**
+     * Error
+     */
+    400: Error;
+    /**
+     * Error
+     */
+    401: Error;
+    /**
+     * Error
+     */
+    403: Error;
+    /**
+     * Error
+     */
+    404: Error;
+    /**
+     * Error
+     */
+    422: Error;
+};
+
+export type OauthOauthStartError = OauthOauthStartErrors[keyof OauthOauthStartErrors];
 
 export type RunsTestAccountData = {
     body?: never;
@@ -2017,6 +2124,7 @@ export type EndpointsCreateEndpointData = {
      * EndpointIn
      */
     body: {
+        auth_mode?: AuthMode;
         /**
          * Host
          */
@@ -2038,9 +2146,40 @@ export type EndpointsCreateEndpointData = {
          */
         name: string;
         /**
+         * Oauth2 Authorize Url
+         */
+        oauth2_authorize_url?: string | null;
+        /**
+         * Oauth2 Client Id
+         */
+        oauth2_client_id?: string | null;
+        /**
+         * Oauth2 Client Secret
+         *
+         * Write-only; responses say *_set
+         */
+        oauth2_client_secret?: string | null;
+        oauth2_grant?: OAuth2Grant | null;
+        /**
+         * Oauth2 Private Key
+         *
+         * PEM of the service account's key (jwt_bearer); write-only
+         */
+        oauth2_private_key?: string | null;
+        /**
+         * Oauth2 Scope
+         */
+        oauth2_scope?: string | null;
+        /**
+         * Oauth2 Token Url
+         */
+        oauth2_token_url?: string | null;
+        /**
          * Port
          */
         port: number;
+        provider?: Provider;
+        sasl_mechanism?: SaslMechanism;
         tls_mode?: TlsMode;
         /**
          * Verify Tls
@@ -2181,6 +2320,7 @@ export type EndpointsUpdateEndpointData = {
      * EndpointPatch
      */
     body: {
+        auth_mode?: AuthMode | null;
         /**
          * Host
          */
@@ -2198,9 +2338,40 @@ export type EndpointsUpdateEndpointData = {
          */
         name?: string | null;
         /**
+         * Oauth2 Authorize Url
+         */
+        oauth2_authorize_url?: string | null;
+        /**
+         * Oauth2 Client Id
+         */
+        oauth2_client_id?: string | null;
+        /**
+         * Oauth2 Client Secret
+         *
+         * Write-only; responses say *_set
+         */
+        oauth2_client_secret?: string | null;
+        oauth2_grant?: OAuth2Grant | null;
+        /**
+         * Oauth2 Private Key
+         *
+         * PEM of the service account's key (jwt_bearer); write-only
+         */
+        oauth2_private_key?: string | null;
+        /**
+         * Oauth2 Scope
+         */
+        oauth2_scope?: string | null;
+        /**
+         * Oauth2 Token Url
+         */
+        oauth2_token_url?: string | null;
+        /**
          * Port
          */
         port?: number | null;
+        provider?: Provider | null;
+        sasl_mechanism?: SaslMechanism | null;
         tls_mode?: TlsMode | null;
         /**
          * Verify Tls
@@ -2247,6 +2418,67 @@ export type EndpointsUpdateEndpointResponses = {
 };
 
 export type EndpointsUpdateEndpointResponse = EndpointsUpdateEndpointResponses[keyof EndpointsUpdateEndpointResponses];
+
+export type OauthOauthCallbackData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * State
+         */
+        state: string;
+        /**
+         * Code
+         */
+        code?: string | null;
+        /**
+         * Error
+         */
+        error?: string | null;
+        /**
+         * Error Description
+         */
+        error_description?: string | null;
+        /**
+         * Scope
+         */
+        scope?: string | null;
+        /**
+         * Session State
+         */
+        session_state?: string | null;
+        /**
+         * Iss
+         */
+        iss?: string | null;
+    };
+    url: '/api/oauth/callback';
+};
+
+export type OauthOauthCallbackErrors = {
+    /**
+     * Error
+     */
+    400: Error;
+    /**
+     * Error
+     */
+    401: Error;
+    /**
+     * Error
+     */
+    403: Error;
+    /**
+     * Error
+     */
+    404: Error;
+    /**
+     * Error
+     */
+    422: Error;
+};
+
+export type OauthOauthCallbackError = OauthOauthCallbackErrors[keyof OauthOauthCallbackErrors];
 
 export type RunsGetRunData = {
     body?: never;
@@ -2614,16 +2846,32 @@ export type AccountsCreateAccountData = {
     body: {
         /**
          * Dst Password
+         *
+         * Required unless this side's endpoint signs in with OAuth2; write-only
          */
-        dst_password: string;
+        dst_password?: string | null;
+        /**
+         * Dst Refresh Token
+         *
+         * An OAuth2 consent for the refresh_token grant (usually set by Connect); write-only
+         */
+        dst_refresh_token?: string | null;
         /**
          * Dst Username
          */
         dst_username: string;
         /**
          * Src Password
+         *
+         * Required unless this side's endpoint signs in with OAuth2; write-only
          */
-        src_password: string;
+        src_password?: string | null;
+        /**
+         * Src Refresh Token
+         *
+         * An OAuth2 consent for the refresh_token grant (usually set by Connect); write-only
+         */
+        src_refresh_token?: string | null;
         /**
          * Src Username
          */

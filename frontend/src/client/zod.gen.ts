@@ -92,6 +92,11 @@ export const zAuditOut = z.object({
 });
 
 /**
+ * AuthMode
+ */
+export const zAuthMode = z.enum(['password', 'oauth2']);
+
+/**
  * CancelledData
  */
 export const zCancelledData = z.record(z.string(), z.unknown());
@@ -188,6 +193,15 @@ export const zFolderEvent = z.object({
     ts: z.iso.datetime(),
     type: z.literal('folder').default('folder')
 });
+
+/**
+ * OAuth2Grant
+ */
+export const zOAuth2Grant = z.enum([
+    'client_credentials',
+    'jwt_bearer',
+    'refresh_token'
+]);
 
 /**
  * PlanFolder
@@ -297,6 +311,15 @@ export const zProgressEvent = z.object({
 });
 
 /**
+ * Provider
+ */
+export const zProvider = z.enum([
+    'generic',
+    'microsoft365',
+    'gmail'
+]);
+
+/**
  * Role
  *
  * What a user may do (docs/security.md): each role includes the ones below it.
@@ -332,6 +355,15 @@ export const zCancelOut = z.object({
     run_id: z.int(),
     status: zRunStatus
 });
+
+/**
+ * SaslMechanism
+ */
+export const zSaslMechanism = z.enum([
+    'auto',
+    'xoauth2',
+    'oauthbearer'
+]);
 
 /**
  * TaskBrokenData
@@ -378,9 +410,11 @@ export const zTestStatus = z.enum([
  */
 export const zAccountOut = z.object({
     dst_password_set: z.boolean(),
+    dst_refresh_token_set: z.boolean(),
     dst_username: z.string(),
     id: z.int(),
     src_password_set: z.boolean(),
+    src_refresh_token_set: z.boolean(),
     src_username: z.string(),
     task_id: z.int(),
     test_dst_error: z.string().nullable(),
@@ -441,13 +475,23 @@ export const zTlsMode = z.enum([
  * EndpointOut
  */
 export const zEndpointOut = z.object({
+    auth_mode: zAuthMode,
     created_at: z.iso.datetime(),
     host: z.string(),
     id: z.int(),
     max_connections: z.int().nullable(),
     max_connections_per_account: z.int().nullable(),
     name: z.string(),
+    oauth2_authorize_url: z.string().nullable(),
+    oauth2_client_id: z.string().nullable(),
+    oauth2_client_secret_set: z.boolean(),
+    oauth2_grant: zOAuth2Grant.nullable(),
+    oauth2_private_key_set: z.boolean(),
+    oauth2_scope: z.string().nullable(),
+    oauth2_token_url: z.string().nullable(),
     port: z.int(),
+    provider: zProvider,
+    sasl_mechanism: zSaslMechanism,
     tls_mode: zTlsMode,
     updated_at: z.iso.datetime(),
     verify_tls: z.boolean()
@@ -712,8 +756,10 @@ export const zAccountsDeleteAccountResponse = z.void();
  */
 export const zAccountsUpdateAccountBody = z.object({
     dst_password: z.string().min(1).max(1000).nullish().default(null),
+    dst_refresh_token: z.string().min(1).max(20000).nullish().default(null),
     dst_username: z.string().min(1).max(320).nullish().default(null),
     src_password: z.string().min(1).max(1000).nullish().default(null),
+    src_refresh_token: z.string().min(1).max(20000).nullish().default(null),
     src_username: z.string().min(1).max(320).nullish().default(null)
 });
 
@@ -725,6 +771,14 @@ export const zAccountsUpdateAccountPath = z.object({
  * OK
  */
 export const zAccountsUpdateAccountResponse = zAccountOut;
+
+export const zOauthOauthStartPath = z.object({
+    account_id: z.int().gte(1).lte(2147483647)
+});
+
+export const zOauthOauthStartQuery = z.object({
+    side: z.enum(['src', 'dst'])
+});
 
 export const zRunsTestAccountPath = z.object({
     account_id: z.int().gte(1).lte(2147483647)
@@ -819,11 +873,21 @@ export const zEndpointsListEndpointsResponse = z.array(zEndpointOut);
  * EndpointIn
  */
 export const zEndpointsCreateEndpointBody = z.object({
+    auth_mode: zAuthMode.optional().default('password'),
     host: z.string().min(1).max(255),
     max_connections: z.int().gte(1).lte(1000).nullish().default(null),
     max_connections_per_account: z.int().gte(1).lte(1000).nullish().default(null),
     name: z.string().min(1).max(200),
+    oauth2_authorize_url: z.string().min(1).max(2000).nullish().default(null),
+    oauth2_client_id: z.string().min(1).max(500).nullish().default(null),
+    oauth2_client_secret: z.string().min(1).max(20000).nullish().default(null),
+    oauth2_grant: zOAuth2Grant.nullish().default(null),
+    oauth2_private_key: z.string().min(1).max(20000).nullish().default(null),
+    oauth2_scope: z.string().min(1).max(1000).nullish().default(null),
+    oauth2_token_url: z.string().min(1).max(2000).nullish().default(null),
     port: z.int().gte(1).lte(65535),
+    provider: zProvider.optional().default('generic'),
+    sasl_mechanism: zSaslMechanism.optional().default('auto'),
     tls_mode: zTlsMode.optional().default('ssl'),
     verify_tls: z.boolean().optional().default(true)
 });
@@ -855,11 +919,21 @@ export const zEndpointsGetEndpointResponse = zEndpointOut;
  * EndpointPatch
  */
 export const zEndpointsUpdateEndpointBody = z.object({
+    auth_mode: zAuthMode.nullish().default(null),
     host: z.string().min(1).max(255).nullish().default(null),
     max_connections: z.int().gte(1).lte(1000).nullish().default(null),
     max_connections_per_account: z.int().gte(1).lte(1000).nullish().default(null),
     name: z.string().min(1).max(200).nullish().default(null),
+    oauth2_authorize_url: z.string().min(1).max(2000).nullish().default(null),
+    oauth2_client_id: z.string().min(1).max(500).nullish().default(null),
+    oauth2_client_secret: z.string().min(1).max(20000).nullish().default(null),
+    oauth2_grant: zOAuth2Grant.nullish().default(null),
+    oauth2_private_key: z.string().min(1).max(20000).nullish().default(null),
+    oauth2_scope: z.string().min(1).max(1000).nullish().default(null),
+    oauth2_token_url: z.string().min(1).max(2000).nullish().default(null),
     port: z.int().gte(1).lte(65535).nullish().default(null),
+    provider: zProvider.nullish().default(null),
+    sasl_mechanism: zSaslMechanism.nullish().default(null),
     tls_mode: zTlsMode.nullish().default(null),
     verify_tls: z.boolean().nullish().default(null)
 });
@@ -872,6 +946,16 @@ export const zEndpointsUpdateEndpointPath = z.object({
  * OK
  */
 export const zEndpointsUpdateEndpointResponse = zEndpointOut;
+
+export const zOauthOauthCallbackQuery = z.object({
+    state: z.string(),
+    code: z.string().nullish().default(null),
+    error: z.string().nullish().default(null),
+    error_description: z.string().nullish().default(null),
+    scope: z.string().nullish().default(null),
+    session_state: z.string().nullish().default(null),
+    iss: z.string().nullish().default(null)
+});
 
 export const zRunsGetRunPath = z.object({
     run_id: z.int().gte(1).lte(2147483647)
@@ -954,9 +1038,11 @@ export const zAccountsListAccountsResponse = z.array(zAccountOut);
  * AccountIn
  */
 export const zAccountsCreateAccountBody = z.object({
-    dst_password: z.string().min(1).max(1000),
+    dst_password: z.string().min(1).max(1000).nullish().default(null),
+    dst_refresh_token: z.string().min(1).max(20000).nullish().default(null),
     dst_username: z.string().min(1).max(320),
-    src_password: z.string().min(1).max(1000),
+    src_password: z.string().min(1).max(1000).nullish().default(null),
+    src_refresh_token: z.string().min(1).max(20000).nullish().default(null),
     src_username: z.string().min(1).max(320)
 });
 

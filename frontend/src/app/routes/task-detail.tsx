@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Button } from '@/components/ui/button';
 import { QueryState } from '@/components/ui/query-state';
 import { paths } from '@/config/paths';
@@ -11,6 +11,7 @@ import { AccountFormDialog } from '@/features/accounts/components/account-form-d
 import { AccountsTable } from '@/features/accounts/components/accounts-table';
 import { CsvImportDialog } from '@/features/accounts/components/csv-import-dialog';
 import { summarizeReadiness } from '@/features/accounts/lib/account-tests';
+import type { Endpoint } from '@/features/endpoints/api/endpoint-schema';
 import { useEndpoints } from '@/features/endpoints/api/get-endpoints';
 import { useRuns } from '@/features/runs/api/get-runs';
 import { useLiveRun } from '@/features/runs/api/use-live-run';
@@ -62,6 +63,10 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
   const live = useLiveRun(task.id, task.last_run, { socketUp });
   const runs = useRuns(task.id, { pollMs });
   const [dialog, setDialog] = useState<'add' | 'import' | 'delete' | null>(null);
+  // The Connect flow comes back here with ?oauth=connected or ?oauth_error=<the provider's error code>.
+  const [search] = useSearchParams();
+  const oauthError = search.get('oauth_error');
+  const oauthConnected = search.get('oauth') === 'connected';
 
   const accountList = accounts.data ?? [];
   const readiness = summarizeReadiness(accountList);
@@ -75,6 +80,17 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
 
   return (
     <div className="task-page" data-testid="task-detail" data-task-id={task.id}>
+      {oauthError ? (
+        <p className="alert alert-danger" role="alert" data-testid="oauth-error">
+          The provider refused the consent ({oauthError}). Check the server’s OAuth2 settings, then press Connect
+          again.
+        </p>
+      ) : null}
+      {oauthConnected ? (
+        <p className="alert alert-success" data-testid="oauth-connected">
+          Consent stored. Test the account’s logins before the next run.
+        </p>
+      ) : null}
       <div className="page-header">
         <div>
           <h1 className="title-with-badges">
@@ -174,6 +190,7 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
               testingIds={testingIds}
               lockedReason={accountsLocked}
               onTestStarted={(ids) => startTests(ids)}
+              connectSides={consentSides(task, endpoints.data ?? [])}
             />
           )}
         </QueryState>
@@ -187,12 +204,33 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
       </section>
 
       <AccountFormDialog taskId={task.id} open={dialog === 'add'} account={null} onClose={() => setDialog(null)} />
-      <CsvImportDialog taskId={task.id} open={dialog === 'import'} onClose={() => setDialog(null)} />
+      <CsvImportDialog
+        taskId={task.id}
+        open={dialog === 'import'}
+        onClose={() => setDialog(null)}
+        oauthSides={oauthSides(task, endpoints.data ?? [])}
+      />
       <DeleteTaskDialog
         task={dialog === 'delete' ? task : null}
         onClose={() => setDialog(null)}
         onDeleted={() => void navigate(paths.tasks.href())}
       />
     </div>
+  );
+}
+
+function sideEndpoint(task: Task, endpoints: Endpoint[], side: 'src' | 'dst'): Endpoint | undefined {
+  return endpoints.find((e) => e.id === (side === 'src' ? task.src_endpoint_id : task.dst_endpoint_id));
+}
+
+/** The task's sides whose server signs in with OAuth2 (no passwords needed). */
+function oauthSides(task: Task, endpoints: Endpoint[]): ('src' | 'dst')[] {
+  return (['src', 'dst'] as const).filter((side) => sideEndpoint(task, endpoints, side)?.auth_mode === 'oauth2');
+}
+
+/** The task's sides whose server asks each mailbox for OAuth2 consent (the Connect button). */
+function consentSides(task: Task, endpoints: Endpoint[]): ('src' | 'dst')[] {
+  return oauthSides(task, endpoints).filter(
+    (side) => sideEndpoint(task, endpoints, side)?.oauth2_grant === 'refresh_token',
   );
 }

@@ -12,9 +12,10 @@ const username = (side: string) => z.string().trim().min(1, `Enter the ${side} u
 
 export const accountInputSchema = z.object({
   src_username: username('source'),
-  src_password: z.string().min(1, 'Enter the source password'),
+  /** Empty on a side whose server signs in with OAuth2 (the server says when one is required). */
+  src_password: z.string(),
   dst_username: username('destination'),
-  dst_password: z.string().min(1, 'Enter the destination password'),
+  dst_password: z.string(),
 });
 
 export type AccountInput = z.infer<typeof accountInputSchema>;

@@ -19,9 +19,20 @@ type Props = {
   /** Why the rows' buttons are off (a run is in progress: the API refuses changes), or null. */
   lockedReason: string | null;
   onTestStarted: (accountIds: number[]) => void;
+  /** Sides whose server signs in with per-mailbox OAuth2 consent: each row gets a Connect link. */
+  connectSides?: readonly ('src' | 'dst')[];
 };
 
-export function AccountsTable({ taskId, accounts, testingIds, lockedReason, onTestStarted }: Props) {
+const NO_SIDES: readonly ('src' | 'dst')[] = [];
+
+export function AccountsTable({
+  taskId,
+  accounts,
+  testingIds,
+  lockedReason,
+  onTestStarted,
+  connectSides = NO_SIDES,
+}: Props) {
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
   const [editing, setEditing] = useState<Account | null>(null);
   const [deleting, setDeleting] = useState<Account | null>(null);
@@ -108,6 +119,21 @@ export function AccountsTable({ taskId, accounts, testingIds, lockedReason, onTe
                       <DateTime iso={account.tested_at} stacked />
                     </td>
                     <td className="row-actions">
+                      {connectSides.map((side) => (
+                        <a
+                          key={side}
+                          className="btn btn-secondary btn-sm"
+                          href={`/api/accounts/${account.id}/oauth/start?side=${side}`}
+                          data-testid={`account-connect-${side}`}
+                          title={
+                            account[`${side}_refresh_token_set`]
+                              ? 'Consent given; connect again to renew it'
+                              : 'Sign in at the provider to give consent'
+                          }
+                        >
+                          Connect {side === 'src' ? 'source' : 'destination'}
+                        </a>
+                      ))}
                       <Button requires="operator"
                         size="sm"
                         onClick={() => test.mutate(account.id)}

@@ -5,22 +5,35 @@ import { ApiError } from '@/lib/api-client';
 import { formatCount, formatCountOf } from '@/lib/format';
 import { pushToast } from '@/lib/notifications';
 import { useImportAccounts } from '@/features/accounts/api/import-accounts';
-import { parseAccountsCsv, serverLineErrors, type CsvLineError } from '@/features/accounts/lib/accounts-csv';
+import {
+  parseAccountsCsv,
+  serverLineErrors,
+  type CsvLineError,
+  type OAuthSides,
+} from '@/features/accounts/lib/accounts-csv';
 
-type Props = { taskId: number; open: boolean; onClose: () => void };
+type Props = {
+  taskId: number;
+  open: boolean;
+  onClose: () => void;
+  /** Sides that sign in with OAuth2: their passwords may be left empty. */
+  oauthSides?: OAuthSides;
+};
+
+const NO_SIDES: OAuthSides = [];
 
 const EXAMPLE = 'src_user,src_password,dst_user,dst_password\nalice@old.example,secret1,alice@new.example,secret2';
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
-export function CsvImportDialog({ taskId, open, onClose }: Props) {
+export function CsvImportDialog({ taskId, open, onClose, oauthSides = NO_SIDES }: Props) {
   return (
     <Modal open={open} onClose={onClose} title="Import accounts from CSV" size="lg" testId="csv-import-dialog">
-      <CsvImport taskId={taskId} onDone={onClose} />
+      <CsvImport taskId={taskId} onDone={onClose} oauthSides={oauthSides} />
     </Modal>
   );
 }
 
-function CsvImport({ taskId, onDone }: { taskId: number; onDone: () => void }) {
+function CsvImport({ taskId, onDone, oauthSides }: { taskId: number; onDone: () => void; oauthSides: OAuthSides }) {
   const [text, setText] = useState('');
   const [fileError, setFileError] = useState<string | null>(null);
   const [serverErrors, setServerErrors] = useState<CsvLineError[]>([]);
@@ -32,7 +45,7 @@ function CsvImport({ taskId, onDone }: { taskId: number; onDone: () => void }) {
       onDone();
     },
   });
-  const preview = parseAccountsCsv(text);
+  const preview = parseAccountsCsv(text, oauthSides);
   const lineErrors = serverErrors.length > 0 ? serverErrors : preview.errors;
   const blockReason =
     preview.accounts.length === 0 && preview.errors.length === 0

@@ -66,4 +66,12 @@ describe('serverLineErrors', () => {
       { line: 10, message: 'bad' },
     ]);
   });
+
+  it('lets the password of an OAuth2 side stay empty', () => {
+    const text = 'a@contoso.example,,a@new.example,pw\nb@contoso.example,,b@new.example,\n';
+    expect(parseAccountsCsv(text).errors.map((e) => e.line)).toEqual([1, 2]);
+    const preview = parseAccountsCsv(text, ['src']);
+    expect(preview.accounts.map((a) => a.src_username)).toEqual(['a@contoso.example']);
+    expect(preview.errors).toEqual([{ line: 2, message: 'Missing destination password' }]);
+  });
 });

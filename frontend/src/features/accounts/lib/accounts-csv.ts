@@ -77,7 +77,10 @@ export function splitCsvRecords(text: string): CsvRecord[] {
 
 const HEADER = /^(src|source)[_ -]?user(name)?$/i;
 
-function validate(record: CsvRecord): string | CsvAccount {
+/** Sides whose server signs in with OAuth2: their password column may stay empty. */
+export type OAuthSides = readonly ('src' | 'dst')[];
+
+function validate(record: CsvRecord, oauthSides: OAuthSides): string | CsvAccount {
   if (record.unterminated) return 'A quoted value is not closed (missing ")';
   if (record.fields.length !== 4) {
     return `Expected 4 values (source user, source password, destination user, destination password), found ${record.fields.length}`;
@@ -85,9 +88,9 @@ function validate(record: CsvRecord): string | CsvAccount {
   const [srcUser = '', srcPass = '', dstUser = '', dstPass = ''] = record.fields;
   const missing = [
     [srcUser.trim(), 'source user'],
-    [srcPass, 'source password'],
+    [oauthSides.includes('src') ? '-' : srcPass, 'source password'],
     [dstUser.trim(), 'destination user'],
-    [dstPass, 'destination password'],
+    [oauthSides.includes('dst') ? '-' : dstPass, 'destination password'],
   ]
     .filter(([value]) => value === '')
     .map(([, name]) => name);
@@ -102,7 +105,7 @@ function validate(record: CsvRecord): string | CsvAccount {
   };
 }
 
-export function parseAccountsCsv(text: string): CsvPreview {
+export function parseAccountsCsv(text: string, oauthSides: OAuthSides = []): CsvPreview {
   const records = splitCsvRecords(text.replace(/^\uFEFF/, ''));
   const first = records[0];
   const headerLine = first && HEADER.test((first.fields[0] ?? '').trim()) ? first.line : null;
@@ -111,7 +114,7 @@ export function parseAccountsCsv(text: string): CsvPreview {
   const firstLineOf = new Map<string, number>();
 
   for (const record of headerLine === null ? records : records.slice(1)) {
-    const result = validate(record);
+    const result = validate(record, oauthSides);
     if (typeof result === 'string') {
       errors.push({ line: record.line, message: result });
       continue;

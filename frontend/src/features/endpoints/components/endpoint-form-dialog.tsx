@@ -12,6 +12,10 @@ import {
   defaultPorts,
   endpointFieldNames,
   endpointInputSchema,
+  providerLabels,
+  providerProfiles,
+  providers,
+  type Provider,
   tlsModeLabels,
   tlsModes,
   type Endpoint,
@@ -19,6 +23,7 @@ import {
   type TlsMode,
 } from '@/features/endpoints/api/endpoint-schema';
 import { useUpdateEndpoint } from '@/features/endpoints/api/update-endpoint';
+import { EndpointOAuthFields } from '@/features/endpoints/components/endpoint-oauth-fields';
 
 type Props = {
   open: boolean;
@@ -28,7 +33,49 @@ type Props = {
   onClose: () => void;
 };
 
-const blank: EndpointInput = { name: '', host: '', port: 993, tls_mode: 'ssl', verify_tls: true, max_connections: null };
+const noOAuth = {
+  provider: 'generic',
+  auth_mode: 'password',
+  oauth2_grant: 'client_credentials',
+  oauth2_token_url: '',
+  oauth2_authorize_url: '',
+  oauth2_client_id: '',
+  oauth2_scope: '',
+  sasl_mechanism: 'auto',
+  oauth2_client_secret: '',
+  oauth2_private_key: '',
+} as const;
+
+const blank: EndpointInput = {
+  name: '',
+  host: '',
+  port: 993,
+  tls_mode: 'ssl',
+  verify_tls: true,
+  max_connections: null,
+  ...noOAuth,
+};
+
+function formValues(endpoint: Endpoint): EndpointInput {
+  return {
+    name: endpoint.name,
+    host: endpoint.host,
+    port: endpoint.port,
+    tls_mode: endpoint.tls_mode,
+    verify_tls: endpoint.verify_tls,
+    max_connections: endpoint.max_connections,
+    provider: endpoint.provider ?? 'generic',
+    auth_mode: endpoint.auth_mode ?? 'password',
+    oauth2_grant: endpoint.oauth2_grant ?? 'client_credentials',
+    oauth2_token_url: endpoint.oauth2_token_url ?? '',
+    oauth2_authorize_url: endpoint.oauth2_authorize_url ?? '',
+    oauth2_client_id: endpoint.oauth2_client_id ?? '',
+    oauth2_scope: endpoint.oauth2_scope ?? '',
+    sasl_mechanism: endpoint.sasl_mechanism ?? 'auto',
+    oauth2_client_secret: '',
+    oauth2_private_key: '',
+  };
+}
 
 const tlsHints: Record<TlsMode, string> = {
   ssl: 'Encrypted from the first byte; usually port 993.',
@@ -55,16 +102,7 @@ export function EndpointFormDialog({ open, endpoint, usedBy = NO_TASKS, onClose 
 function EndpointForm({ endpoint, onDone }: { endpoint: Endpoint | null; onDone: () => void }) {
   const form = useForm<EndpointInput>({
     resolver: zodResolver(endpointInputSchema),
-    defaultValues: endpoint
-      ? {
-          name: endpoint.name,
-          host: endpoint.host,
-          port: endpoint.port,
-          tls_mode: endpoint.tls_mode,
-          verify_tls: endpoint.verify_tls,
-          max_connections: endpoint.max_connections,
-        }
-      : blank,
+    defaultValues: endpoint ? formValues(endpoint) : blank,
   });
   const create = useCreateEndpoint({
     onSuccess: (e) => {
@@ -95,6 +133,12 @@ function EndpointForm({ endpoint, onDone }: { endpoint: Endpoint | null; onDone:
   const onTlsChange = (mode: TlsMode) => {
     if (!portEdited) form.setValue('port', defaultPorts[mode], { shouldValidate: form.formState.isSubmitted });
   };
+  const providerField = form.register('provider');
+  const onProviderChange = (provider: Provider) => {
+    for (const [name, value] of Object.entries(providerProfiles[provider])) {
+      form.setValue(name as keyof EndpointInput, value as never);
+    }
+  };
 
   return (
     <form className="stack" onSubmit={onSubmit} noValidate data-testid="endpoint-form">
@@ -105,6 +149,22 @@ function EndpointForm({ endpoint, onDone }: { endpoint: Endpoint | null; onDone:
           data-autofocus
           placeholder="e.g. Old provider"
         />
+      </Field>
+      <Field label="Provider" htmlFor="endpoint-provider" hint="Fills the host, TLS and sign-in defaults.">
+        <select
+          {...fieldAria('endpoint-provider', undefined, true)}
+          {...providerField}
+          onChange={(event) => {
+            void providerField.onChange(event);
+            onProviderChange(event.target.value as Provider);
+          }}
+        >
+          {providers.map((p) => (
+            <option key={p} value={p}>
+              {providerLabels[p]}
+            </option>
+          ))}
+        </select>
       </Field>
       <div className="form-row">
         <Field label="Host" htmlFor="endpoint-host" error={errors.host?.message} className="grow">
@@ -174,6 +234,7 @@ function EndpointForm({ endpoint, onDone }: { endpoint: Endpoint | null; onDone:
           })}
         />
       </Field>
+      <EndpointOAuthFields form={form} endpoint={endpoint} />
       <FormActions onCancel={onDone} isSubmitting={create.isPending || update.isPending} submitTestId="endpoint-submit">
         {endpoint ? 'Save server' : 'Add server'}
       </FormActions>

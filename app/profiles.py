@@ -1,0 +1,32 @@
+"""Provider profiles: what choosing Microsoft 365 or Gmail fills in (docs/oauth2.md).
+
+Plain data, shared by the API (endpoint defaults) and the CLI (--src-provider).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# What choosing a provider fills in when the request leaves it out (docs/oauth2.md).
+PROFILES: dict[str, dict[str, Any]] = {
+    "microsoft365": {
+        "host": "outlook.office365.com",
+        "port": 993,
+        "tls_mode": "ssl",
+        "auth_mode": "oauth2",
+        "oauth2_grant": "client_credentials",
+        "oauth2_scope": "https://outlook.office365.com/.default",
+        "oauth2_authorize_url": "https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize",
+        "sasl_mechanism": "xoauth2",
+    },
+    "gmail": {
+        "host": "imap.gmail.com",
+        "port": 993,
+        "tls_mode": "ssl",
+        "auth_mode": "oauth2",
+        "oauth2_grant": "jwt_bearer",
+        "oauth2_token_url": "https://oauth2.googleapis.com/token",
+        "oauth2_authorize_url": "https://accounts.google.com/o/oauth2/v2/auth",
+        "oauth2_scope": "https://mail.google.com/",
+    },
+}
