@@ -31,7 +31,7 @@ from app.dispatch import (
 )
 from app.events import publish_outcome
 from app.logging_setup import log_context
-from app.services import account_runs, runs
+from app.services import account_runs, due, runs
 from workers import context
 from workers.celery_app import celery_app
 from workers.jobs import account_job, connection_test, dry_run
@@ -75,6 +75,8 @@ def scan_due_tasks(now_iso: str | None = None) -> int:
     res = context.resources()
     now = datetime.fromisoformat(now_iso) if now_iso else utcnow()
     res.redis.set(BEAT_TICK_KEY, str(utcnow().timestamp()))
+    with res.sessions.begin() as session:
+        due.reseat_missed_windows(session, now)
     total = 0
     while True:  # short transactions: one per batch, its runs dispatched right after its commit
         with res.sessions.begin() as session:

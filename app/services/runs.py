@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict
 from app.models import Account, AccountRun, Run, Task
 from app.models.enums import AccountRunStatus, RunStatus, TaskStatus, TestStatus, Trigger
+from app.services.due import place_next_due
 from app.services.schedule import next_run_at
 from app.services.tasks import get_task
 
@@ -63,6 +64,7 @@ FROM new_runs r LEFT JOIN new_account_runs n ON n.run_id = r.id GROUP BY r.id, r
 """
 _DUE = (
     f"SELECT t.id, t.next_due_at FROM tasks t WHERE {SCHEDULABLE} AND t.next_due_at <= :now"
+    " AND (t.due_window_closes_at IS NULL OR t.due_window_closes_at > :now)"  # inside its window
     f" AND {TESTED_OK} ORDER BY t.next_due_at LIMIT :limit FOR UPDATE OF t SKIP LOCKED"
 )
 _ONE = (
@@ -225,7 +227,7 @@ def _close_task(session: Session, task_id: int, status: RunStatus, broke: bool, 
         task.broken, task.schedule_interval_seconds = True, 0
     # From completion, not start: the next scheduled run is one interval after this one finished.
     interval, anchor = task.schedule_interval_seconds, task.schedule_anchor
-    task.next_due_at = None if task.broken else next_run_at(interval, anchor, now)
+    place_next_due(task, None if task.broken else next_run_at(interval, anchor, now))
 
 
 def reap_stale_runs(

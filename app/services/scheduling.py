@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.errors import BadRequest, Conflict, NotFound
 from app.models import Account, Run
 from app.models.enums import TestStatus
+from app.services.due import place_next_due
 from app.services.runs import untested_reason
 from app.services.schedule import ALLOWED_INTERVALS, next_run_at
 from app.services.tasks import ensure_not_running, get_task
@@ -42,7 +43,7 @@ def set_schedule(session: Session, task_id: int, interval_seconds: int, now: dat
     task.schedule_interval_seconds = interval_seconds
     task.broken = False
     last_finished = session.scalar(select(func.max(Run.finished_at)).where(Run.task_id == task_id))
-    task.next_due_at = next_run_at(interval_seconds, task.schedule_anchor, last_finished)
+    place_next_due(task, next_run_at(interval_seconds, task.schedule_anchor, last_finished))
     logger.info("schedule.set task_id=%s interval=%s due=%s", task_id, interval_seconds, task.next_due_at)
 
 
