@@ -11,10 +11,11 @@ import logging
 from typing import Any
 
 from celery import Celery
+from celery.schedules import crontab
 from celery.signals import setup_logging, worker_process_init, worker_ready, worker_shutting_down
 
 from app.config import Settings, get_settings
-from app.dispatch import COPY_ACCOUNT, REAP_STALE, SCAN_DUE_TASKS, shared_config
+from app.dispatch import COPY_ACCOUNT, REAP_STALE, SCAN_DUE_TASKS, SEND_DIGEST, shared_config
 from app.logging_setup import configure_logging
 from workers import context
 from workers.jobs.heartbeat import SHUTDOWN, shutdown_key
@@ -38,6 +39,10 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "options": {"expires": scan_every},
         },
         "reap-stale-runs": {"task": REAP_STALE, "schedule": reap_every, "options": {"expires": reap_every}},
+        "daily-digest": {
+            "task": SEND_DIGEST,
+            "schedule": crontab(minute=0, hour=settings.notify_digest_hour),
+        },
     }
 
 
@@ -76,7 +81,7 @@ def worker_config(settings: Settings) -> dict[str, Any]:
 
 def make_celery(settings: Settings | None = None) -> Celery:
     """The workers' Celery app; its configuration is read from Settings on first use, not now."""
-    app = Celery("imapcopier", include=["workers.tasks"])
+    app = Celery("imapcopier", include=["workers.tasks", "workers.notify_tasks"])
     app.add_defaults(lambda: worker_config(settings or get_settings()))
     return app
 

@@ -28,6 +28,7 @@ from app.dispatch import (
     SCAN_DUE_TASKS,
     TEST_ACCOUNT,
     launch,
+    notify_run,
 )
 from app.events import publish_outcome
 from app.logging_setup import log_context
@@ -50,7 +51,17 @@ def _finalize(run_id: int, *, settled_only: bool = False) -> str:
     if outcome is None:
         return "already closed"
     publish_outcome(res.redis, outcome)
+    _notify(outcome.run_id, outcome.broke)
     return outcome.status.value
+
+
+def _notify(run_id: int, broke: bool) -> None:
+    """After finalize's commit, hand the run to the notification job; a broker error is logged and
+    never fails finalize (the run is closed and the breaker applied already)."""
+    try:
+        notify_run(celery_app, run_id, broke)
+    except Exception:
+        logger.exception("notifications.enqueue_failed run_id=%s", run_id)
 
 
 P = ParamSpec("P")

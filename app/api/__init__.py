@@ -14,10 +14,10 @@ logger = logging.getLogger(__name__)
 
 def register_blueprints(app: Flask) -> None:
     """Every blueprint, by name, with its URL prefix; then the login guard and the error handlers."""
-    from app.api import accounts, auth, endpoints, events, health, metrics, runs, spa, tasks
+    from app.api import accounts, auth, endpoints, events, health, metrics, notifications, runs, spa, tasks
 
     app.register_blueprint(auth.bp, url_prefix="/api/auth")
-    for module in (endpoints, tasks, accounts, runs, events):
+    for module in (endpoints, tasks, accounts, runs, events, notifications):
         app.register_blueprint(module.bp, url_prefix="/api")
     for module in (health, metrics, spa):
         app.register_blueprint(module.bp)

@@ -1,0 +1,123 @@
+"""An SMTP server on 127.0.0.1 that keeps every message it receives as a .eml file (aiosmtpd).
+
+Run as a process of the test bed: `python -m testbed.smtp_sink --port N --dir D`. `SmtpSink` starts
+and stops it (stop, then start again on the same port, imitates a server that is down for a while).
+"""
+
+from __future__ import annotations
+
+import argparse
+import email
+import email.policy
+import signal
+import subprocess
+import sys
+import threading
+import time
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from testbed.dovecot import free_ports
+
+HOST = "127.0.0.1"
+
+READY_TIMEOUT = 15.0
+
+
+class _Keep:
+    """aiosmtpd handler: write each message to `<dir>/<n>.eml` (envelope recipients in a header)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.count = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.count += 1
+        rcpt = ", ".join(envelope.rcpt_tos)
+        user = session.login_data.login.decode() if session.login_data else ""
+        data = f"X-Envelope-To: {rcpt}\r\nX-Sink-Login: {user}\r\n".encode() + envelope.original_content
+        tmp = self.directory / f".{self.count}.tmp"
+        tmp.write_bytes(data)
+        tmp.rename(self.directory / f"{time.time_ns()}-{self.count}.eml")
+        return "250 Message accepted"
+
+
+def _accept_any(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+    from aiosmtpd.smtp import AuthResult
+
+    return AuthResult(success=True, handled=False)
+
+
+def serve(port: int, directory: Path) -> None:
+    from aiosmtpd.controller import Controller
+
+    directory.mkdir(parents=True, exist_ok=True)
+    # Any login is accepted, without TLS: the sink checks that the client logs in, not the password.
+    controller = Controller(
+        _Keep(directory), hostname=HOST, port=port, auth_require_tls=False, authenticator=_accept_any
+    )
+    controller.start()
+    print(f"smtp_sink ready on {HOST}:{port}", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    finally:
+        controller.stop()
+
+
+class SmtpSink:
+    """The sink as a child process on a free port; `messages()` parses what it received."""
+
+    def __init__(self, directory: Path, port: int | None = None) -> None:
+        self.directory = directory
+        self.port = port or free_ports(1)[0]
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "testbed.smtp_sink",
+                "--port",
+                str(self.port),
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline().decode()
+        if "ready" not in line:
+            self.stop()
+            raise RuntimeError(f"smtp_sink did not start: {line!r}")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=READY_TIMEOUT)
+        self.proc = None
+
+    def messages(self) -> list[EmailMessage]:
+        found = []
+        for path in sorted(self.directory.glob("*.eml")):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            assert isinstance(message, EmailMessage)
+            found.append(message)
+        return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--dir", type=Path, required=True)
+    args = parser.parse_args()
+    serve(args.port, args.dir)
+
+
+if __name__ == "__main__":
+    main()
