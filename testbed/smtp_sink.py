@@ -35,7 +35,8 @@ class _Keep:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.count += 1
         rcpt = ", ".join(envelope.rcpt_tos)
-        user = session.login_data.login.decode() if session.login_data else ""
+        login = getattr(session.auth_data, "login", None) if session.authenticated else None
+        user = login.decode() if isinstance(login, bytes) else ""
         data = f"X-Envelope-To: {rcpt}\r\nX-Sink-Login: {user}\r\n".encode() + envelope.original_content
         tmp = self.directory / f".{self.count}.tmp"
         tmp.write_bytes(data)
@@ -46,7 +47,7 @@ class _Keep:
 def _accept_any(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
     from aiosmtpd.smtp import AuthResult
 
-    return AuthResult(success=True, handled=False)
+    return AuthResult(success=True, handled=False, auth_data=data)
 
 
 def serve(port: int, directory: Path) -> None:

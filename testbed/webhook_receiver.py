@@ -31,7 +31,8 @@ class WebhookReceiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 header = self.headers.get(signing.HEADER, "")
                 ok = signing.verify(receiver.secret, body, header, int(time.time()))
-                receiver.deliveries.append(Delivery(self.path, dict(self.headers.items()), body, ok))
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                receiver.deliveries.append(Delivery(self.path, headers, body, ok))
                 self.send_response(204 if ok else 401)
                 self.end_headers()
 
