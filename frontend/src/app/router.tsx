@@ -6,6 +6,7 @@ import { AppRoot } from '@/app/routes/app-root';
 import { EndpointsRoute } from '@/app/routes/endpoints';
 import { LoginRoute } from '@/app/routes/login';
 import { NotFoundRoute } from '@/app/routes/not-found';
+import { NotificationsRoute } from '@/app/routes/notifications';
 import { RouteError } from '@/app/routes/route-error';
 import { TaskDetailRoute } from '@/app/routes/task-detail';
 import { TasksRoute } from '@/app/routes/tasks';
@@ -23,6 +24,7 @@ const router = createBrowserRouter([
           { path: paths.tasks.path, element: <TasksRoute /> },
           { path: paths.task.path, element: <TaskDetailRoute /> },
           { path: paths.endpoints.path, element: <EndpointsRoute /> },
+          { path: paths.notifications.path, element: <NotificationsRoute /> },
           { path: '*', element: <NotFoundRoute /> },
         ],
       },

@@ -3,4 +3,5 @@ export const paths = {
   tasks: { path: '/tasks', href: () => '/tasks' },
   task: { path: '/tasks/:taskId', href: (id: number) => `/tasks/${id}` },
   endpoints: { path: '/endpoints', href: () => '/endpoints' },
+  notifications: { path: '/settings/notifications', href: () => '/settings/notifications' },
 } as const;

@@ -43,6 +43,9 @@ export function AppRoot() {
             <NavLink to={paths.endpoints.href()} className="nav-link">
               Servers
             </NavLink>
+            <NavLink to={paths.notifications.href()} className="nav-link">
+              Notifications
+            </NavLink>
           </nav>
           <span className="spacer" />
           <SocketIndicator />

@@ -20,6 +20,10 @@ export const lastRunSchema = z.object({
 
 export type LastRun = z.infer<typeof lastRunSchema>;
 
+/** Scheduled runs start only inside [start, end) in `tz`; end before start crosses midnight. */
+export const scheduleWindowSchema = z.object({ start: z.string(), end: z.string(), tz: z.string() });
+export type ScheduleWindow = z.infer<typeof scheduleWindowSchema>;
+
 export const taskSchema = z.object({
   id: z.number(),
   name: z.string(),
@@ -31,6 +35,11 @@ export const taskSchema = z.object({
   schedule_interval_seconds: z.number(),
   broken: z.boolean(),
   next_run_at: z.string().nullable(),
+  schedule_window: scheduleWindowSchema.nullish().transform((w) => w ?? null),
+  notify_emails: z
+    .array(z.string())
+    .nullish()
+    .transform((list) => list ?? []),
   last_run: lastRunSchema.nullish().transform((run) => run ?? null),
   schedule_waiting_reason: z
     .string()
