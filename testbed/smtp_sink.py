@@ -10,6 +10,7 @@ import argparse
 import email
 import email.policy
 import signal
+import ssl
 import subprocess
 import sys
 import threading
@@ -50,14 +51,24 @@ def _accept_any(server: Any, session: Any, envelope: Any, mechanism: str, data: 
     return AuthResult(success=True, handled=False, auth_data=data)
 
 
-def serve(port: int, directory: Path) -> None:
+def serve(port: int, directory: Path, security: str = "none", tls_dir: Path | None = None) -> None:
+    """security: none | starttls (required before MAIL) | tls (implicit, from the first byte);
+    `tls_dir` holds server.pem and server.key (testbed/tls.py)."""
     from aiosmtpd.controller import Controller
 
     directory.mkdir(parents=True, exist_ok=True)
-    # Any login is accepted, without TLS: the sink checks that the client logs in, not the password.
-    controller = Controller(
-        _Keep(directory), hostname=HOST, port=port, auth_require_tls=False, authenticator=_accept_any
-    )
+    context = None
+    if security != "none":
+        assert tls_dir is not None, "TLS needs --tls-dir"
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(tls_dir / "server.pem", tls_dir / "server.key")
+    # Any login is accepted: the sink checks that the client logs in, not the password.
+    options: dict[str, Any] = {"auth_require_tls": False, "authenticator": _accept_any}
+    if security == "starttls":
+        options.update(tls_context=context, require_starttls=True)
+    elif security == "tls":
+        options.update(ssl_context=context)
+    controller = Controller(_Keep(directory), hostname=HOST, port=port, **options)
     controller.start()
     print(f"smtp_sink ready on {HOST}:{port}", flush=True)
     stop = threading.Event()
@@ -71,23 +82,21 @@ def serve(port: int, directory: Path) -> None:
 class SmtpSink:
     """The sink as a child process on a free port; `messages()` parses what it received."""
 
-    def __init__(self, directory: Path, port: int | None = None) -> None:
+    def __init__(
+        self, directory: Path, port: int | None = None, security: str = "none", tls_dir: Path | None = None
+    ) -> None:
         self.directory = directory
+        self.security, self.tls_dir = security, tls_dir
         self.port = port or free_ports(1)[0]
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
+        args = ["--port", str(self.port), "--dir", str(self.directory), "--security", self.security]
+        if self.tls_dir is not None:
+            args += ["--tls-dir", str(self.tls_dir)]
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "testbed.smtp_sink",
-                "--port",
-                str(self.port),
-                "--dir",
-                str(self.directory),
-            ],
+            [sys.executable, "-m", "testbed.smtp_sink", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )
@@ -116,8 +125,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--dir", type=Path, required=True)
+    parser.add_argument("--security", choices=("none", "starttls", "tls"), default="none")
+    parser.add_argument("--tls-dir", type=Path)
     args = parser.parse_args()
-    serve(args.port, args.dir)
+    serve(args.port, args.dir, args.security, args.tls_dir)
 
 
 if __name__ == "__main__":

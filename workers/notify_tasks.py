@@ -46,8 +46,14 @@ def notify_run(run_id: int, broke: bool) -> int:
 def deliver(self: CeleryTask, notification_id: int) -> str:  # type: ignore[type-arg]
     """Send one notification; on a channel failure, retry with exponential back-off (Celery countdown)."""
     res = context.resources()
+    settings = res.settings
     result = delivery.deliver(
-        res.sessions, res.box, notification_id, utcnow, res.settings.notify_retry_base_seconds
+        res.sessions,
+        res.box,
+        notification_id,
+        utcnow,
+        settings.notify_retry_base_seconds,
+        settings.smtp_ca_file,
     )
     if result.outcome == delivery.Outcome.RETRY:
         raise self.retry(countdown=result.retry_in)

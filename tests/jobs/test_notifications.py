@@ -161,3 +161,30 @@ def test_daily_digest_per_recipient(
     make_client(settings).send_task(SEND_DIGEST)  # a second tick the same day adds nothing
     rows = wait_for(lambda: all_settled(clean_db), 20, "the digest rows")
     assert [r.kind for r in rows] == ["digest", "digest"]
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_mail_over_starttls_and_implicit_tls(
+    api: ApiClient,
+    one_worker: WorkerPool,
+    clean_db: Engine,
+    tmp_path: Path,
+    smtp_tls_dir: Path,
+    security: str,
+) -> None:
+    sink = SmtpSink(tmp_path / "smtp", security=security, tls_dir=smtp_tls_dir)
+    sink.start()
+    try:
+        configure(api, sink.port, ["ops@example.test"])
+        body = api.get("/api/settings/notifications").json
+        body["smtp"].update(security=security)
+        del body["smtp"]["password_set"]
+        body["webhooks"] = []
+        assert api.put("/api/settings/notifications", json=body).status_code == 200
+        assert api.post("/api/settings/notifications/test").status_code == 202
+        [row] = wait_for(lambda: all_settled(clean_db), 30, "the test mail")
+        assert row.status == "sent", row.attempts
+        [mail] = sink.messages()
+        assert mail["X-Sink-Login"] == "notifier" and "Test notification" in mail["Subject"]
+    finally:
+        sink.stop()

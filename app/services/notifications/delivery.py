@@ -44,6 +44,7 @@ def deliver(
     notification_id: int,
     clock: Callable[[], datetime],
     base_backoff: float,
+    ca_file: str | None = None,
 ) -> Result:
     with sessions.begin() as session:
         claimed = session.execute(
@@ -57,7 +58,7 @@ def deliver(
         row = channels.load(session)
         smtp = channels.smtp_channel(row, box) if claimed.channel == "email" else None
         secret = channels.webhook_secret(row, box, claimed.target) if claimed.channel == "webhook" else None
-    error = _send(claimed, smtp, secret, clock)
+    error = _send(claimed, smtp, secret, clock, ca_file)
     now = clock()
     attempts = [*claimed.attempts, {"at": now.isoformat(), "ok": error is None, "error": error}]
     if error is None:
@@ -85,6 +86,7 @@ def _send(
     smtp: channels.SmtpChannel | None,
     secret: str | None,
     clock: Callable[[], datetime],
+    ca_file: str | None,
 ) -> str | None:
     """None when sent, else the (secret-free) reason."""
     try:
@@ -92,7 +94,7 @@ def _send(
             if smtp is None:
                 return "e-mail is not configured"
             to = [address.strip() for address in row.target.split(",") if address.strip()]
-            transport.send_email(smtp, to, row.subject, transport.render_text(row.payload))
+            transport.send_email(smtp, to, row.subject, transport.render_text(row.payload), ca_file)
         else:
             if secret is None:
                 return "this webhook is no longer configured"

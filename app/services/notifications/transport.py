@@ -63,12 +63,13 @@ def render_text(payload: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def send_email(smtp: SmtpChannel, to: list[str], subject: str, text: str) -> None:
+def send_email(smtp: SmtpChannel, to: list[str], subject: str, text: str, ca_file: str | None = None) -> None:
+    """Certificates are verified (system CAs, plus `ca_file`); `none` security sends in clear."""
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = smtp.from_address, ", ".join(to), subject
     message["Date"], message["Message-ID"] = formatdate(localtime=False), make_msgid(domain="imapcopier")
     message.set_content(text)
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=ca_file)
     try:
         client: smtplib.SMTP
         if smtp.security == "tls":
