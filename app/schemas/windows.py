@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from app.schemas.fields import RequestModel
+from app.schemas.fields import NoNul, RequestModel
 from app.services.windows import HHMM, known_zones
 
 
@@ -16,11 +16,10 @@ def _zone(value: str) -> str:
     return value
 
 
+# No white space, control characters or list separators: an address goes into a mail header as is.
+EMAIL = r"^[^@\s<>,;\x00-\x1f\x7f]+@[^@\s<>,;\x00-\x1f\x7f]+$"
 Email = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, min_length=3, max_length=320, pattern=r"^[^@\s<>,;]+@[^@\s<>,;]+$"
-    ),
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=320, pattern=EMAIL), NoNul
 ]
 EmailList = Annotated[list[Email], Field(max_length=100)]
 
