@@ -9,6 +9,7 @@ from flask import Blueprint
 from app.api.spec import operation
 from app.db import utcnow
 from app.dispatch import deliver_notifications
+from app.errors import Conflict
 from app.extensions import celery_client, db, resources
 from app.schemas.notifications import (
     NotificationOut,
@@ -38,10 +39,13 @@ def put_settings(body: NotificationSettingsIn) -> NotificationSettingsOut:
     return channels.describe(row)
 
 
-@operation(bp, "/settings/notifications/test", "POST", response=TestOut, status=202)
+@operation(bp, "/settings/notifications/test", "POST", response=TestOut, status=202, errors=(409,))
 def send_test() -> TestOut:
-    """Send a test message on every configured channel; follow it in GET /api/notifications."""
+    """Send a test message on every configured channel; follow it in GET /api/notifications.
+    409 when no channel is configured."""
     ids = records.for_test(db(), resources().box, utcnow(), uuid.uuid4().hex)
+    if not ids:
+        raise Conflict("no notification channel is configured: add e-mail recipients or a webhook first")
     db().commit()
     deliver_notifications(celery_client(), ids)
     return TestOut(notifications=records.by_ids(db(), ids))

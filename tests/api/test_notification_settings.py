@@ -66,6 +66,7 @@ def test_new_webhook_needs_a_secret_and_security_is_checked(api: ApiClient) -> N
 
 
 def test_send_a_test_is_logged(api: ApiClient) -> None:
+    assert api.post("/api/settings/notifications/test").status_code == 409  # nothing configured yet
     assert api.put("/api/settings/notifications", json=BODY).status_code == 200
     response = api.post("/api/settings/notifications/test")
     assert response.status_code == 202
