@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -61,3 +61,28 @@ def test_start_equal_to_end_is_no_window() -> None:
     assert Window.of({"start": "08:00", "end": "08:00", "tz": "Europe/Berlin"}) is None
     assert Window.of(None) is None
     assert Window.of({"start": "08:00", "end": "09:00", "tz": "UTC"}) == Window.parse("08:00", "09:00", "UTC")
+
+
+SWITCHES = {
+    "Europe/Berlin": ("2026-03-29T00:00", "2026-10-25T00:00"),
+    "America/New_York": ("2026-03-08T00:00", "2026-11-01T00:00"),
+    "Australia/Lord_Howe": ("2026-04-05T00:00", "2026-10-04T00:00"),  # moves by 30 minutes
+}
+
+
+@pytest.mark.parametrize("zone", list(SWITCHES))
+@pytest.mark.parametrize(("start", "end"), [("22:00", "06:00"), ("09:00", "17:00"), ("01:30", "03:30")])
+def test_next_start_is_the_first_instant_inside(zone: str, start: str, end: str) -> None:
+    """Around both switch dates of the zone: the start is inside the window, and no instant between
+    the due time and the start is (probed every 20 minutes)."""
+    window = Window.parse(start, end, zone)
+    for switch in SWITCHES[zone]:
+        due = utc(switch) - timedelta(days=1)
+        for _ in range(60):
+            got, closes = next_start(window, due)
+            assert got >= due and closes is not None and closing(window, got) == closes
+            probe = due
+            while probe < got:
+                assert closing(window, probe) is None, (zone, start, end, due, probe)
+                probe += timedelta(minutes=20)
+            due += timedelta(minutes=47)
