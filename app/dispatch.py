@@ -35,6 +35,7 @@ REAP_STALE = "runs.reap_stale"
 NOTIFY_RUN = "notifications.for_run"
 DELIVER_NOTIFICATION = "notifications.deliver"
 SEND_DIGEST = "notifications.digest"
+SWEEP_NOTIFICATIONS = "notifications.sweep"
 # Written by every scan: /readyz reports the scheduler stale when it is older than a few intervals.
 BEAT_TICK_KEY = "imapcopier:beat:last_tick"
 # Separate queues so a short job never waits behind hours of copying on the same worker slots.

@@ -15,7 +15,14 @@ from celery.schedules import crontab
 from celery.signals import setup_logging, worker_process_init, worker_ready, worker_shutting_down
 
 from app.config import Settings, get_settings
-from app.dispatch import COPY_ACCOUNT, REAP_STALE, SCAN_DUE_TASKS, SEND_DIGEST, shared_config
+from app.dispatch import (
+    COPY_ACCOUNT,
+    REAP_STALE,
+    SCAN_DUE_TASKS,
+    SEND_DIGEST,
+    SWEEP_NOTIFICATIONS,
+    shared_config,
+)
 from app.logging_setup import configure_logging
 from workers import context
 from workers.jobs.heartbeat import SHUTDOWN, shutdown_key
@@ -25,6 +32,7 @@ logger = logging.getLogger(__name__)
 # it: Redis redelivers after `visibility_timeout`, so keep it an hour above the hard time limit.
 VISIBILITY_MARGIN_SECONDS = 3600
 REAP_EVERY_MAX_SECONDS = 60.0
+SWEEP_EVERY_SECONDS = 60.0  # notifications whose delivery job was lost
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
@@ -42,6 +50,11 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         "daily-digest": {
             "task": SEND_DIGEST,
             "schedule": crontab(minute=0, hour=settings.notify_digest_hour),
+        },
+        "sweep-notifications": {
+            "task": SWEEP_NOTIFICATIONS,
+            "schedule": SWEEP_EVERY_SECONDS,
+            "options": {"expires": SWEEP_EVERY_SECONDS},
         },
     }
 

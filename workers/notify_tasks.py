@@ -8,9 +8,15 @@ import logging
 from celery import Task as CeleryTask
 
 from app.db import utcnow
-from app.dispatch import DELIVER_NOTIFICATION, NOTIFY_RUN, SEND_DIGEST, deliver_notifications
+from app.dispatch import (
+    DELIVER_NOTIFICATION,
+    NOTIFY_RUN,
+    SEND_DIGEST,
+    SWEEP_NOTIFICATIONS,
+    deliver_notifications,
+)
 from app.logging_setup import log_context
-from app.services.notifications import delivery, digest, run_events
+from app.services.notifications import delivery, digest, run_events, sweep
 from workers import context
 from workers.celery_app import celery_app
 
@@ -72,5 +78,21 @@ def send_digest() -> int:
     res = context.resources()
     with res.sessions.begin() as session:
         ids = digest.for_day(session, res.box, utcnow())
+    deliver_notifications(celery_app, ids)
+    return len(ids)
+
+
+@celery_app.task(
+    name=SWEEP_NOTIFICATIONS,
+    acks_late=True,
+    ignore_result=True,
+    time_limit=SHORT_LIMIT,
+    soft_time_limit=SHORT_SOFT_LIMIT,
+)
+def sweep_notifications() -> int:
+    """Beat: hand out again the notifications whose delivery job was lost."""
+    res = context.resources()
+    with res.sessions.begin() as session:
+        ids = sweep.lost_deliveries(session, utcnow())
     deliver_notifications(celery_app, ids)
     return len(ids)

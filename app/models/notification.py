@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -38,6 +38,12 @@ class Notification(Base):
     __table_args__ = (
         Index("ix_notifications_task_kind_created", "task_id", "kind", "created_at"),
         Index("ix_notifications_created", "created_at"),
+        # The sweep reads only notifications still on their way.
+        Index(
+            "ix_notifications_open",
+            "status",
+            postgresql_where=text("status IN ('pending', 'retrying', 'sending')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,3 +60,5 @@ class Notification(Base):
     attempts: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]  # when a delivery job took it (status `sending`)
+    next_attempt_at: Mapped[datetime | None]  # when a `retrying` one is due again

@@ -53,6 +53,8 @@ def upgrade() -> None:
         sa.Column("attempts", postgresql.JSONB(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["run_id"], ["runs.id"], name=op.f("fk_notifications_run_id_runs"), ondelete="SET NULL"
         ),
@@ -64,12 +66,24 @@ def upgrade() -> None:
     )
     op.create_index("ix_notifications_created", "notifications", ["created_at"], unique=False)
     op.create_index(
+        "ix_notifications_open",
+        "notifications",
+        ["status"],
+        unique=False,
+        postgresql_where=sa.text("status IN ('pending', 'retrying', 'sending')"),
+    )
+    op.create_index(
         "ix_notifications_task_kind_created", "notifications", ["task_id", "kind", "created_at"], unique=False
     )
 
 
 def downgrade() -> None:
     op.drop_index("ix_notifications_task_kind_created", table_name="notifications")
+    op.drop_index(
+        "ix_notifications_open",
+        table_name="notifications",
+        postgresql_where=sa.text("status IN ('pending', 'retrying', 'sending')"),
+    )
     op.drop_index("ix_notifications_created", table_name="notifications")
     op.drop_table("notifications")
     op.drop_table("notification_settings")

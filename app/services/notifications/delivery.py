@@ -50,7 +50,7 @@ def deliver(
         claimed = session.execute(
             update(Notification)
             .where(Notification.id == notification_id, Notification.status.in_(("pending", "retrying")))
-            .values(status="sending")
+            .values(status="sending", claimed_at=clock())
             .returning(Notification)
         ).scalar_one_or_none()
         if claimed is None:
@@ -61,6 +61,7 @@ def deliver(
     error = _send(claimed, smtp, secret, clock, ca_file)
     now = clock()
     attempts = [*claimed.attempts, {"at": now.isoformat(), "ok": error is None, "error": error}]
+    next_at = None
     if error is None:
         status, result = "sent", Result(Outcome.SENT)
     else:
@@ -68,11 +69,17 @@ def deliver(
         gives_up = now + timedelta(seconds=wait) > claimed.created_at + RETRY_FOR
         status = "failed" if gives_up else "retrying"
         result = Result(Outcome.FAILED) if gives_up else Result(Outcome.RETRY, wait)
+        next_at = None if gives_up else now + timedelta(seconds=wait)
     with sessions.begin() as session:
         session.execute(
             update(Notification)
             .where(Notification.id == notification_id)
-            .values(status=status, attempts=attempts, sent_at=now if error is None else None)
+            .values(
+                status=status,
+                attempts=attempts,
+                sent_at=now if error is None else None,
+                next_attempt_at=next_at,
+            )
         )
     logger.info(
         "notifications.attempt id=%s channel=%s kind=%s status=%s attempt=%d",
