@@ -1,7 +1,9 @@
 """Tasks: a migration of many accounts from one endpoint to another.
 
-Schedule fields are read-only here: they change only through PUT /api/tasks/{id}/schedule, which
-enforces the "every account tested" rule. `extra="forbid"` turns an attempt to set them into a 422.
+The schedule interval is read-only here: it changes only through PUT /api/tasks/{id}/schedule, which
+enforces the "every account tested" rule. `extra="forbid"` turns an attempt to set it into a 422.
+The daily window and the extra recipients are set here (docs/notifications.md); the window does not
+clear `broken`.
 """
 
 from __future__ import annotations
