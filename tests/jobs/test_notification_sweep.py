@@ -1,4 +1,5 @@
-"""The delivery safety net: lost jobs are handed out again, an interrupted send is retried."""
+"""The delivery safety net: lost jobs are handed out again, an interrupted send is retried, a
+removed channel fails at once."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ from datetime import timedelta
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import utcnow
 from app.models import Notification
-from app.services.notifications import records, sweep
+from app.services.notifications import delivery, records, sweep
+from tests.jobs.builders import BOX
 from tests.jobs.notify_helpers import notifications
 
 
@@ -49,3 +51,13 @@ def test_lost_and_interrupted_deliveries_are_handed_out_again(clean_db: Engine) 
     rows = {row.id: row for row in notifications(clean_db)}
     assert rows[stuck].status == "retrying" and rows[stuck].attempts[-1]["ok"] is False
     assert {rows[i].status for i in (fresh, waiting, sending)} == {"pending", "retrying", "sending"}
+
+
+def test_a_removed_channel_fails_at_once(clean_db: Engine) -> None:
+    row_id = _add(clean_db, "gone")  # no e-mail settings at all
+    sessions = sessionmaker(bind=clean_db, expire_on_commit=False)
+    result = delivery.deliver(sessions, BOX, row_id, utcnow, 1.0)
+    assert result.outcome == delivery.Outcome.FAILED
+    [row] = notifications(clean_db)
+    assert row.status == "failed" and row.attempts[0]["error"] == delivery.NO_EMAIL
+    assert delivery.deliver(sessions, BOX, row_id, utcnow, 1.0).outcome == delivery.Outcome.SKIPPED

@@ -19,6 +19,9 @@ from app.services.notifications import channels, transport
 logger = logging.getLogger(__name__)
 RETRY_FOR = timedelta(days=1)
 MAX_BACKOFF_SECONDS = 3600.0
+NO_EMAIL = "e-mail is no longer configured"
+NO_WEBHOOK = "this webhook is no longer configured"
+UNCONFIGURED = frozenset({NO_EMAIL, NO_WEBHOOK})
 
 
 class Outcome(StrEnum):
@@ -66,7 +69,8 @@ def deliver(
         status, result = "sent", Result(Outcome.SENT)
     else:
         wait = backoff(len(attempts), base_backoff)
-        gives_up = now + timedelta(seconds=wait) > claimed.created_at + RETRY_FOR
+        # A channel removed from the settings will not come back by waiting: fail at once.
+        gives_up = error in UNCONFIGURED or now + timedelta(seconds=wait) > claimed.created_at + RETRY_FOR
         status = "failed" if gives_up else "retrying"
         result = Result(Outcome.FAILED) if gives_up else Result(Outcome.RETRY, wait)
         next_at = None if gives_up else now + timedelta(seconds=wait)
@@ -99,12 +103,12 @@ def _send(
     try:
         if row.channel == "email":
             if smtp is None:
-                return "e-mail is not configured"
+                return NO_EMAIL
             to = [address.strip() for address in row.target.split(",") if address.strip()]
             transport.send_email(smtp, to, row.subject, transport.render_text(row.payload), ca_file)
         else:
             if secret is None:
-                return "this webhook is no longer configured"
+                return NO_WEBHOOK
             body = transport.encode({**row.payload, "notification_id": row.id})
             transport.post_webhook(row.target, secret, body, int(clock().timestamp()), row.kind)
     except transport.DeliveryError as exc:
