@@ -90,6 +90,13 @@ class Settings(BaseSettings):
         3600.0, ge=0, description="Total back-off one account job may spend on a throttling server"
     )
     plan_timeout_seconds: float = Field(60.0, gt=0, description="How long GET /plan waits for its job")
+    notify_retry_base_seconds: float = Field(
+        30.0, gt=0, description="First back-off of a failed notification delivery (doubles, up to an hour)"
+    )
+    smtp_ca_file: str | None = Field(
+        None, description="Extra CA bundle used to verify the notification SMTP server"
+    )
+    notify_digest_hour: int = Field(7, ge=0, le=23, description="Hour (UTC) the daily digest is sent")
 
     @field_validator("database_url")
     @classmethod

@@ -32,6 +32,10 @@ TEST_ACCOUNT = "runs.test_account"
 PLAN_TASK = "runs.plan_task"
 SCAN_DUE_TASKS = "runs.scan_due_tasks"
 REAP_STALE = "runs.reap_stale"
+NOTIFY_RUN = "notifications.for_run"
+DELIVER_NOTIFICATION = "notifications.deliver"
+SEND_DIGEST = "notifications.digest"
+SWEEP_NOTIFICATIONS = "notifications.sweep"
 # Written by every scan: /readyz reports the scheduler stale when it is older than a few intervals.
 BEAT_TICK_KEY = "imapcopier:beat:last_tick"
 # Separate queues so a short job never waits behind hours of copying on the same worker slots.
@@ -120,6 +124,18 @@ def launch(celery: Celery, res: Resources, claimed: ClaimedRun) -> None:
             outcome = finalize_run(session, claimed.run_id, utcnow())
         if outcome is not None:
             publish_outcome(res.redis, outcome)
+
+
+def notify_run(celery: Celery, run_id: int, broke: bool) -> None:
+    """After finalize's commit: one short job creates and sends the run's notifications. No broker
+    retries (retry=False): a broker that is down must not hold up the caller; the error is raised."""
+    celery.send_task(NOTIFY_RUN, args=(run_id, broke), queue=DEFAULT_QUEUE, retry=False)
+
+
+def deliver_notifications(celery: Celery, notification_ids: list[int]) -> None:
+    """After the commit that created them: one delivery job each."""
+    for notification_id in notification_ids:
+        celery.send_task(DELIVER_NOTIFICATION, args=(notification_id,), queue=DEFAULT_QUEUE)
 
 
 def test_accounts(celery: Celery, account_ids: list[int]) -> None:

@@ -11,10 +11,18 @@ import logging
 from typing import Any
 
 from celery import Celery
+from celery.schedules import crontab
 from celery.signals import setup_logging, worker_process_init, worker_ready, worker_shutting_down
 
 from app.config import Settings, get_settings
-from app.dispatch import COPY_ACCOUNT, REAP_STALE, SCAN_DUE_TASKS, shared_config
+from app.dispatch import (
+    COPY_ACCOUNT,
+    REAP_STALE,
+    SCAN_DUE_TASKS,
+    SEND_DIGEST,
+    SWEEP_NOTIFICATIONS,
+    shared_config,
+)
 from app.logging_setup import configure_logging
 from workers import context
 from workers.jobs.heartbeat import SHUTDOWN, shutdown_key
@@ -24,6 +32,7 @@ logger = logging.getLogger(__name__)
 # it: Redis redelivers after `visibility_timeout`, so keep it an hour above the hard time limit.
 VISIBILITY_MARGIN_SECONDS = 3600
 REAP_EVERY_MAX_SECONDS = 60.0
+SWEEP_EVERY_SECONDS = 60.0  # notifications whose delivery job was lost
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
@@ -38,6 +47,15 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "options": {"expires": scan_every},
         },
         "reap-stale-runs": {"task": REAP_STALE, "schedule": reap_every, "options": {"expires": reap_every}},
+        "daily-digest": {
+            "task": SEND_DIGEST,
+            "schedule": crontab(minute=0, hour=settings.notify_digest_hour),
+        },
+        "sweep-notifications": {
+            "task": SWEEP_NOTIFICATIONS,
+            "schedule": SWEEP_EVERY_SECONDS,
+            "options": {"expires": SWEEP_EVERY_SECONDS},
+        },
     }
 
 
@@ -76,7 +94,7 @@ def worker_config(settings: Settings) -> dict[str, Any]:
 
 def make_celery(settings: Settings | None = None) -> Celery:
     """The workers' Celery app; its configuration is read from Settings on first use, not now."""
-    app = Celery("imapcopier", include=["workers.tasks"])
+    app = Celery("imapcopier", include=["workers.tasks", "workers.notify_tasks"])
     app.add_defaults(lambda: worker_config(settings or get_settings()))
     return app
 

@@ -28,10 +28,11 @@ from app.dispatch import (
     SCAN_DUE_TASKS,
     TEST_ACCOUNT,
     launch,
+    notify_run,
 )
 from app.events import publish_outcome
 from app.logging_setup import log_context
-from app.services import runs
+from app.services import due, runs
 from app.services.runs import account_runs
 from workers import context
 from workers.celery_app import celery_app
@@ -51,7 +52,17 @@ def _finalize(run_id: int, *, settled_only: bool = False) -> str:
     if outcome is None:
         return "already closed"
     publish_outcome(res.redis, outcome)
+    _notify(outcome.run_id, outcome.broke)
     return outcome.status.value
+
+
+def _notify(run_id: int, broke: bool) -> None:
+    """After finalize's commit, hand the run to the notification job; a broker error is logged and
+    never fails finalize (the run is closed and the breaker applied already)."""
+    try:
+        notify_run(celery_app, run_id, broke)
+    except Exception:
+        logger.exception("notifications.enqueue_failed run_id=%s", run_id)
 
 
 P = ParamSpec("P")
@@ -76,6 +87,8 @@ def scan_due_tasks(now_iso: str | None = None) -> int:
     res = context.resources()
     now = datetime.fromisoformat(now_iso) if now_iso else utcnow()
     res.redis.set(BEAT_TICK_KEY, str(utcnow().timestamp()))
+    with res.sessions.begin() as session:
+        due.reseat_missed_windows(session, now)
     total = 0
     while True:  # short transactions: one per batch, its runs dispatched right after its commit
         with res.sessions.begin() as session:

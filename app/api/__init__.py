@@ -23,6 +23,7 @@ def register_blueprints(app: Flask) -> None:
         events,
         health,
         metrics,
+        notifications,
         oauth,
         runs,
         spa,
@@ -33,7 +34,7 @@ def register_blueprints(app: Flask) -> None:
     from app.api.browser_security import add_headers
 
     app.register_blueprint(auth.bp, url_prefix="/api/auth")
-    for module in (endpoints, tasks, accounts, runs, events, users, audit, tokens, oauth):
+    for module in (endpoints, tasks, accounts, runs, events, users, audit, tokens, oauth, notifications):
         app.register_blueprint(module.bp, url_prefix="/api")
     for module in (health, metrics, spa):
         app.register_blueprint(module.bp)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, TypeAdapter
 from app.api.spec import OPERATIONS, Operation
 from app.schemas.events import TaskEvent
 from app.schemas.fields import MAX_ID
+from app.schemas.notifications import WebhookPayload
 
 REF = "#/components/schemas/{model}"
 ERROR_SCHEMA = {
@@ -110,10 +111,23 @@ def build_document(prefixes: dict[str, str]) -> dict[str, Any]:
         paths.setdefault(path, {})[op.method.lower()] = _operation(op, path, components)
     # The websocket's messages (/api/ws): no path describes them, so they are published as components.
     components["TaskEvent"] = _schema(TaskEvent, components, "serialization")
+    # What this product POSTs to a configured webhook (OpenAPI 3.1 `webhooks`).
+    payload = _schema(WebhookPayload, components, "serialization")
+    webhooks = {
+        "notification": {
+            "post": {
+                "summary": "A notification (task_broken, run_failed, digest, test), signed in "
+                "X-ImapCopier-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, '<t>.<body>')>",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": payload}}},
+                "responses": {"200": {"description": "Any 2xx acknowledges; anything else is retried"}},
+            }
+        }
+    }
     return {
         "openapi": "3.1.0",
         "info": {"title": "IMAP Copier API", "version": "1.0.0"},
         "paths": paths,
+        "webhooks": webhooks,
         "components": {
             "schemas": components,
             "securitySchemes": {

@@ -41,7 +41,8 @@ def get_task(task_id: int) -> TaskDetail:
 
 @operation(bp, "/tasks/<int:task_id>", "PATCH", body=TaskPatch, response=TaskOut, errors=(409,))
 def update_task(task_id: int, body: TaskPatch) -> TaskOut:
-    """Change a task's name, endpoints or folders (not its schedule); 409 for a running task."""
+    """Change a task's name, endpoints, folders, schedule window or recipients (not its interval); 409
+    for a running task (except name, window and recipients)."""
     service.update_task(db(), task_id, body)
     db().commit()
     return _out(task_id)

@@ -4,6 +4,7 @@ from app.models.account import Account
 from app.models.audit import AuditEntry
 from app.models.endpoint import Endpoint
 from app.models.enums import AccountRunStatus, Role, RunStatus, TaskStatus, TestStatus, TlsMode, Trigger
+from app.models.notification import Notification, NotificationSettings
 from app.models.run import AccountRun, Run
 from app.models.sync_state import FolderState, MessageMap
 from app.models.task import Task
@@ -18,6 +19,8 @@ __all__ = [
     "Endpoint",
     "FolderState",
     "MessageMap",
+    "Notification",
+    "NotificationSettings",
     "Role",
     "Run",
     "RunStatus",

@@ -42,3 +42,8 @@ class Task(Timestamps, Base):
     # app/services/schedules.py (refresh_next_due) so the scan is a single indexed range read.
     next_due_at: Mapped[datetime | None]
     broken: Mapped[bool] = mapped_column(default=False)
+    # {"start": "HH:MM", "end": "HH:MM", "tz": "Area/City"}: scheduled runs start only inside it.
+    schedule_window: Mapped[dict[str, str] | None] = mapped_column(JSONB)
+    # When the window that holds next_due_at closes (null without a window): the scan claims only before.
+    due_window_closes_at: Mapped[datetime | None]
+    notify_emails: Mapped[list[str]] = mapped_column(JSONB, default=list, server_default=text("'[]'::jsonb"))

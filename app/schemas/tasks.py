@@ -1,7 +1,9 @@
 """Tasks: a migration of many accounts from one endpoint to another.
 
-Schedule fields are read-only here: they change only through PUT /api/tasks/{id}/schedule, which
-enforces the "every account tested" rule. `extra="forbid"` turns an attempt to set them into a 422.
+The schedule interval is read-only here: it changes only through PUT /api/tasks/{id}/schedule, which
+enforces the "every account tested" rule. `extra="forbid"` turns an attempt to set it into a 422.
+The daily window and the extra recipients are set here (docs/notifications.md); the window does not
+clear `broken`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.models.enums import RunStatus, TaskStatus, Trigger
 from app.schemas.accounts import AccountOut
 from app.schemas.fields import FolderName, Id, Name, PatchModel, RequestModel, UtcDateTime
+from app.schemas.windows import EmailList, ScheduleWindow
 
 FolderMapping = Annotated[
     dict[FolderName, FolderName],
@@ -30,11 +33,17 @@ class TaskIn(RequestModel):
 
 
 class TaskPatch(PatchModel):
+    nullable = frozenset({"schedule_window"})
+
     name: Name | None = None
     src_endpoint_id: Id | None = None
     dst_endpoint_id: Id | None = None
     folder_mapping: FolderMapping | None = None
     exclude_folders: FolderList | None = None
+    schedule_window: ScheduleWindow | None = Field(
+        None, description="Scheduled runs start only inside this daily window; null removes it"
+    )
+    notify_emails: EmailList | None = None
 
 
 class RunSummary(BaseModel):
@@ -61,6 +70,8 @@ class TaskOut(BaseModel):
     exclude_folders: list[str]
     schedule_interval_seconds: int
     broken: bool
+    schedule_window: ScheduleWindow | None = None
+    notify_emails: list[str] = Field(default_factory=list, description="Recipients on top of the global ones")
     next_run_at: UtcDateTime | None = Field(description="RFC 3339 UTC; null when off, running or broken")
     last_run: RunSummary | None
     account_count: int

@@ -24,7 +24,7 @@ from app.models import Account, Run, Task
 from app.models.enums import TestStatus
 
 # A module import, not names: app/services/tasks.py imports this module back for the arithmetic.
-from app.services import tasks
+from app.services import due, tasks
 
 logger = logging.getLogger(__name__)
 PRESETS: dict[str, int] = {
@@ -63,9 +63,16 @@ def displayed_next_run(
 
 
 def refresh_next_due(task: Task, last_finished: datetime | None) -> None:
-    """Keep `next_due_at` in step with the schedule: the one place it is written."""
-    due = next_run_at(task.schedule_interval_seconds, task.schedule_anchor, last_finished)
-    task.next_due_at = None if task.broken else due
+    """Keep `next_due_at` in step with the schedule (moved into the task's window, if it has one):
+    the one place the schedule decides it (app/services/due.py stores it)."""
+    seed = next_run_at(task.schedule_interval_seconds, task.schedule_anchor, last_finished)
+    due.place_next_due(task, None if task.broken else seed)
+
+
+def replace_next_due(session: Session, task: Task) -> None:
+    """Recompute after the window changed, from the anchor and the last finished run."""
+    last_finished = session.scalar(select(func.max(Run.finished_at)).where(Run.task_id == task.id))
+    refresh_next_due(task, last_finished)
 
 
 def untested_reason(session: Session, task_id: int) -> str | None:

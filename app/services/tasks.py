@@ -15,11 +15,11 @@ from app.models import Account, Endpoint, Run, Task
 from app.models.enums import TaskStatus, TestStatus
 from app.schemas.fields import MAX_ID
 from app.schemas.tasks import RunSummary, TaskIn, TaskOut, TaskPatch
-from app.services import schedules, sync_state
+from app.services import due, schedules, sync_state
 
 logger = logging.getLogger(__name__)
 # Fields that may change while a run is in progress: the others steer the run itself.
-RUNNING_SAFE_FIELDS = frozenset({"name"})
+RUNNING_SAFE_FIELDS = frozenset({"name", "schedule_window", "notify_emails"})
 
 
 def get_task(session: Session, task_id: int, *, lock: bool = False) -> Task:
@@ -89,6 +89,8 @@ def update_task(session: Session, task_id: int, data: TaskPatch) -> Task:
         if f"{side}_endpoint_id" in changes:
             values: dict[str, Any] = {f"test_{side}_status": TestStatus.UNTESTED, f"test_{side}_error": None}
             session.execute(update(Account).where(Account.task_id == task_id).values(**values))
+    if "schedule_window" in changes:  # moves the next start; `broken` stays as it is
+        schedules.replace_next_due(session, task)
     if {"src_endpoint_id", "dst_endpoint_id"} & set(changes):
         sync_state.forget_task(session, task_id)
     session.flush()
@@ -171,6 +173,7 @@ def _summary(
         running=task.status == TaskStatus.RUNNING,
         broken=task.broken,
     )
+    next_run = due.displayed_due(task, next_run)
     return TaskOut(
         id=task.id,
         name=task.name,
@@ -182,6 +185,8 @@ def _summary(
         schedule_interval_seconds=task.schedule_interval_seconds,
         broken=task.broken,
         next_run_at=next_run,
+        schedule_window=task.schedule_window,
+        notify_emails=task.notify_emails,
         last_run=RunSummary.model_validate(run) if run is not None else None,
         account_count=account_count,
         schedule_waiting_reason=schedule_waiting_reason(task, account_count, untested),

@@ -61,7 +61,8 @@ def test_schemas_carry_the_contract_fields(api: ApiClient) -> None:
     assert "src_password_set" in account_out and "src_password" not in account_out
     task_patch = _body_schema(document, "/api/tasks/{task_id}", "patch")
     assert set(task_patch["properties"]) == {
-        "name", "src_endpoint_id", "dst_endpoint_id", "folder_mapping", "exclude_folders",
+        "name", "src_endpoint_id", "dst_endpoint_id", "folder_mapping", "exclude_folders", "schedule_window",
+        "notify_emails",
     }  # fmt: skip
     assert _body_schema(document, "/api/endpoints", "post")["additionalProperties"] is False
     create = document["paths"]["/api/tasks/{task_id}/accounts/import"]["post"]

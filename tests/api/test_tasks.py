@@ -24,7 +24,7 @@ from tests.support.factories import (
 TASK_FIELDS = {
     "id", "name", "src_endpoint_id", "dst_endpoint_id", "status", "folder_mapping", "exclude_folders",
     "schedule_interval_seconds", "broken", "next_run_at", "last_run", "account_count", "created_at",
-    "updated_at", "schedule_waiting_reason",
+    "updated_at", "schedule_waiting_reason", "schedule_window", "notify_emails",
 }  # fmt: skip
 RUN_FIELDS = {
     "id", "trigger", "status", "started_at", "finished_at", "total_copied", "total_skipped", "total_errors",

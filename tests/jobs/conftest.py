@@ -35,10 +35,20 @@ def settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def worker_env(settings: Settings, engine: Engine) -> dict[str, str]:
+def smtp_tls_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CA and server certificate for the SMTP sink; the workers trust the CA (SMTP_CA_FILE)."""
+    from testbed.tls import ensure_tls
+
+    directory = tmp_path_factory.mktemp("smtp-tls")
+    ensure_tls(directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def worker_env(settings: Settings, engine: Engine, smtp_tls_dir: Path) -> dict[str, str]:
     """The environment of worker and beat processes: the test database, Redis dbs and key."""
     redis.Redis.from_url(broker_url()).flushdb()
-    return process_env(settings, FAST)
+    return process_env(settings, FAST, SMTP_CA_FILE=str(smtp_tls_dir / "ca.pem"))
 
 
 @pytest.fixture(scope="session")

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from app.services.runs.account_runs import load_login
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.models import Account
 from app.resources import Resources
+from app.services.runs.account_runs import load_login
 from tests.jobs.oauth_builders import OAuthSide, make_oauth_task
 from tests.oauth_fixtures import APP_ID, APP_SECRET, DOMAIN, IdpHandle
 from tests.support.factories import BOX

@@ -19,9 +19,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.db import utcnow
 from app.models import User
 from app.models.enums import AccountRunStatus, RunStatus
 from app.services import auth as auth_service
+from app.services import due as due_windows
 from app.services.runs import claim as claim_sql
 from testbed.dovecot import ImapServer
 from tests.conftest import ADMIN_USERNAME
@@ -201,3 +203,9 @@ def test_the_scan_claim_reads_only_due_tasks_through_the_partial_index(empty: Pr
         due = _cte(plan, "due")
         assert "ix_tasks_next_due_at" in due and "ix_accounts_task_id" in due, plan
         assert "Seq Scan" not in due, f"{'generic' if generic else 'custom'} plan:\n{plan}"
+    # The scan's other read, moving tasks whose window closed unclaimed on: the same partial index.
+    with Session(empty.engine) as session, session.begin():
+        missed = "\n".join(
+            session.execute(text("EXPLAIN " + due_windows._MISSED), {"now": utcnow(), "limit": 100}).scalars()
+        )
+    assert "ix_tasks_next_due_at" in missed and "Seq Scan" not in missed, missed

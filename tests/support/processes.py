@@ -30,6 +30,7 @@ FAST = {
     "run_stale_seconds": 4.0,
     "semaphore_lease_seconds": 5.0,
     "plan_timeout_seconds": 30.0,
+    "notify_retry_base_seconds": 1.0,
 }
 
 

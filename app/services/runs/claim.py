@@ -65,6 +65,7 @@ FROM new_runs r LEFT JOIN new_account_runs n ON n.run_id = r.id GROUP BY r.id, r
 """
 _DUE = (
     f"SELECT t.id, t.next_due_at FROM tasks t WHERE {SCHEDULABLE} AND t.next_due_at <= :now"
+    " AND (t.due_window_closes_at IS NULL OR t.due_window_closes_at > :now)"  # inside its window
     f" AND {TESTED_OK} ORDER BY t.next_due_at LIMIT :limit FOR UPDATE OF t SKIP LOCKED"
 )
 _ONE = (

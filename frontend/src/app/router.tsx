@@ -8,6 +8,7 @@ import { AuditRoute } from '@/app/routes/audit';
 import { EndpointsRoute } from '@/app/routes/endpoints';
 import { LoginRoute } from '@/app/routes/login';
 import { NotFoundRoute } from '@/app/routes/not-found';
+import { NotificationsRoute } from '@/app/routes/notifications';
 import { RouteError } from '@/app/routes/route-error';
 import { TaskDetailRoute } from '@/app/routes/task-detail';
 import { TasksRoute } from '@/app/routes/tasks';
@@ -29,6 +30,7 @@ const router = createBrowserRouter([
           { path: paths.users.path, element: <UsersRoute /> },
           { path: paths.audit.path, element: <AuditRoute /> },
           { path: paths.account.path, element: <AccountRoute /> },
+          { path: paths.notifications.path, element: <NotificationsRoute /> },
           { path: '*', element: <NotFoundRoute /> },
         ],
       },

@@ -4,6 +4,8 @@ export type ClientOptions = {
     baseUrl: `${string}://${string}` | (string & {});
 };
 
+export type Webhooks = PostNotificationWebhookRequest;
+
 /**
  * AccountDoneData
  */
@@ -331,6 +333,24 @@ export type AccountTotals = {
 };
 
 /**
+ * Attempt
+ */
+export type Attempt = {
+    /**
+     * At
+     */
+    at: string;
+    /**
+     * Error
+     */
+    error?: string | null;
+    /**
+     * Ok
+     */
+    ok: boolean;
+};
+
+/**
  * AuditOut
  */
 export type AuditOut = {
@@ -431,6 +451,74 @@ export type CancelledEvent = {
      * Type
      */
     type: 'cancelled';
+};
+
+/**
+ * Digest
+ */
+export type Digest = {
+    /**
+     * Broken Tasks
+     */
+    broken_tasks: Array<PayloadTask>;
+    /**
+     * Copied
+     */
+    copied: number;
+    /**
+     * Errors
+     */
+    errors: number;
+    /**
+     * Failing Accounts
+     */
+    failing_accounts: Array<FailingAccount>;
+    /**
+     * Runs
+     */
+    runs: number;
+    /**
+     * Since
+     */
+    since: string;
+    /**
+     * Tasks
+     */
+    tasks: Array<DigestTask>;
+    /**
+     * Until
+     */
+    until: string;
+};
+
+/**
+ * DigestTask
+ */
+export type DigestTask = {
+    /**
+     * Broken
+     */
+    broken: boolean;
+    /**
+     * Copied
+     */
+    copied: number;
+    /**
+     * Errors
+     */
+    errors: number;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Runs
+     */
+    runs: number;
 };
 
 /**
@@ -588,6 +676,56 @@ export type ErrorItem = {
 };
 
 /**
+ * FailedAccount
+ */
+export type FailedAccount = {
+    /**
+     * Account Id
+     */
+    account_id: number;
+    /**
+     * Dst Username
+     */
+    dst_username: string;
+    /**
+     * Errors
+     */
+    errors: number;
+    /**
+     * First Error
+     */
+    first_error: string | null;
+    /**
+     * Src Username
+     */
+    src_username: string;
+};
+
+/**
+ * FailingAccount
+ */
+export type FailingAccount = {
+    /**
+     * Account Id
+     */
+    account_id: number;
+    /**
+     * Failed Passes
+     *
+     * Consecutive finished runs in which this account failed
+     */
+    failed_passes: number;
+    /**
+     * Src Username
+     */
+    src_username: string;
+    /**
+     * Task Id
+     */
+    task_id: number;
+};
+
+/**
  * FolderData
  *
  * A folder started (`state` started, counters 0) or finished (its result and the account's totals).
@@ -690,9 +828,118 @@ export type ImportOut = {
 };
 
 /**
+ * NotificationOut
+ */
+export type NotificationOut = {
+    /**
+     * Attempts
+     */
+    attempts: Array<Attempt>;
+    /**
+     * Channel
+     */
+    channel: 'email' | 'webhook';
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Kind
+     */
+    kind: 'task_broken' | 'run_failed' | 'digest' | 'test';
+    /**
+     * Run Id
+     */
+    run_id: number | null;
+    /**
+     * Sent At
+     */
+    sent_at: string | null;
+    /**
+     * Status
+     */
+    status: 'pending' | 'sending' | 'retrying' | 'sent' | 'failed';
+    /**
+     * Subject
+     */
+    subject: string;
+    /**
+     * Target
+     */
+    target: string;
+    /**
+     * Task Id
+     */
+    task_id: number | null;
+};
+
+/**
+ * NotificationSettingsOut
+ */
+export type NotificationSettingsOut = {
+    smtp: SmtpOut | null;
+    /**
+     * Webhooks
+     */
+    webhooks: Array<WebhookOut>;
+};
+
+/**
  * OAuth2Grant
  */
 export type OAuth2Grant = 'client_credentials' | 'jwt_bearer' | 'refresh_token';
+
+/**
+ * PayloadRun
+ */
+export type PayloadRun = {
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Started At
+     */
+    started_at: string;
+    /**
+     * Status
+     */
+    status: string;
+    /**
+     * Total Copied
+     */
+    total_copied: number;
+    /**
+     * Total Errors
+     */
+    total_errors: number;
+    /**
+     * Trigger
+     */
+    trigger: string;
+};
+
+/**
+ * PayloadTask
+ */
+export type PayloadTask = {
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Name
+     */
+    name: string;
+};
 
 /**
  * PlanData
@@ -1189,6 +1436,26 @@ export type RunSummary = {
 export type SaslMechanism = 'auto' | 'xoauth2' | 'oauthbearer';
 
 /**
+ * ScheduleWindow
+ *
+ * [start, end) in `tz`; end < start crosses midnight; start == end means no window.
+ */
+export type ScheduleWindow = {
+    /**
+     * End
+     */
+    end: string;
+    /**
+     * Start
+     */
+    start: string;
+    /**
+     * Tz
+     */
+    tz: string;
+};
+
+/**
  * SessionOut
  */
 export type SessionOut = {
@@ -1197,6 +1464,84 @@ export type SessionOut = {
      */
     csrf_token: string;
     user: UserOut;
+};
+
+/**
+ * SmtpIn
+ */
+export type SmtpIn = {
+    /**
+     * Clear Password
+     *
+     * Remove the stored password
+     */
+    clear_password?: boolean;
+    /**
+     * From Address
+     */
+    from_address: string;
+    /**
+     * Host
+     */
+    host: string;
+    /**
+     * Password
+     *
+     * Write-only; omit to keep the stored one
+     */
+    password?: string | null;
+    /**
+     * Port
+     */
+    port?: number;
+    /**
+     * Recipients
+     *
+     * Admin recipients (and of the digest)
+     */
+    recipients?: Array<string>;
+    /**
+     * Security
+     */
+    security?: 'none' | 'starttls' | 'tls';
+    /**
+     * Username
+     */
+    username?: string | null;
+};
+
+/**
+ * SmtpOut
+ */
+export type SmtpOut = {
+    /**
+     * From Address
+     */
+    from_address: string;
+    /**
+     * Host
+     */
+    host: string;
+    /**
+     * Password Set
+     */
+    password_set: boolean;
+    /**
+     * Port
+     */
+    port: number;
+    /**
+     * Recipients
+     */
+    recipients: Array<string>;
+    /**
+     * Security
+     */
+    security: 'none' | 'starttls' | 'tls';
+    /**
+     * Username
+     */
+    username: string | null;
 };
 
 /**
@@ -1321,6 +1666,12 @@ export type TaskOut = {
      */
     next_run_at: string | null;
     /**
+     * Notify Emails
+     *
+     * Recipients on top of the global ones
+     */
+    notify_emails?: Array<string>;
+    /**
      * Schedule Interval Seconds
      */
     schedule_interval_seconds: number;
@@ -1330,6 +1681,7 @@ export type TaskOut = {
      * Set when the schedule is on but due runs cannot start (accounts not tested OK)
      */
     schedule_waiting_reason?: string | null;
+    schedule_window?: ScheduleWindow | null;
     /**
      * Src Endpoint Id
      */
@@ -1345,6 +1697,16 @@ export type TaskOut = {
  * TaskStatus
  */
 export type TaskStatus = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/**
+ * TestOut
+ */
+export type TestOut = {
+    /**
+     * Notifications
+     */
+    notifications: Array<NotificationOut>;
+};
 
 /**
  * TestStatus
@@ -1485,6 +1847,82 @@ export type WarningItem = {
      * Message
      */
     message: string;
+};
+
+/**
+ * WebhookIn
+ */
+export type WebhookIn = {
+    /**
+     * Secret
+     *
+     * Write-only; omit to keep the one stored for this URL
+     */
+    secret?: string | null;
+    /**
+     * Url
+     *
+     * http(s) URL the JSON payload is POSTed to
+     */
+    url: string;
+};
+
+/**
+ * WebhookOut
+ */
+export type WebhookOut = {
+    /**
+     * Secret Set
+     */
+    secret_set: boolean;
+    /**
+     * Url
+     */
+    url: string;
+};
+
+/**
+ * WebhookPayload
+ *
+ * The JSON body of every webhook delivery (`X-ImapCopier-Signature: t=<unix>,v1=<hex HMAC-SHA256(
+ * secret, "<t>.<body>")>`); a receiver recomputes the HMAC over the raw body and rejects old `t`.
+ */
+export type WebhookPayload = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    digest?: Digest | null;
+    /**
+     * Errors
+     *
+     * The first error messages of the run
+     */
+    errors?: Array<string>;
+    /**
+     * Event
+     */
+    event: 'task_broken' | 'run_failed' | 'digest' | 'test';
+    /**
+     * Failed Accounts
+     */
+    failed_accounts?: Array<FailedAccount>;
+    /**
+     * Notification Id
+     */
+    notification_id: number;
+    /**
+     * Reenable Url
+     *
+     * Where to turn the schedule back on (task_broken)
+     */
+    reenable_url?: string | null;
+    run?: PayloadRun | null;
+    /**
+     * Summary
+     */
+    summary: string;
+    task?: PayloadTask | null;
 };
 
 export type AccountsDeleteAccountData = {
@@ -2419,6 +2857,52 @@ export type EndpointsUpdateEndpointResponses = {
 
 export type EndpointsUpdateEndpointResponse = EndpointsUpdateEndpointResponses[keyof EndpointsUpdateEndpointResponses];
 
+export type NotificationsListNotificationsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+    };
+    url: '/api/notifications';
+};
+
+export type NotificationsListNotificationsErrors = {
+    /**
+     * Error
+     */
+    400: Error;
+    /**
+     * Error
+     */
+    401: Error;
+    /**
+     * Error
+     */
+    403: Error;
+    /**
+     * Error
+     */
+    404: Error;
+    /**
+     * Error
+     */
+    422: Error;
+};
+
+export type NotificationsListNotificationsError = NotificationsListNotificationsErrors[keyof NotificationsListNotificationsErrors];
+
+export type NotificationsListNotificationsResponses = {
+    /**
+     * OK
+     */
+    200: Array<NotificationOut>;
+};
+
+export type NotificationsListNotificationsResponse = NotificationsListNotificationsResponses[keyof NotificationsListNotificationsResponses];
+
 export type OauthOauthCallbackData = {
     body?: never;
     path?: never;
@@ -2522,6 +3006,145 @@ export type RunsGetRunResponses = {
 };
 
 export type RunsGetRunResponse = RunsGetRunResponses[keyof RunsGetRunResponses];
+
+export type NotificationsGetSettingsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/settings/notifications';
+};
+
+export type NotificationsGetSettingsErrors = {
+    /**
+     * Error
+     */
+    400: Error;
+    /**
+     * Error
+     */
+    401: Error;
+    /**
+     * Error
+     */
+    403: Error;
+    /**
+     * Error
+     */
+    404: Error;
+    /**
+     * Error
+     */
+    422: Error;
+};
+
+export type NotificationsGetSettingsError = NotificationsGetSettingsErrors[keyof NotificationsGetSettingsErrors];
+
+export type NotificationsGetSettingsResponses = {
+    /**
+     * OK
+     */
+    200: NotificationSettingsOut;
+};
+
+export type NotificationsGetSettingsResponse = NotificationsGetSettingsResponses[keyof NotificationsGetSettingsResponses];
+
+export type NotificationsPutSettingsData = {
+    /**
+     * NotificationSettingsIn
+     */
+    body: {
+        /**
+         * null: no e-mail
+         */
+        smtp?: SmtpIn | null;
+        /**
+         * Webhooks
+         */
+        webhooks?: Array<WebhookIn>;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/settings/notifications';
+};
+
+export type NotificationsPutSettingsErrors = {
+    /**
+     * Error
+     */
+    400: Error;
+    /**
+     * Error
+     */
+    401: Error;
+    /**
+     * Error
+     */
+    403: Error;
+    /**
+     * Error
+     */
+    404: Error;
+    /**
+     * Error
+     */
+    422: Error;
+};
+
+export type NotificationsPutSettingsError = NotificationsPutSettingsErrors[keyof NotificationsPutSettingsErrors];
+
+export type NotificationsPutSettingsResponses = {
+    /**
+     * OK
+     */
+    200: NotificationSettingsOut;
+};
+
+export type NotificationsPutSettingsResponse = NotificationsPutSettingsResponses[keyof NotificationsPutSettingsResponses];
+
+export type NotificationsSendTestData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/settings/notifications/test';
+};
+
+export type NotificationsSendTestErrors = {
+    /**
+     * Error
+     */
+    400: Error;
+    /**
+     * Error
+     */
+    401: Error;
+    /**
+     * Error
+     */
+    403: Error;
+    /**
+     * Error
+     */
+    404: Error;
+    /**
+     * Error
+     */
+    409: Error;
+    /**
+     * Error
+     */
+    422: Error;
+};
+
+export type NotificationsSendTestError = NotificationsSendTestErrors[keyof NotificationsSendTestErrors];
+
+export type NotificationsSendTestResponses = {
+    /**
+     * OK
+     */
+    202: TestOut;
+};
+
+export type NotificationsSendTestResponse = NotificationsSendTestResponses[keyof NotificationsSendTestResponses];
 
 export type TasksListTasksData = {
     body?: never;
@@ -2746,6 +3369,14 @@ export type TasksUpdateTaskData = {
          * Name
          */
         name?: string | null;
+        /**
+         * Notify Emails
+         */
+        notify_emails?: Array<string> | null;
+        /**
+         * Scheduled runs start only inside this daily window; null removes it
+         */
+        schedule_window?: ScheduleWindow | null;
         /**
          * Src Endpoint Id
          */
@@ -3541,3 +4172,12 @@ export type UsersUpdateUserResponses = {
 };
 
 export type UsersUpdateUserResponse = UsersUpdateUserResponses[keyof UsersUpdateUserResponses];
+
+export type PostNotificationWebhookPayload = WebhookPayload;
+
+export type PostNotificationWebhookRequest = {
+    body: PostNotificationWebhookPayload;
+    key: 'notification';
+    path?: never;
+    query?: never;
+};

@@ -76,6 +76,15 @@ export const zAccountTotals = z.object({
 });
 
 /**
+ * Attempt
+ */
+export const zAttempt = z.object({
+    at: z.iso.datetime(),
+    error: z.string().nullish().default(null),
+    ok: z.boolean()
+});
+
+/**
  * AuditOut
  */
 export const zAuditOut = z.object({
@@ -111,6 +120,18 @@ export const zCancelledEvent = z.object({
     task_id: z.int(),
     ts: z.iso.datetime(),
     type: z.literal('cancelled').default('cancelled')
+});
+
+/**
+ * DigestTask
+ */
+export const zDigestTask = z.object({
+    broken: z.boolean(),
+    copied: z.int(),
+    errors: z.int(),
+    id: z.int(),
+    name: z.string(),
+    runs: z.int()
 });
 
 export const zError = z.object({
@@ -156,6 +177,27 @@ export const zErrorItem = z.object({
 });
 
 /**
+ * FailedAccount
+ */
+export const zFailedAccount = z.object({
+    account_id: z.int(),
+    dst_username: z.string(),
+    errors: z.int(),
+    first_error: z.string().nullable(),
+    src_username: z.string()
+});
+
+/**
+ * FailingAccount
+ */
+export const zFailingAccount = z.object({
+    account_id: z.int(),
+    failed_passes: z.int(),
+    src_username: z.string(),
+    task_id: z.int()
+});
+
+/**
  * FolderData
  *
  * A folder started (`state` started, counters 0) or finished (its result and the account's totals).
@@ -195,6 +237,34 @@ export const zFolderEvent = z.object({
 });
 
 /**
+ * NotificationOut
+ */
+export const zNotificationOut = z.object({
+    attempts: z.array(zAttempt),
+    channel: z.enum(['email', 'webhook']),
+    created_at: z.iso.datetime(),
+    id: z.int(),
+    kind: z.enum([
+        'task_broken',
+        'run_failed',
+        'digest',
+        'test'
+    ]),
+    run_id: z.int().nullable(),
+    sent_at: z.iso.datetime().nullable(),
+    status: z.enum([
+        'pending',
+        'sending',
+        'retrying',
+        'sent',
+        'failed'
+    ]),
+    subject: z.string(),
+    target: z.string(),
+    task_id: z.int().nullable()
+});
+
+/**
  * OAuth2Grant
  */
 export const zOAuth2Grant = z.enum([
@@ -202,6 +272,41 @@ export const zOAuth2Grant = z.enum([
     'jwt_bearer',
     'refresh_token'
 ]);
+
+/**
+ * PayloadRun
+ */
+export const zPayloadRun = z.object({
+    finished_at: z.iso.datetime().nullable(),
+    id: z.int(),
+    started_at: z.iso.datetime(),
+    status: z.string(),
+    total_copied: z.int(),
+    total_errors: z.int(),
+    trigger: z.string()
+});
+
+/**
+ * PayloadTask
+ */
+export const zPayloadTask = z.object({
+    id: z.int(),
+    name: z.string()
+});
+
+/**
+ * Digest
+ */
+export const zDigest = z.object({
+    broken_tasks: z.array(zPayloadTask),
+    copied: z.int(),
+    errors: z.int(),
+    failing_accounts: z.array(zFailingAccount),
+    runs: z.int(),
+    since: z.iso.datetime(),
+    tasks: z.array(zDigestTask),
+    until: z.iso.datetime()
+});
 
 /**
  * PlanFolder
@@ -366,6 +471,52 @@ export const zSaslMechanism = z.enum([
 ]);
 
 /**
+ * ScheduleWindow
+ *
+ * [start, end) in `tz`; end < start crosses midnight; start == end means no window.
+ */
+export const zScheduleWindow = z.object({
+    end: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/),
+    start: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/),
+    tz: z.string().max(64)
+});
+
+/**
+ * SmtpIn
+ */
+export const zSmtpIn = z.object({
+    clear_password: z.boolean().optional().default(false),
+    from_address: z.string().min(3).max(320).regex(/^[^@\s<>,;\x00-\x1f\x7f]+@[^@\s<>,;\x00-\x1f\x7f]+$/),
+    host: z.string().min(1).max(255),
+    password: z.string().min(1).max(1000).nullish().default(null),
+    port: z.int().gte(1).lte(65535).optional().default(587),
+    recipients: z.array(z.string().min(3).max(320).regex(/^[^@\s<>,;\x00-\x1f\x7f]+@[^@\s<>,;\x00-\x1f\x7f]+$/)).max(100).optional(),
+    security: z.enum([
+        'none',
+        'starttls',
+        'tls'
+    ]).optional(),
+    username: z.string().min(1).max(320).nullish().default(null)
+});
+
+/**
+ * SmtpOut
+ */
+export const zSmtpOut = z.object({
+    from_address: z.string(),
+    host: z.string(),
+    password_set: z.boolean(),
+    port: z.int(),
+    recipients: z.array(z.string()),
+    security: z.enum([
+        'none',
+        'starttls',
+        'tls'
+    ]),
+    username: z.string().nullable()
+});
+
+/**
  * TaskBrokenData
  */
 export const zTaskBrokenData = z.object({
@@ -395,6 +546,13 @@ export const zTaskStatus = z.enum([
     'failed',
     'cancelled'
 ]);
+
+/**
+ * TestOut
+ */
+export const zTestOut = z.object({
+    notifications: z.array(zNotificationOut)
+});
 
 /**
  * TestStatus
@@ -653,8 +811,10 @@ export const zTaskOut = z.object({
     last_run: zRunSummary.nullable(),
     name: z.string(),
     next_run_at: z.iso.datetime().nullable(),
+    notify_emails: z.array(z.string()).optional(),
     schedule_interval_seconds: z.int(),
     schedule_waiting_reason: z.string().nullish().default(null),
+    schedule_window: zScheduleWindow.nullish().default(null),
     src_endpoint_id: z.int(),
     status: zTaskStatus,
     updated_at: z.iso.datetime()
@@ -740,6 +900,54 @@ export const zAccountRunOut = z.object({
 export const zRunDetail = z.object({
     accounts: z.array(zAccountRunOut),
     run: zRunOut
+});
+
+/**
+ * WebhookIn
+ */
+export const zWebhookIn = z.object({
+    secret: z.string().min(8).max(1000).nullish().default(null),
+    url: z.url().min(1)
+});
+
+/**
+ * WebhookOut
+ */
+export const zWebhookOut = z.object({
+    secret_set: z.boolean(),
+    url: z.string()
+});
+
+/**
+ * NotificationSettingsOut
+ */
+export const zNotificationSettingsOut = z.object({
+    smtp: zSmtpOut.nullable(),
+    webhooks: z.array(zWebhookOut)
+});
+
+/**
+ * WebhookPayload
+ *
+ * The JSON body of every webhook delivery (`X-ImapCopier-Signature: t=<unix>,v1=<hex HMAC-SHA256(
+ * secret, "<t>.<body>")>`); a receiver recomputes the HMAC over the raw body and rejects old `t`.
+ */
+export const zWebhookPayload = z.object({
+    created_at: z.iso.datetime(),
+    digest: zDigest.nullish().default(null),
+    errors: z.array(z.string()).optional(),
+    event: z.enum([
+        'task_broken',
+        'run_failed',
+        'digest',
+        'test'
+    ]),
+    failed_accounts: z.array(zFailedAccount).optional(),
+    notification_id: z.int(),
+    reenable_url: z.string().nullish().default(null),
+    run: zPayloadRun.nullish().default(null),
+    summary: z.string(),
+    task: zPayloadTask.nullish().default(null)
 });
 
 export const zAccountsDeleteAccountPath = z.object({
@@ -947,6 +1155,15 @@ export const zEndpointsUpdateEndpointPath = z.object({
  */
 export const zEndpointsUpdateEndpointResponse = zEndpointOut;
 
+export const zNotificationsListNotificationsQuery = z.object({
+    limit: z.int().gte(1).lte(500).optional().default(100)
+});
+
+/**
+ * OK
+ */
+export const zNotificationsListNotificationsResponse = z.array(zNotificationOut);
+
 export const zOauthOauthCallbackQuery = z.object({
     state: z.string(),
     code: z.string().nullish().default(null),
@@ -965,6 +1182,29 @@ export const zRunsGetRunPath = z.object({
  * OK
  */
 export const zRunsGetRunResponse = zRunDetail;
+
+/**
+ * OK
+ */
+export const zNotificationsGetSettingsResponse = zNotificationSettingsOut;
+
+/**
+ * NotificationSettingsIn
+ */
+export const zNotificationsPutSettingsBody = z.object({
+    smtp: zSmtpIn.nullish().default(null),
+    webhooks: z.array(zWebhookIn).max(20).optional()
+});
+
+/**
+ * OK
+ */
+export const zNotificationsPutSettingsResponse = zNotificationSettingsOut;
+
+/**
+ * OK
+ */
+export const zNotificationsSendTestResponse = zTestOut;
 
 /**
  * OK
@@ -1013,6 +1253,8 @@ export const zTasksUpdateTaskBody = z.object({
     exclude_folders: z.array(z.string().min(1).max(1000)).max(1000).nullish().default(null),
     folder_mapping: z.record(z.string(), z.string().min(1).max(1000)).nullish().default(null),
     name: z.string().min(1).max(200).nullish().default(null),
+    notify_emails: z.array(z.string().min(3).max(320).regex(/^[^@\s<>,;\x00-\x1f\x7f]+@[^@\s<>,;\x00-\x1f\x7f]+$/)).max(100).nullish().default(null),
+    schedule_window: zScheduleWindow.nullish().default(null),
     src_endpoint_id: z.int().gte(1).lte(2147483647).nullish().default(null)
 });
 
@@ -1196,3 +1438,9 @@ export const zUsersUpdateUserPath = z.object({
  * OK
  */
 export const zUsersUpdateUserResponse = zUserDetail;
+
+export const zPostNotificationWebhookRequest = z.object({
+    body: zWebhookPayload,
+    path: z.never().optional(),
+    query: z.never().optional()
+});

@@ -6,4 +6,5 @@ export const paths = {
   users: { path: '/users', href: () => '/users' },
   audit: { path: '/audit', href: () => '/audit' },
   account: { path: '/account', href: () => '/account' },
+  notifications: { path: '/settings/notifications', href: () => '/settings/notifications' },
 } as const;

@@ -11,6 +11,8 @@ export const queryKeys = {
   accounts: (taskId: number) => ['accounts', taskId] as const,
   taskRuns: (taskId: number) => ['runs', 'task', taskId] as const,
   run: (runId: number) => ['runs', 'detail', runId] as const,
+  notificationSettings: ['settings', 'notifications'] as const,
+  notifications: ['notifications'] as const,
   // Live run state is written by websocket events, never fetched.
   liveRun: (runId: number) => ['live-run', runId] as const,
 };

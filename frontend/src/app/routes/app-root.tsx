@@ -53,9 +53,14 @@ export function AppRoot() {
                 </NavLink>
               ) : null}
               {roleAllows(role, 'admin') ? (
-                <NavLink to={paths.users.href()} className="nav-link">
-                  Users
-                </NavLink>
+                <>
+                  <NavLink to={paths.users.href()} className="nav-link">
+                    Users
+                  </NavLink>
+                  <NavLink to={paths.notifications.href()} className="nav-link">
+                    Notifications
+                  </NavLink>
+                </>
               ) : null}
             </nav>
             <span className="spacer" />

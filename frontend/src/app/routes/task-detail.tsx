@@ -24,6 +24,7 @@ import { DeleteTaskDialog } from '@/features/tasks/components/delete-task-dialog
 import { FolderMappingEditor } from '@/features/tasks/components/folder-mapping-editor';
 import { LastRunSummary } from '@/features/tasks/components/last-run-summary';
 import { ScheduleControl } from '@/features/tasks/components/schedule-control';
+import { ScheduleWindowEditor } from '@/features/tasks/components/schedule-window-editor';
 import { BrokenBadge, TaskStatusBadge } from '@/features/tasks/components/task-badges';
 import { TaskActions } from '@/features/tasks/components/task-actions';
 import { deleteTaskState } from '@/features/tasks/lib/task-readiness';
@@ -151,6 +152,7 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
             <h2 id="schedule-heading">Schedule</h2>
           </header>
           <ScheduleControl task={task} readiness={readiness} />
+          <ScheduleWindowEditor task={task} />
         </section>
         <section className="card" aria-labelledby="chart-heading">
           <header className="card-header">

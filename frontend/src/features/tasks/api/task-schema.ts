@@ -9,6 +9,9 @@ export type LastRun = RunSummary;
 export const taskSchema = zTaskOut;
 export type Task = TaskOut;
 
+/** Scheduled runs start only inside [start, end) in `tz`; end before start crosses midnight. */
+export type ScheduleWindow = NonNullable<TaskOut['schedule_window']>;
+
 export const taskInputSchema = z
   .object({
     name: z.string().trim().min(1, 'Give the task a name').max(200),
