@@ -21,6 +21,7 @@ from imapclient.exceptions import LoginError, ProtocolError
 
 from workers.engine.errors import (
     AuthFailed,
+    CommandTimeout,
     ConnectFailed,
     CopyError,
     FolderUnavailable,
@@ -109,7 +110,7 @@ def _open(endpoint: ImapEndpoint, side: str) -> GuardedClient:
         raise ConnectFailed(f"cannot resolve host {endpoint.host}") from exc
     except ConnectionRefusedError as exc:
         raise ConnectFailed(f"connection refused by {endpoint.host}:{endpoint.port}") from exc
-    except TimeoutError as exc:
+    except (TimeoutError, CommandTimeout) as exc:  # the greeting never came (the guard's deadline)
         hint = ""
         if endpoint.tls_mode != "ssl":
             # A plain/STARTTLS client on an implicit-TLS port (993) waits for a greeting that the
