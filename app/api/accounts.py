@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, jsonify, request
 
-from app.api.spec import operation
+from app.api.spec import operation, serialize
 from app.errors import BadRequest
 from app.extensions import db, resources
-from app.schemas.accounts import AccountIn, AccountOut, AccountPatch, ImportOut
+from app.schemas.accounts import AccountIn, AccountListQuery, AccountOut, AccountPatch, AccountRow, ImportOut
+from app.services import account_list
 from app.services import accounts as service
 
 bp = Blueprint("accounts", __name__)
 CSV_TYPES = frozenset({"text/csv", "text/plain"})
 
 
-@operation(bp, "/tasks/<int:task_id>/accounts", "GET", response=list[AccountOut])
-def list_accounts(task_id: int) -> list[AccountOut]:
-    """The accounts of a task."""
-    return [AccountOut.of(account) for account in service.list_accounts(db(), task_id)]
+@operation(bp, "/tasks/<int:task_id>/accounts", "GET", query=AccountListQuery, response=list[AccountRow])
+def list_accounts(task_id: int, query: AccountListQuery) -> Response:
+    """The accounts of a task, by id, filtered; with `limit`, one page (X-Total-Count, X-Next-Cursor)."""
+    page = account_list.list_page(db(), task_id, query)
+    rows = [AccountRow(**AccountOut.of(a).model_dump(), last_outcome=outcome) for a, outcome in page.rows]
+    answer = jsonify(serialize(list[AccountRow], rows))
+    if page.total is not None:
+        answer.headers["X-Total-Count"] = str(page.total)
+    if page.next_cursor is not None:
+        answer.headers["X-Next-Cursor"] = page.next_cursor
+    return answer
 
 
 @operation(

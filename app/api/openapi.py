@@ -65,7 +65,7 @@ def _operation(op: Operation, path: str, components: dict[str, Any]) -> dict[str
         doc["security"] = []
     if op.body is not None:
         doc["requestBody"] = {
-            "required": True,
+            "required": not op.body_optional,
             "content": {"application/json": {"schema": _schema(op.body, components, "validation")}},
         }
     elif op.content_type != "application/json":

@@ -29,6 +29,7 @@ class Operation:
     tag: str
     content_type: str = "application/json"
     errors: tuple[int, ...] = field(default=())
+    body_optional: bool = False
 
 
 OPERATIONS: list[Operation] = []
@@ -79,8 +80,10 @@ def operation(
     public: bool = False,
     content_type: str = "application/json",
     errors: tuple[int, ...] = (),
+    body_optional: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register `fn` as `method rule` on `bp`. `fn` gets path args, plus `body`/`query` when declared."""
+    """Register `fn` as `method rule` on `bp`. `fn` gets path args, plus `body`/`query` when declared
+    (`body` is None for an empty request when `body_optional`)."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
@@ -88,7 +91,9 @@ def operation(
             if any(isinstance(value, int) and value > MAX_ID for value in path.values()):
                 raise NotFound("not found")  # no row has it, and the driver would overflow on it
             kwargs = dict(path)
-            if body is not None:
+            if body is not None and body_optional and not request.get_data():
+                kwargs["body"] = None
+            elif body is not None:
                 kwargs["body"] = parse(body, _json_body())
             if query is not None:
                 kwargs["query"] = parse(query, request.args.to_dict())
@@ -118,6 +123,7 @@ def operation(
                 bp.name,
                 content_type,
                 errors,
+                body_optional,
             )
         )
         return view

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, Timestamps
@@ -30,3 +30,5 @@ class Account(Timestamps, Base):
     test_dst_status: Mapped[str] = mapped_column(String(16), default=TestStatus.UNTESTED)
     test_dst_error: Mapped[str | None] = mapped_column(String(1000))
     tested_at: Mapped[datetime | None]
+    # A paused account (False) is left out of runs and of the schedule gate (docs/console.md).
+    enabled: Mapped[bool] = mapped_column(default=True, server_default=true())

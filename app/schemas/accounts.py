@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.models import Account
 from app.models.enums import TestStatus
-from app.schemas.fields import Password, PatchModel, RequestModel, Username, UtcDateTime
+from app.schemas.fields import Flag, Password, PatchModel, RequestModel, Username, UtcDateTime
 
 
 class AccountIn(RequestModel):
@@ -23,6 +24,7 @@ class AccountPatch(PatchModel):
     src_password: Password | None = None
     dst_username: Username | None = None
     dst_password: Password | None = None
+    enabled: Flag | None = None
 
 
 class AccountOut(BaseModel):
@@ -37,6 +39,7 @@ class AccountOut(BaseModel):
     test_dst_status: TestStatus
     test_dst_error: str | None
     tested_at: UtcDateTime | None
+    enabled: bool
 
     @classmethod
     def of(cls, account: Account) -> AccountOut:
@@ -53,9 +56,41 @@ class AccountOut(BaseModel):
             test_dst_status=TestStatus(account.test_dst_status),
             test_dst_error=account.test_dst_error,
             tested_at=tested_at,
+            enabled=account.enabled,
         )
 
 
 class ImportOut(BaseModel):
     imported: int
     accounts: list[AccountOut]
+
+
+class TestFilter(StrEnum):
+    OK = "ok"  # both sides tested OK
+    FAIL = "fail"  # either side failed
+    UNTESTED = "untested"  # neither failed, at least one side untested
+
+
+class LastOutcome(StrEnum):
+    DONE = "done"
+    DONE_WITH_ERRORS = "done_with_errors"
+    FAILED = "failed"
+    NEVER = "never"
+
+
+class AccountListQuery(RequestModel):
+    limit: int | None = Field(
+        None, ge=1, le=500, description="Page size; the answer then carries X-Total-Count"
+    )
+    cursor: str | None = Field(
+        None, pattern=r"^[0-9]{1,10}$", description="X-Next-Cursor of the previous page"
+    )
+    q: str | None = Field(None, max_length=320, description="Case-insensitive substring of either username")
+    test_status: TestFilter | None = None
+    last_outcome: LastOutcome | None = None
+
+
+class AccountRow(AccountOut):
+    last_outcome: LastOutcome = Field(
+        description="How the account's last run ended (runs it was cancelled in are skipped)"
+    )

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from app.models.enums import AccountRunStatus, RunStatus, Trigger
-from app.schemas.fields import RequestModel, UtcDateTime
+from app.schemas.fields import Id, RequestModel, UtcDateTime
 from app.schemas.tasks import FolderList, FolderMapping
 
 
@@ -18,6 +18,12 @@ class ScheduleIn(RequestModel):
 class FolderMappingIn(RequestModel):
     folder_mapping: FolderMapping
     exclude_folders: FolderList = Field(default_factory=list)
+
+
+class RunIn(RequestModel):
+    account_ids: list[Id] | None = Field(
+        None, min_length=1, max_length=5000, description="Run only these accounts (enabled, of this task)"
+    )
 
 
 class RunStarted(BaseModel):

@@ -110,8 +110,12 @@ def update_account(session: Session, box: SecretBox, account_id: int, data: Acco
     Raises: NotFound; Conflict while the task runs or for a source user already in the task.
     """
     account = get_account(session, account_id)
-    ensure_not_running(get_task(session, account.task_id, lock=True), "change its accounts")
     changes = data.changes()
+    task = get_task(session, account.task_id, lock=True)
+    if set(changes) - {"enabled"}:  # pausing steers the next runs only, so it may happen during one
+        ensure_not_running(task, "change its accounts")
+    if "enabled" in changes:
+        account.enabled = changes.pop("enabled")
     mailboxes = (account.src_username, account.dst_username)
     new_src = changes.get("src_username", account.src_username)
     if new_src != account.src_username and new_src in _src_usernames(session, account.task_id):
@@ -129,7 +133,7 @@ def update_account(session: Session, box: SecretBox, account_id: int, data: Acco
             session.flush()
     except IntegrityError as exc:
         raise _duplicate(new_src) from exc
-    logger.info("account.updated account_id=%s fields=%s", account_id, ",".join(sorted(changes)))
+    logger.info("account.updated account_id=%s fields=%s", account_id, ",".join(sorted(data.changes())))
     return account
 
 
