@@ -36,6 +36,10 @@ def test_paused_accounts_are_skipped_and_retry_failed_reruns_only_the_failed(
     statuses = {row.account_id: row.status for row in account_runs(clean_db, first.id)}
     assert statuses == {good: AccountRunStatus.OK, bad: AccountRunStatus.FAILED}  # no row for the paused
     assert first.status == RunStatus.FAILED and first.total_errors >= 1
+    detail = api.get(f"/api/runs/{first.id}").json
+    [failed] = [a for a in detail["accounts"] if a["account_id"] == bad]
+    [item] = failed["errors_list"]
+    assert (item["kind"], item["side"], item["folder"]) == ("login", "dst", None)  # not a message error
     retry = api.post(f"/api/runs/{first.id}/retry-failed")
     assert retry.status_code == 202, retry.json
     second = wait_finished(clean_db, retry.json["run_id"], timeout=90)

@@ -12,7 +12,7 @@ from typing import Any
 
 from imapclient import IMAPClient
 
-from workers.engine.errors import FolderUnavailable, MessageRefused, Throttled
+from workers.engine.errors import CopyError, FolderUnavailable, MessageRefused, Throttled
 from workers.engine.imap import ImapEndpoint, close, connect, imap_errors, is_throttle_response
 from workers.engine.plan import FolderInfo, Layout
 
@@ -246,12 +246,21 @@ def open_sessions(src: ImapEndpoint, dst: ImapEndpoint) -> tuple[ImapSession, Im
         pending = pool.submit(ImapSession, dst)
         try:
             source = ImapSession(src)
+        except CopyError as exc:
+            with contextlib.suppress(Exception):
+                pending.result().close()
+            exc.on_side("src")
+            raise
         except BaseException:
             with contextlib.suppress(Exception):
                 pending.result().close()
             raise
         try:
             return source, pending.result()
+        except CopyError as exc:
+            source.close()
+            exc.on_side("dst")
+            raise
         except BaseException:
             source.close()
             raise
