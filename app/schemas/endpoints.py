@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from app.models.enums import TlsMode
-from app.schemas.fields import Flag, Host, Name, PatchModel, Port, RequestModel, UtcDateTime
+from app.schemas.fields import (
+    Flag,
+    Host,
+    Name,
+    Password,
+    PatchModel,
+    Port,
+    RequestModel,
+    Username,
+    UtcDateTime,
+)
 
 MaxConnections = Annotated[StrictInt, Field(ge=1, le=1000)]
 
@@ -46,3 +56,31 @@ class EndpointOut(BaseModel):
     max_connections: int | None
     created_at: UtcDateTime
     updated_at: UtcDateTime
+
+
+class EndpointLoginIn(RequestModel):
+    username: Username | None = Field(None, description="A test user; without one the login is skipped")
+    password: Password | None = None
+
+
+class EndpointTestIn(EndpointLoginIn):
+    """The server form as it stands, unsaved (`name` and `max_connections` are accepted and unused)."""
+
+    name: Name | None = None
+    host: Host
+    port: Port
+    tls_mode: TlsMode = TlsMode.SSL
+    verify_tls: Flag = True
+    max_connections: MaxConnections | None = None
+
+
+class EndpointTestOut(BaseModel):
+    tls: str | None = Field(None, description="The negotiated TLS version; null for a plain connection")
+    certificate: str | None = Field(
+        None, description="Trusted (subject, issuer, expiry), not verified, or null"
+    )
+    capabilities: list[str] = Field(default_factory=list)
+    separator: str | None = Field(None, description="Hierarchy separator (known after a login)")
+    namespace_prefix: str | None = Field(None, description="Personal namespace prefix (after a login)")
+    login: Literal["ok", "fail", "skipped"]
+    error: str | None = None
