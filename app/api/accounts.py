@@ -7,7 +7,15 @@ from flask import Blueprint, Response, jsonify, request
 from app.api.spec import operation, serialize
 from app.errors import BadRequest
 from app.extensions import db, resources
-from app.schemas.accounts import AccountIn, AccountListQuery, AccountOut, AccountPatch, AccountRow, ImportOut
+from app.schemas.accounts import (
+    AccountIn,
+    AccountListQuery,
+    AccountOut,
+    AccountPatch,
+    AccountRow,
+    ImportOut,
+    ImportQuery,
+)
 from app.services import account_list
 from app.services import accounts as service
 
@@ -48,22 +56,29 @@ def create_account(task_id: int, body: AccountIn) -> AccountOut:
     bp,
     "/tasks/<int:task_id>/accounts/import",
     "POST",
+    query=ImportQuery,
     response=ImportOut,
     status=201,
     content_type="text/csv",
     errors=(409, 413),
 )
-def import_accounts(task_id: int) -> ImportOut:
-    """Import `src_user,src_password,dst_user,dst_password` lines (CSV, optional header): all or none."""
+def import_accounts(task_id: int, query: ImportQuery) -> ImportOut:
+    """Import `src_user,src_password,dst_user,dst_password` lines (CSV, optional header): all or none;
+    `mode=upsert` updates the accounts whose source user is already in the task."""
     if request.mimetype not in CSV_TYPES:
         raise BadRequest("expected a text/csv body", {"body": "Content-Type must be text/csv"})
     try:
         text = request.get_data().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BadRequest("the CSV is not UTF-8 text", {"body": "not UTF-8"}) from exc
-    accounts = service.import_csv(db(), resources().box, task_id, text)
+    created, updated = service.import_csv(db(), resources().box, task_id, text, upsert=query.mode == "upsert")
     db().commit()
-    return ImportOut(imported=len(accounts), accounts=[AccountOut.of(account) for account in accounts])
+    return ImportOut(
+        imported=len(created) + len(updated),
+        created=len(created),
+        updated=len(updated),
+        accounts=[AccountOut.of(account) for account in [*created, *updated]],
+    )
 
 
 @operation(bp, "/accounts/<int:account_id>", "PATCH", body=AccountPatch, response=AccountOut, errors=(409,))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -60,9 +61,17 @@ class AccountOut(BaseModel):
         )
 
 
+class ImportQuery(RequestModel):
+    mode: Literal["create", "upsert"] = Field(
+        "create", description="upsert: a line whose src_user is in the task updates that account"
+    )
+
+
 class ImportOut(BaseModel):
-    imported: int
-    accounts: list[AccountOut]
+    imported: int = Field(description="Lines applied: created + updated")
+    created: int
+    updated: int
+    accounts: list[AccountOut] = Field(description="The created accounts, then the updated ones")
 
 
 class TestFilter(StrEnum):

@@ -170,12 +170,17 @@ def delete_account(session: Session, account_id: int) -> None:
     logger.info("account.deleted account_id=%s task_id=%s", account_id, account.task_id)
 
 
-def import_csv(session: Session, box: SecretBox, task_id: int, text: str) -> list[Account]:
-    """Import `src_user,src_password,dst_user,dst_password` lines: all of them, or none.
+def import_csv(
+    session: Session, box: SecretBox, task_id: int, text: str, *, upsert: bool = False
+) -> tuple[list[Account], list[Account]]:
+    """Import `src_user,src_password,dst_user,dst_password` lines: all of them, or none. With `upsert`
+    a line whose source user is already in the task updates that account (docs/console.md, "CSV
+    update mode"). Returns (created, updated).
 
-    Raises: NotFound for an unknown task; Invalid with one `line N` field per bad line.
+    Raises: NotFound for an unknown task; Invalid with one `line N` field per bad line; Conflict for
+    an update while the task runs.
     """
-    get_task(session, task_id, lock=True)
+    task = get_task(session, task_id, lock=True)
     rows = list(_rows(text))
     if not rows:
         raise Invalid("the file holds no accounts", {"body": "no account lines"})
@@ -184,13 +189,33 @@ def import_csv(session: Session, box: SecretBox, task_id: int, text: str) -> lis
             f"too many lines: {len(rows)} (at most {MAX_IMPORT_LINES} per import)",
             {"body": f"more than {MAX_IMPORT_LINES} account lines"},
         )
-    parsed, errors = _check_lines(rows, _src_usernames(session, task_id))
+    existing = {a.src_username: a for a in session.scalars(select(Account).where(Account.task_id == task_id))}
+    parsed, errors = _check_lines(rows, set() if upsert else set(existing))
     if errors:
         raise Invalid(f"{len(errors)} invalid line(s); nothing was imported", errors)
-    accounts = [_new_account(box, task_id, data) for data in parsed]
+    updates = [(existing[data.src_username], data) for data in parsed if data.src_username in existing]
+    if updates:
+        ensure_not_running(task, "update its accounts")
+    for account, data in updates:
+        _overwrite(session, box, account, data)
+    accounts = [_new_account(box, task_id, data) for data in parsed if data.src_username not in existing]
     _insert(session, accounts)
-    logger.info("account.imported task_id=%s count=%s", task_id, len(accounts))
-    return accounts
+    session.flush()
+    logger.info("account.imported task_id=%s created=%s updated=%s", task_id, len(accounts), len(updates))
+    return accounts, [account for account, _ in updates]
+
+
+def _overwrite(session: Session, box: SecretBox, account: Account, data: AccountIn) -> None:
+    """An upserted line: new logins; a changed side goes back to untested, a new destination mailbox
+    forgets the sync state (as PATCH does)."""
+    changes = data.model_dump()
+    dst_username = account.dst_username
+    for side in ("src", "dst"):
+        if _apply_side(box, account, side, changes):
+            setattr(account, f"test_{side}_status", TestStatus.UNTESTED)
+            setattr(account, f"test_{side}_error", None)
+    if account.dst_username != dst_username:
+        sync_state.forget_accounts(session, [account.id])
 
 
 def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
