@@ -8,7 +8,7 @@ import { useSocketStatus } from '@/lib/task-socket';
 import { useDocumentTitle } from '@/lib/use-document-title';
 import { useTaskAccounts } from '@/features/accounts/api/use-task-accounts';
 import { AccountFormDialog } from '@/features/accounts/components/account-form-dialog';
-import { AccountsTable } from '@/features/accounts/components/accounts-table';
+import { AccountsConsole } from '@/features/accounts/components/accounts-console';
 import { CsvImportDialog } from '@/features/accounts/components/csv-import-dialog';
 import { summarizeReadiness } from '@/features/accounts/lib/account-tests';
 import { useEndpoints } from '@/features/endpoints/api/get-endpoints';
@@ -17,6 +17,7 @@ import { useLiveRun } from '@/features/runs/api/use-live-run';
 import { LiveProgress } from '@/features/runs/components/live-progress';
 import { RunLogButton } from '@/features/runs/components/run-log-dialog';
 import { RunsChart } from '@/features/runs/components/runs-chart';
+import { RetryFailedButton } from '@/features/runs/components/retry-failed-button';
 import { useTask } from '@/features/tasks/api/get-task';
 import type { Task } from '@/features/tasks/api/task-schema';
 import { DeleteTaskDialog } from '@/features/tasks/components/delete-task-dialog';
@@ -64,7 +65,9 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
   const [dialog, setDialog] = useState<'add' | 'import' | 'delete' | null>(null);
 
   const accountList = accounts.data ?? [];
-  const readiness = summarizeReadiness(accountList);
+  // Paused accounts take no part in runs nor in the schedule's rule (docs/console.md).
+  const readiness = summarizeReadiness(accountList.filter((a) => a.enabled));
+  const paused = accountList.filter((a) => !a.enabled).length;
   const accountNames: Record<number, string> = {};
   for (const a of live.snapshot.data?.accounts ?? []) accountNames[a.account_id] = a.src_username;
   for (const a of accountList) accountNames[a.id] = a.src_username;
@@ -116,6 +119,7 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
           isTesting={isTesting}
           onTestStarted={() => startTests()}
         />
+        <RetryFailedButton taskId={task.id} lastRun={task.last_run} running={task.status === 'running'} />
         {live.run ? (
           <LiveProgress run={live.run} accountNames={accountNames} />
         ) : (
@@ -150,10 +154,11 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
         <header className="card-header">
           <div>
             <h2 id="accounts-heading">Accounts</h2>
-            {readiness.total > 0 ? (
+            {readiness.total + paused > 0 ? (
               <p className="muted small" data-testid="accounts-readiness">
-                {formatCountOf(readiness.total, 'account')}: {formatCount(readiness.ok)} ready,{' '}
+                {formatCountOf(readiness.total, 'enabled account')}: {formatCount(readiness.ok)} ready,{' '}
                 {formatCount(readiness.failed)} failed, {formatCount(readiness.untested)} not tested
+                {paused > 0 ? `; ${formatCount(paused)} paused` : ''}
               </p>
             ) : null}
           </div>
@@ -166,17 +171,13 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
             </Button>
           </div>
         </header>
-        <QueryState query={accounts} loadingLabel="Loading accounts…">
-          {(list) => (
-            <AccountsTable
-              taskId={task.id}
-              accounts={list}
-              testingIds={testingIds}
-              lockedReason={accountsLocked}
-              onTestStarted={(ids) => startTests(ids)}
-            />
-          )}
-        </QueryState>
+        <AccountsConsole
+          taskId={task.id}
+          testingIds={testingIds}
+          lockedReason={accountsLocked}
+          onTestStarted={(ids) => startTests(ids)}
+          pollMs={pollMs}
+        />
       </section>
 
       <section className="card" aria-labelledby="folders-heading">

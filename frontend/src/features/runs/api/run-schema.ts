@@ -25,6 +25,8 @@ export const messageErrorSchema = z.object({
   folder: z.string().nullish(),
   uid: z.union([z.number(), z.string()]).nullish(),
   reason: z.string(),
+  side: z.string().nullish(),
+  kind: z.string().nullish(),
 });
 
 export type MessageError = z.infer<typeof messageErrorSchema>;

@@ -4,6 +4,7 @@ import { useNow } from '@/lib/use-now';
 import { RunStatusBadge } from '@/features/runs/components/run-status-badge';
 import { isTerminal, processedMessages, runTotals, type AccountProgress, type LiveRun } from '@/features/runs/lib/live-run';
 import { barTone, barValue, messagesLabel, totalValue } from '@/features/runs/lib/progress-display';
+import { errorLabel, isMessageError } from '@/features/runs/lib/error-labels';
 
 type Props = { run: LiveRun; accountNames: Record<number, string> };
 
@@ -130,12 +131,19 @@ function AccountProgressItem({ progress: a, name }: { progress: AccountProgress;
       {a.errorSummary ? <p className="small text-danger">{a.errorSummary}</p> : null}
       {a.recentErrors.length > 0 ? (
         <details className="small">
-          <summary>Latest message errors ({a.recentErrors.length})</summary>
+          <summary>Latest errors ({a.recentErrors.length})</summary>
           <ul className="error-list">
             {a.recentErrors.map((e, i) => (
               // oxlint-disable-next-line react/no-array-index-key -- the list is append-only and never reordered
               <li key={i}>
-                <span className="mono">{e.folder ?? '?'}</span> UID {e.uid ?? '?'}: {e.reason}
+                <strong>{errorLabel(e)}</strong>
+                {isMessageError(e) ? (
+                  <>
+                    {' '}
+                    <span className="mono">{e.folder ?? '?'}</span> UID {e.uid ?? '?'}
+                  </>
+                ) : null}
+                : {e.reason}
               </li>
             ))}
           </ul>

@@ -3,7 +3,13 @@
 // reload mid-run show current totals before the next event arrives).
 import type { TaskEvent } from '@/lib/task-events';
 
-export type MessageErrorItem = { folder: string | null; uid: string | null; reason: string };
+export type MessageErrorItem = {
+  folder: string | null;
+  uid: string | null;
+  reason: string;
+  side?: string | null;
+  kind?: string | null;
+};
 
 export type AccountProgress = {
   accountId: number;
@@ -172,6 +178,8 @@ function reduceAccountEvent(run: LiveRun, event: TaskEvent, accountId: number): 
         folder: str(d.folder),
         uid: d.uid === undefined || d.uid === null ? null : String(d.uid),
         reason: str(d.reason) ?? str(d.message) ?? 'unknown error',
+        ...(str(d.side) ? { side: str(d.side) } : {}),
+        ...(str(d.kind) ? { kind: str(d.kind) } : {}),
       };
       return withAccount(run, accountId, (a) => ({
         ...a,

@@ -32,6 +32,9 @@ export const taskSchema = z.object({
   broken: z.boolean(),
   next_run_at: z.string().nullable(),
   last_run: lastRunSchema.nullish().transform((run) => run ?? null),
+  account_count: z.number().default(0),
+  failing_count: z.number().default(0),
+  paused_count: z.number().default(0),
   schedule_waiting_reason: z
     .string()
     .nullish()
