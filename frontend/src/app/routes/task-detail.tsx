@@ -156,7 +156,7 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
             <h2 id="accounts-heading">Accounts</h2>
             {readiness.total + paused > 0 ? (
               <p className="muted small" data-testid="accounts-readiness">
-                {formatCountOf(readiness.total, 'enabled account')}: {formatCount(readiness.ok)} ready,{' '}
+                {formatCountOf(readiness.total, paused > 0 ? 'enabled account' : 'account')}: {formatCount(readiness.ok)} ready,{' '}
                 {formatCount(readiness.failed)} failed, {formatCount(readiness.untested)} not tested
                 {paused > 0 ? `; ${formatCount(paused)} paused` : ''}
               </p>
