@@ -19,6 +19,7 @@ import {
   type TlsMode,
 } from '@/features/endpoints/api/endpoint-schema';
 import { useUpdateEndpoint } from '@/features/endpoints/api/update-endpoint';
+import { EndpointTestPanel } from '@/features/endpoints/components/endpoint-test-panel';
 
 type Props = {
   open: boolean;
@@ -174,6 +175,7 @@ function EndpointForm({ endpoint, onDone }: { endpoint: Endpoint | null; onDone:
           })}
         />
       </Field>
+      <EndpointTestPanel current={() => form.getValues()} />
       <FormActions onCancel={onDone} isSubmitting={create.isPending || update.isPending} submitTestId="endpoint-submit">
         {endpoint ? 'Save server' : 'Add server'}
       </FormActions>
