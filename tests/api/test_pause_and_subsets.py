@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 
+from app.db import utcnow
 from app.models import Account
 from app.models.enums import AccountRunStatus
+from app.services import runs, schedules
 from tests.api.test_account_list import run_with, set_account
 from tests.conftest import ApiClient
-from tests.support.factories import add_run, make_account, make_task, session_of, set_running
+from tests.support.factories import add_run, make_account, make_task, offline_task, session_of, set_running
 
 
 def _tested(app: Flask, account_id: int, status: str = "ok") -> None:
@@ -90,3 +94,17 @@ def test_retry_failed_refusals(api: ApiClient, app: Flask) -> None:
     assert gate.status_code == 409 and "not passed the connection test" in gate.json["error"]["message"]
     open_run = add_run(app, task["id"])
     assert api.post(f"/api/runs/{open_run}/retry-failed").status_code == 409
+
+
+def test_the_scan_claims_a_task_whose_untested_account_is_paused(app: Flask) -> None:
+    with session_of(app) as session:
+        built = offline_task(session, accounts=2)
+        ready, paused = built.account_ids
+        row = session.get(Account, paused)
+        assert row is not None
+        row.enabled, row.test_src_status = False, "untested"
+        start = utcnow()
+        schedules.set_schedule(session, built.task_id, 3600, start)  # the gate ignores the paused one
+        [claimed] = runs.claim_due_runs(session, start + timedelta(hours=2))
+        assert claimed.account_ids == (ready,)  # and the run leaves it out
+        session.rollback()
