@@ -22,10 +22,10 @@ const event = (type: string, extra: object = {}) =>
   taskEventSchema.parse({ type, task_id: 1, run_id: 42, data: {}, ts: '2025-11-28T12:00:00Z', ...extra });
 
 describe('live events refresh the right queries', () => {
-  it('run_done refreshes the tasks, the run list and the run, not the slow plan', () => {
+  it('run_done refreshes the tasks, the run list, the accounts and the run, not the slow plan', () => {
     const { client, stale } = clientWithData();
     invalidateForEvent(client, event('run_done'));
-    expect(stale()).toEqual(['tasks/list', 'tasks/1', 'runs/task/1', 'runs/detail/42']);
+    expect(stale()).toEqual(['tasks/list', 'tasks/1', 'accounts/1', 'runs/task/1', 'runs/detail/42']);
   });
 
   it('task_broken refreshes the tasks (the broken badge)', () => {
