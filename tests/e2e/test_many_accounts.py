@@ -103,5 +103,9 @@ def test_five_hundred_accounts_search_filter_select_and_run(
     finished = wait_finished(clean_db, run.id, timeout=180)
     assert sorted(row.account_id for row in account_runs(clean_db, run.id)) == ids[:SELECTED]
     assert finished.total_errors == 0
+    live = page.get_by_test_id("live-progress")
+    expect(live).to_have_attribute("data-status", "done")
+    expect(live.get_by_test_id("account-progress")).to_have_count(20)  # the rest are counted, not listed
+    expect(live.get_by_test_id("live-collapsed")).to_contain_text(f"and {SELECTED - 20} done")
     page.get_by_test_id("accounts-filter-outcome").select_option("done")
     expect(page.get_by_test_id("accounts-range")).to_have_text(f"1{DASH}{SELECTED} of {SELECTED}")
