@@ -138,8 +138,9 @@ export function AccountsConsole({ taskId, testingIds, lockedReason, onTestStarte
           <span className="strong" data-testid="selected-count">
             {formatCount(ids.length)} selected
           </span>
-          <Button size="sm" variant="primary" onClick={runSelected} disabled={locked || enabledIds.length === 0}
-            isLoading={run.isPending} data-testid="bulk-run">
+          {/* aria-busy, not disabled, while it starts: a disabled button would drop the keyboard focus */}
+          <Button size="sm" variant="primary" onClick={() => (run.isPending ? undefined : runSelected())}
+            disabled={locked || enabledIds.length === 0} aria-busy={run.isPending || undefined} data-testid="bulk-run">
             Run selected
           </Button>
           <Button size="sm" onClick={() => apply('test', ids)} disabled={locked || bulk.isPending} data-testid="bulk-test">

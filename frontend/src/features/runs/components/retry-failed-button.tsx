@@ -17,11 +17,14 @@ export function RetryFailedButton({ taskId, lastRun, running }: { taskId: number
     <div className="action">
       <Button
         onClick={() =>
-          retry.mutate(lastRun.id, {
-            onError: (error) => pushToast(error instanceof ApiError ? error.message : 'The retry did not start', 'info'),
-          })
+          retry.isPending
+            ? undefined
+            : retry.mutate(lastRun.id, {
+                onError: (error) =>
+                  pushToast(error instanceof ApiError ? error.message : 'The retry did not start', 'info'),
+              })
         }
-        isLoading={retry.isPending}
+        aria-busy={retry.isPending || undefined}
         data-testid="retry-failed-button"
       >
         Retry failed accounts
