@@ -95,12 +95,12 @@ def list_page(session: Session, task_id: int, query: AccountListQuery) -> Accoun
         where.append(_outcome_filter(query.last_outcome, last_status()))
     stmt = select(Account, status).where(*where).order_by(Account.id)
     if query.limit is None:
-        rows = session.execute(stmt).tuples().all()
+        rows = session.execute(stmt).all()
         return AccountPage([(a, outcome_of(s)) for a, s in rows], None, None)
     total = session.scalar(select(func.count()).select_from(Account).where(*where)) or 0
     if query.cursor is not None:
         stmt = stmt.where(Account.id > int(query.cursor))
-    rows = session.execute(stmt.limit(query.limit + 1)).tuples().all()
+    rows = session.execute(stmt.limit(query.limit + 1)).all()
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     cursor = str(rows[-1][0].id) if more else None

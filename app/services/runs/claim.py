@@ -107,7 +107,7 @@ def claim_due_runs(session: Session, now: datetime, limit: int = SCAN_BATCH) -> 
 def check_subset(session: Session, task_id: int, account_ids: Sequence[int]) -> None:
     """Raises: Invalid naming the ids that are not accounts of the task, and those that are paused."""
     stmt = select(Account.id, Account.enabled).where(Account.task_id == task_id, Account.id.in_(account_ids))
-    found = dict(session.execute(stmt).tuples().all())
+    found: dict[int, bool] = {account_id: enabled for account_id, enabled in session.execute(stmt)}
     foreign = sorted({i for i in account_ids if i not in found})
     paused = sorted({i for i in account_ids if found.get(i) is False})
     problems: list[str] = []
