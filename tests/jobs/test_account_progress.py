@@ -1,15 +1,21 @@
-"""Live account totals while the engine copies two folders at once (two connection pairs)."""
+"""Live account totals while the engine copies two folders at once (two connection pairs), and the
+error items saved while the account runs."""
 
 from __future__ import annotations
 
 import redis
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
+from app.db import utcnow
+from app.services import runs
+from app.services.runs import account_runs
 from app.services.runs.account_runs import Counters
-from workers.engine.events import FolderDone, Progress
-from workers.engine.results import FolderResult
+from tests.support.factories import offline_task
+from tests.support.rows import account_runs as account_runs_of
+from workers.engine.events import ErrorEvent, FolderDone, Progress
+from workers.engine.results import ErrorRecord, FolderResult
 from workers.events import JobEvents
 from workers.jobs.progress import AccountProgress
 
@@ -33,3 +39,24 @@ def test_totals_add_up_folders_copied_at_the_same_time(settings: Settings, clean
     assert progress.totals().copied == 5 + 40 + 25
     progress.on_event(FolderDone(FolderResult(folder="INBOX", dst_folder="INBOX", status="ok", copied=50)))
     assert (progress.totals().copied, progress.totals().bytes) == (5 + 50 + 25, 0)
+
+
+def test_error_items_are_saved_while_the_account_runs(settings: Settings, clean_db: Engine) -> None:
+    with Session(clean_db, expire_on_commit=False) as session, session.begin():
+        built = offline_task(session)
+        claimed = runs.claim_manual_run(session, built.task_id, utcnow())
+        job = account_runs.load_job(session, claimed.run_id, built.account_ids[0])
+        assert job is not None
+        account_runs.start(session, job.account_run_id, None, utcnow())
+    client: redis.Redis[bytes] = redis.Redis.from_url(settings.redis_url)
+    progress = AccountProgress(
+        sessionmaker(clean_db), job.account_run_id, Counters(), JobEvents(client, task_id=0)
+    )
+    refused = ErrorRecord(
+        code="message_refused", reason="too big", folder="INBOX", uid=7, side="dst", kind="size"
+    )
+    progress.on_event(ErrorEvent(refused))
+    [row] = account_runs_of(clean_db, claimed.run_id)
+    assert row.status == "running"  # still running, and a reloaded page reads the error already
+    assert row.error_list == [refused.model_dump()]
+    assert row.error_list[0]["side"] == "dst" and row.error_list[0]["kind"] == "size"

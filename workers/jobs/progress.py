@@ -25,6 +25,9 @@ from workers.events import JobEvents
 
 logger = logging.getLogger(__name__)
 SAVE_EVERY = 2.0
+# Error items saved with the progress, so a page reloaded mid-run still shows them (the job's final
+# result then writes the engine's own list). docs/console.md, "Error items".
+ERRORS_SAVED = 100
 _SUMMED = ("copied", "skipped", "errors", "bytes", "flags_updated", "seconds")
 
 
@@ -51,6 +54,7 @@ class AccountProgress:
         # The folders being copied, by source folder: the engine may copy two at once.
         self._current: dict[str, Counters] = {}
         self.folders: dict[str, dict[str, Any]] = {}
+        self.errors: list[dict[str, Any]] = []
 
     def totals(self) -> Counters:
         totals = self.base.plus(self._done)
@@ -70,7 +74,11 @@ class AccountProgress:
         elif isinstance(event, FolderDone):
             self._folder_done(event.result)
         elif isinstance(event, ErrorEvent):
-            self._events.emit(EventType.ERROR, event.error.model_dump())
+            item = event.error.model_dump()
+            self._events.emit(EventType.ERROR, item)
+            if len(self.errors) < ERRORS_SAVED:
+                self.errors.append(item)
+            self._save(force=False)
 
     def _plan(self, event: PlanEvent) -> None:
         self._events.emit(EventType.PLAN, event.to_dict())
@@ -112,6 +120,8 @@ class AccountProgress:
         self._last_save = now
         try:
             with self._sessions.begin() as session:
-                account_runs.save_progress(session, self._account_run_id, self.totals(), self.folders)
+                account_runs.save_progress(
+                    session, self._account_run_id, self.totals(), self.folders, self.errors or None
+                )
         except SQLAlchemyError:
             logger.warning("progress.not_saved account_run_id=%s", self._account_run_id, exc_info=True)

@@ -166,17 +166,27 @@ def beat(session: Session, run_id: int, account_run_id: int | None, now: datetim
     return cancel is False
 
 
-def save_progress(session: Session, account_run_id: int, counters: Counters, folders: dict[str, Any]) -> None:
+def save_progress(
+    session: Session,
+    account_run_id: int,
+    counters: Counters,
+    folders: dict[str, Any],
+    error_list: list[dict[str, Any]] | None = None,
+) -> None:
+    """Live figures of a running account run; `error_list`, when given, the error items so far."""
+    values: dict[str, Any] = {
+        "copied": counters.copied,
+        "skipped": counters.skipped,
+        "errors": counters.errors,
+        "bytes": counters.bytes,
+        "folders": folders,
+    }
+    if error_list is not None:
+        values["error_list"] = error_list
     session.execute(
         update(AccountRun)
         .where(AccountRun.id == account_run_id, AccountRun.status == AccountRunStatus.RUNNING)
-        .values(
-            copied=counters.copied,
-            skipped=counters.skipped,
-            errors=counters.errors,
-            bytes=counters.bytes,
-            folders=folders,
-        )
+        .values(**values)
     )
 
 

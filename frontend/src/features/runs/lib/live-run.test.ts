@@ -155,6 +155,21 @@ describe('mergeSnapshot (after a reload mid-run)', () => {
     });
   });
 
+  it('shows the errors saved so far after a reload', () => {
+    const saved = {
+      ...snapshot,
+      accounts: [
+        {
+          ...snapshot.accounts[0]!,
+          errors: 1,
+          errors_list: [{ folder: 'INBOX', uid: 7, reason: 'too big', side: 'dst', kind: 'size' }],
+        },
+      ],
+    };
+    const run = mergeSnapshot(undefined, saved)!;
+    expect(run.accounts[7]?.recentErrors).toEqual([{ folder: 'INBOX', uid: '7', reason: 'too big', side: 'dst', kind: 'size' }]);
+  });
+
   it('keeps the larger counters and the live folder and plan', () => {
     const live = fold([ev('progress', { folder: 'Sent', account: { copied: 45, skipped: 2, errors: 0, bytes: 800 } })]);
     const run = mergeSnapshot(live, snapshot)!;

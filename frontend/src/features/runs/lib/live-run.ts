@@ -229,6 +229,8 @@ type SnapshotAccount = {
   error_summary: string | null;
   planned_messages?: number | null;
   planned_bytes?: number | null;
+  /** The error items saved so far: a page reloaded mid-run shows them before new events arrive. */
+  errors_list?: { folder?: string | null; uid?: number | string | null; reason: string; side?: string | null; kind?: string | null }[];
 };
 
 type Snapshot = {
@@ -238,6 +240,16 @@ type Snapshot = {
 
 /** How far along a status is: queued, then running, then finished. */
 const statusStage = (status: string): number => (isTerminal(status) ? 2 : status === 'running' ? 1 : 0);
+
+function savedErrors(snap: SnapshotAccount): MessageErrorItem[] {
+  return (snap.errors_list ?? []).slice(-RECENT_ERRORS_KEPT).map((e) => ({
+    folder: e.folder ?? null,
+    uid: e.uid === undefined || e.uid === null ? null : String(e.uid),
+    reason: e.reason,
+    ...(e.side ? { side: e.side } : {}),
+    ...(e.kind ? { kind: e.kind } : {}),
+  }));
+}
 
 function mergeAccount(live: AccountProgress | undefined, snap: SnapshotAccount): AccountProgress {
   const base = live ?? emptyAccount(snap.account_id);
@@ -253,6 +265,7 @@ function mergeAccount(live: AccountProgress | undefined, snap: SnapshotAccount):
     errors: Math.max(base.errors, snap.errors),
     bytes: Math.max(base.bytes, snap.bytes),
     errorSummary: base.errorSummary ?? snap.error_summary,
+    recentErrors: base.recentErrors.length > 0 ? base.recentErrors : savedErrors(snap),
     plannedMessages: base.plannedMessages ?? snap.planned_messages ?? null,
     plannedBytes: base.plannedBytes ?? snap.planned_bytes ?? null,
     folder: finished ? null : base.folder,
