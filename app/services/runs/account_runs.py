@@ -146,7 +146,17 @@ def start(
         )
         .returning(AccountRun.copied, AccountRun.skipped, AccountRun.errors, AccountRun.bytes)
     ).first()
+    if row is not None:
+        _touch_run(session, account_run_id, now)
     return None if row is None else Counters(*row)
+
+
+def _touch_run(session: Session, account_run_id: int, now: datetime) -> None:
+    """A job that starts or ends is a sign of life of its run. Without it a run of jobs each shorter
+    than the heartbeat interval never touches the run, and the reaper takes it for a run whose workers
+    died as soon as it sees none running between two jobs (docs/console.md, "Many short jobs")."""
+    run_of = select(AccountRun.run_id).where(AccountRun.id == account_run_id).scalar_subquery()
+    session.execute(update(Run).where(Run.id == run_of, Run.finished_at.is_(None)).values(heartbeat_at=now))
 
 
 def beat(session: Session, run_id: int, account_run_id: int | None, now: datetime) -> bool:
@@ -229,7 +239,10 @@ def record(session: Session, account_run_id: int, outcome: AccountOutcome, now: 
         .values(**values)
         .returning(AccountRun.id)
     )
-    return result.first() is not None
+    recorded = result.first() is not None
+    if recorded:
+        _touch_run(session, account_run_id, now)
+    return recorded
 
 
 def requeue(session: Session, account_run_id: int, counters: Counters) -> None:
