@@ -242,13 +242,16 @@ type Snapshot = {
 const statusStage = (status: string): number => (isTerminal(status) ? 2 : status === 'running' ? 1 : 0);
 
 function savedErrors(snap: SnapshotAccount): MessageErrorItem[] {
-  return (snap.errors_list ?? []).slice(-RECENT_ERRORS_KEPT).map((e) => ({
-    folder: e.folder ?? null,
-    uid: e.uid === undefined || e.uid === null ? null : String(e.uid),
-    reason: e.reason,
-    ...(e.side ? { side: e.side } : {}),
-    ...(e.kind ? { kind: e.kind } : {}),
-  }));
+  return (snap.errors_list ?? []).slice(-RECENT_ERRORS_KEPT).map((e) => {
+    const item: MessageErrorItem = {
+      folder: e.folder ?? null,
+      uid: e.uid === undefined || e.uid === null ? null : String(e.uid),
+      reason: e.reason,
+    };
+    if (e.side) item.side = e.side;
+    if (e.kind) item.kind = e.kind;
+    return item;
+  });
 }
 
 function mergeAccount(live: AccountProgress | undefined, snap: SnapshotAccount): AccountProgress {
