@@ -30,6 +30,7 @@ FINALIZE_RUN = "runs.finalize_run"
 ON_CHORD_ERROR = "runs.on_chord_error"
 TEST_ACCOUNT = "runs.test_account"
 PLAN_TASK = "runs.plan_task"
+PROBE_ENDPOINT = "runs.probe_endpoint"
 SCAN_DUE_TASKS = "runs.scan_due_tasks"
 REAP_STALE = "runs.reap_stale"
 NOTIFY_RUN = "notifications.for_run"
@@ -150,8 +151,20 @@ def plan(celery: Celery, task_id: int, account_id: int, timeout: float) -> dict[
 
     Raises: celery.exceptions.TimeoutError when no worker answered in time.
     """
+    return _wait_for(celery, PLAN_TASK, (task_id, account_id), timeout)
+
+
+def probe_endpoint(celery: Celery, spec: dict[str, Any], timeout: float) -> dict[str, Any]:
+    """Run the endpoint probe job (its password already encrypted in `spec`) and wait for it.
+
+    Raises: celery.exceptions.TimeoutError when no worker answered in time.
+    """
+    return _wait_for(celery, PROBE_ENDPOINT, (spec,), timeout)
+
+
+def _wait_for(celery: Celery, name: str, args: tuple[Any, ...], timeout: float) -> dict[str, Any]:
     # expires: if no worker picks it up before the caller gives up, nobody needs the answer.
-    result = celery.send_task(PLAN_TASK, args=(task_id, account_id), queue=DEFAULT_QUEUE, expires=timeout)
+    result = celery.send_task(name, args=args, queue=DEFAULT_QUEUE, expires=timeout)
     try:
         answer: dict[str, Any] = result.get(timeout=timeout, propagate=True)
     finally:

@@ -43,6 +43,9 @@ fi
 if ! env_has CREDENTIALS_KEY && [ -z "${CREDENTIALS_KEY:-}" ]; then
   echo "CREDENTIALS_KEY=$(.venv/bin/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" >> .env
 fi
+if ! env_has FLOWER_BASIC_AUTH && [ -z "${FLOWER_BASIC_AUTH:-}" ]; then
+  echo "FLOWER_BASIC_AUTH=admin:$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')" >> .env
+fi
 # A DATABASE_URL / REDIS_URL from the environment or .env wins; the local services (scripts/services.sh)
 # are started and written into .env only when none is configured or .env already points at them.
 env_get() { grep "^$1=" .env | tail -n 1 | cut -d= -f2- || true; }

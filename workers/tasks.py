@@ -24,6 +24,7 @@ from app.dispatch import (
     FINALIZE_RUN,
     ON_CHORD_ERROR,
     PLAN_TASK,
+    PROBE_ENDPOINT,
     REAP_STALE,
     SCAN_DUE_TASKS,
     TEST_ACCOUNT,
@@ -36,7 +37,7 @@ from app.services import due, runs
 from app.services.runs import account_runs
 from workers import context
 from workers.celery_app import celery_app
-from workers.jobs import account_job, connection_test, dry_run
+from workers.jobs import account_job, connection_test, dry_run, endpoint_probe
 
 logger = logging.getLogger(__name__)
 # Short jobs: a scan, a finalize, a login test or a plan takes seconds; these bound a hung socket.
@@ -181,3 +182,10 @@ def plan_task(task_id: int, account_id: int) -> dict[str, Any]:
     """The dry-run folder plan the API waits for (its result is read once, then forgotten)."""
     with log_context(task_id=task_id, account_id=account_id):
         return dry_run.plan_folders(context.resources(), account_id)
+
+
+@celery_app.task(name=PROBE_ENDPOINT, time_limit=SHORT_LIMIT, soft_time_limit=SHORT_SOFT_LIMIT)
+def probe_endpoint(spec: dict[str, Any]) -> dict[str, Any]:
+    """The endpoint form's "Test connection", which the API waits for (read once, then forgotten)."""
+    with log_context(host=spec.get("host")):
+        return endpoint_probe.probe(context.resources(), spec)

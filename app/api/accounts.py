@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, jsonify, request
 
-from app.api.spec import operation
+from app.api.spec import operation, serialize
 from app.errors import BadRequest
 from app.extensions import db, resources
-from app.schemas.accounts import AccountIn, AccountOut, AccountPatch, ImportOut
+from app.schemas.accounts import (
+    AccountIn,
+    AccountListQuery,
+    AccountOut,
+    AccountPatch,
+    AccountRow,
+    ImportOut,
+    ImportQuery,
+)
+from app.services import account_list
 from app.services import accounts as service
 
 bp = Blueprint("accounts", __name__)
 CSV_TYPES = frozenset({"text/csv", "text/plain"})
 
 
-@operation(bp, "/tasks/<int:task_id>/accounts", "GET", response=list[AccountOut])
-def list_accounts(task_id: int) -> list[AccountOut]:
-    """The accounts of a task."""
-    return [AccountOut.of(account) for account in service.list_accounts(db(), task_id)]
+@operation(bp, "/tasks/<int:task_id>/accounts", "GET", query=AccountListQuery, response=list[AccountRow])
+def list_accounts(task_id: int, query: AccountListQuery) -> Response:
+    """The accounts of a task, by id, filtered; with `limit`, one page (X-Total-Count, X-Next-Cursor)."""
+    page = account_list.list_page(db(), task_id, query)
+    rows = [AccountRow(**AccountOut.of(a).model_dump(), last_outcome=outcome) for a, outcome in page.rows]
+    answer = jsonify(serialize(list[AccountRow], rows))
+    if page.total is not None:
+        answer.headers["X-Total-Count"] = str(page.total)
+    if page.next_cursor is not None:
+        answer.headers["X-Next-Cursor"] = page.next_cursor
+    return answer
 
 
 @operation(
@@ -40,22 +56,29 @@ def create_account(task_id: int, body: AccountIn) -> AccountOut:
     bp,
     "/tasks/<int:task_id>/accounts/import",
     "POST",
+    query=ImportQuery,
     response=ImportOut,
     status=201,
     content_type="text/csv",
     errors=(409, 413),
 )
-def import_accounts(task_id: int) -> ImportOut:
-    """Import `src_user,src_password,dst_user,dst_password` lines (CSV, optional header): all or none."""
+def import_accounts(task_id: int, query: ImportQuery) -> ImportOut:
+    """Import `src_user,src_password,dst_user,dst_password` lines (CSV, optional header): all or none;
+    `mode=upsert` updates the accounts whose source user is already in the task."""
     if request.mimetype not in CSV_TYPES:
         raise BadRequest("expected a text/csv body", {"body": "Content-Type must be text/csv"})
     try:
         text = request.get_data().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BadRequest("the CSV is not UTF-8 text", {"body": "not UTF-8"}) from exc
-    accounts = service.import_csv(db(), resources().box, task_id, text)
+    created, updated = service.import_csv(db(), resources().box, task_id, text, upsert=query.mode == "upsert")
     db().commit()
-    return ImportOut(imported=len(accounts), accounts=[AccountOut.of(account) for account in accounts])
+    return ImportOut(
+        imported=len(created) + len(updated),
+        created=len(created),
+        updated=len(updated),
+        accounts=[AccountOut.of(account) for account in [*created, *updated]],
+    )
 
 
 @operation(bp, "/accounts/<int:account_id>", "PATCH", body=AccountPatch, response=AccountOut, errors=(409,))

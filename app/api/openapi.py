@@ -74,7 +74,7 @@ def _operation(op: Operation, path: str, components: dict[str, Any]) -> dict[str
         doc["x-required-role"] = str(op.role)  # the least role allowed (docs/security.md)
     if op.body is not None:
         doc["requestBody"] = {
-            "required": True,
+            "required": not op.body_optional,
             "content": {"application/json": {"schema": _schema(op.body, components, "validation")}},
         }
     elif op.content_type != "application/json":

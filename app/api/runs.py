@@ -23,6 +23,7 @@ from app.schemas.runs import (
     PlanOut,
     PlanQuery,
     RunDetail,
+    RunIn,
     RunListQuery,
     RunOut,
     RunStarted,
@@ -34,10 +35,31 @@ from app.services import accounts, run_log, runs, schedules, tasks
 bp = Blueprint("runs", __name__)
 
 
-@operation(bp, "/tasks/<int:task_id>/run", "POST", response=RunStarted, status=202, errors=(409,))
-def run_task(task_id: int) -> RunStarted:
-    """Start a manual run now; 409 when the task is running or an account is not tested OK."""
-    claimed = runs.claim_manual_run(db(), task_id, utcnow())
+@operation(
+    bp,
+    "/tasks/<int:task_id>/run",
+    "POST",
+    body=RunIn,
+    body_optional=True,
+    response=RunStarted,
+    status=202,
+    errors=(409, 422),
+)
+def run_task(task_id: int, body: RunIn | None) -> RunStarted:
+    """Start a manual run of the enabled accounts (or of `account_ids`); 409 when the task is running
+    or an account of the run is not tested OK, 422 naming paused or foreign `account_ids`."""
+    account_ids = body.account_ids if body is not None else None
+    claimed = runs.claim_manual_run(db(), task_id, utcnow(), account_ids)
+    db().commit()
+    dispatch.launch(celery_client(), resources(), claimed)
+    return RunStarted(run_id=claimed.run_id)
+
+
+@operation(bp, "/runs/<int:run_id>/retry-failed", "POST", response=RunStarted, status=202, errors=(409,))
+def retry_failed(run_id: int) -> RunStarted:
+    """Start a manual run of the enabled accounts of a finished run that did not end done without
+    errors; 409 when there are none, the task is running or one is not tested OK."""
+    claimed = runs.retry_failed(db(), run_id, utcnow())
     db().commit()
     dispatch.launch(celery_client(), resources(), claimed)
     return RunStarted(run_id=claimed.run_id)

@@ -31,6 +31,7 @@ class Operation:
     content_type: str = "application/json"
     errors: tuple[int, ...] = field(default=())
     role: Role = Role.VIEWER
+    body_optional: bool = False
 
 
 OPERATIONS: list[Operation] = []
@@ -95,10 +96,12 @@ def operation(
     content_type: str = "application/json",
     errors: tuple[int, ...] = (),
     role: Role | None = None,
+    body_optional: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register `fn` as `method rule` on `bp`. `fn` gets path args, plus `body`/`query` when declared.
-    `role` is the least role allowed to call it (default: default_role); every
-    successful call of a method other than GET writes an audit row (app/api/audit_trail.py)."""
+    """Register `fn` as `method rule` on `bp`. `fn` gets path args, plus `body`/`query` when declared
+    (`body` is None for an empty request when `body_optional`). `role` is the least role allowed to
+    call it (default: default_role); every successful call of a method other than GET writes an
+    audit row (app/api/audit_trail.py)."""
     from app.api import audit_trail
 
     needed = role or default_role(rule, method)
@@ -109,7 +112,9 @@ def operation(
             if any(isinstance(value, int) and value > MAX_ID for value in path.values()):
                 raise NotFound("not found")  # no row has it, and the driver would overflow on it
             kwargs = dict(path)
-            if body is not None:
+            if body is not None and body_optional and not request.get_data():
+                kwargs["body"] = None
+            elif body is not None:
                 kwargs["body"] = parse(body, _json_body())
             if query is not None:
                 kwargs["query"] = parse(query, request.args.to_dict())
@@ -145,6 +150,7 @@ def operation(
                 content_type,
                 errors,
                 needed,
+                body_optional,
             )
         )
         return view

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint, true
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,3 +39,5 @@ class Account(Timestamps, Base):
     # OAuth2 consents (the refresh_token grant), Fernet ciphertext; null until Connect ran.
     src_refresh_token_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     dst_refresh_token_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # A paused account (False) is left out of runs and of the schedule gate (docs/console.md).
+    enabled: Mapped[bool] = mapped_column(default=True, server_default=true())

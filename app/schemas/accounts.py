@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from app.models import Account
 from app.models.enums import TestStatus
-from app.schemas.fields import Password, PatchModel, RequestModel, Secret, Username, UtcDateTime
+from app.schemas.fields import Flag, Password, PatchModel, RequestModel, Secret, Username, UtcDateTime
 from app.schemas.quota import PlanQuota
 
 _OPTIONAL = "Required unless this side's endpoint signs in with OAuth2; write-only"
@@ -31,6 +33,7 @@ class AccountPatch(PatchModel):
     dst_password: Password | None = None
     src_refresh_token: Secret | None = Field(None, description=_REFRESH)
     dst_refresh_token: Secret | None = Field(None, description=_REFRESH)
+    enabled: Flag | None = None
 
 
 class AccountOut(BaseModel):
@@ -51,6 +54,7 @@ class AccountOut(BaseModel):
         description="The destination's storage quota against the source's size (last test); null: no limit",
     )
     tested_at: UtcDateTime | None
+    enabled: bool
 
     @classmethod
     def of(cls, account: Account) -> AccountOut:
@@ -72,9 +76,49 @@ class AccountOut(BaseModel):
             if account.test_dst_quota
             else None,
             tested_at=tested_at,
+            enabled=account.enabled,
         )
 
 
+class ImportQuery(RequestModel):
+    mode: Literal["create", "upsert"] = Field(
+        "create", description="upsert: a line whose src_user is in the task updates that account"
+    )
+
+
 class ImportOut(BaseModel):
-    imported: int
-    accounts: list[AccountOut]
+    imported: int = Field(description="Lines applied: created + updated")
+    created: int
+    updated: int
+    accounts: list[AccountOut] = Field(description="The created accounts, then the updated ones")
+
+
+class TestFilter(StrEnum):
+    OK = "ok"  # both sides tested OK
+    FAIL = "fail"  # either side failed
+    UNTESTED = "untested"  # neither failed, at least one side untested
+
+
+class LastOutcome(StrEnum):
+    DONE = "done"
+    DONE_WITH_ERRORS = "done_with_errors"
+    FAILED = "failed"
+    NEVER = "never"
+
+
+class AccountListQuery(RequestModel):
+    limit: int | None = Field(
+        None, ge=1, le=500, description="Page size; the answer then carries X-Total-Count"
+    )
+    cursor: str | None = Field(
+        None, pattern=r"^[0-9]{1,10}$", description="X-Next-Cursor of the previous page"
+    )
+    q: str | None = Field(None, max_length=320, description="Case-insensitive substring of either username")
+    test_status: TestFilter | None = None
+    last_outcome: LastOutcome | None = None
+
+
+class AccountRow(AccountOut):
+    last_outcome: LastOutcome = Field(
+        description="How the account's last run ended (runs it was cancelled in are skipped)"
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -16,7 +16,19 @@ from pydantic import (
 
 from app.models.enums import AuthMode, OAuth2Grant, Provider, SaslMechanism, TlsMode
 from app.profiles import PROFILES
-from app.schemas.fields import Flag, Host, Name, NoNul, PatchModel, Port, RequestModel, Secret, UtcDateTime
+from app.schemas.fields import (
+    Flag,
+    Host,
+    Name,
+    NoNul,
+    Password,
+    PatchModel,
+    Port,
+    RequestModel,
+    Secret,
+    Username,
+    UtcDateTime,
+)
 
 MaxConnections = Annotated[StrictInt, Field(ge=1, le=1000)]
 
@@ -125,3 +137,31 @@ class EndpointOut(BaseModel):
     oauth2_private_key_set: bool
     created_at: UtcDateTime
     updated_at: UtcDateTime
+
+
+class EndpointLoginIn(RequestModel):
+    username: Username | None = Field(None, description="A test user; without one the login is skipped")
+    password: Password | None = None
+
+
+class EndpointTestIn(EndpointLoginIn):
+    """The server form as it stands, unsaved (`name` and `max_connections` are accepted and unused)."""
+
+    name: Name | None = None
+    host: Host
+    port: Port
+    tls_mode: TlsMode = TlsMode.SSL
+    verify_tls: Flag = True
+    max_connections: MaxConnections | None = None
+
+
+class EndpointTestOut(BaseModel):
+    tls: str | None = Field(None, description="The negotiated TLS version; null for a plain connection")
+    certificate: str | None = Field(
+        None, description="Trusted (subject, issuer, expiry), not verified, or null"
+    )
+    capabilities: list[str] = Field(default_factory=list)
+    separator: str | None = Field(None, description="Hierarchy separator (known after a login)")
+    namespace_prefix: str | None = Field(None, description="Personal namespace prefix (after a login)")
+    login: Literal["ok", "fail", "skipped"]
+    error: str | None = None

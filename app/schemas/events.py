@@ -130,6 +130,12 @@ class ErrorData(_Data):
     reason: str
     folder: str | None = None
     uid: int | None = None
+    side: Literal["src", "dst"] | None = Field(None, description="Which server: source, destination, or null")
+    kind: str = Field(
+        "protocol",
+        description="connection | tls | login | token | protocol | timeout | size | throttled | quota | "
+        "folder | message",
+    )
 
 
 class CancelledData(_Data):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from app.models.enums import AccountRunStatus, RunStatus, Trigger
 from app.schemas.events import AccountPlan
-from app.schemas.fields import RequestModel, UtcDateTime
+from app.schemas.fields import Id, RequestModel, UtcDateTime
 from app.schemas.quota import PlanQuota
 from app.schemas.tasks import FolderList, FolderMapping
 
@@ -20,6 +20,12 @@ class ScheduleIn(RequestModel):
 class FolderMappingIn(RequestModel):
     folder_mapping: FolderMapping
     exclude_folders: FolderList = Field(default_factory=list)
+
+
+class RunIn(RequestModel):
+    account_ids: list[Id] | None = Field(
+        None, min_length=1, max_length=5000, description="Run only these accounts (enabled, of this task)"
+    )
 
 
 class RunStarted(BaseModel):
@@ -55,11 +61,46 @@ class RunOut(BaseModel):
     error_summary: str | None
 
 
+ErrorKind = Literal[
+    "connection",
+    "tls",
+    "login",
+    "token",
+    "protocol",
+    "timeout",
+    "size",
+    "throttled",
+    "quota",
+    "folder",
+    "message",
+]
+# The kind of items stored before items carried one, from their stable code (docs/console.md).
+KIND_OF_CODE: dict[str, ErrorKind] = {
+    "auth_failed": "login",
+    "tls_failed": "tls",
+    "connect_failed": "connection",
+    "connection_lost": "connection",
+    "throttled": "throttled",
+    "folder_unavailable": "folder",
+    "message_refused": "message",
+    "time_limit": "timeout",
+}
+
+
 class ErrorItem(BaseModel):
     code: str
     reason: str
     folder: str | None = None
     uid: int | None = None
+    side: Literal["src", "dst"] | None = Field(None, description="Which server: source, destination, unknown")
+    kind: ErrorKind = "protocol"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_of_old_items(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "kind" not in data:
+            return {**data, "kind": KIND_OF_CODE.get(str(data.get("code")), "protocol")}
+        return data
 
 
 class WarningItem(BaseModel):

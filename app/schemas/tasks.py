@@ -75,6 +75,8 @@ class TaskOut(BaseModel):
     next_run_at: UtcDateTime | None = Field(description="RFC 3339 UTC; null when off, running or broken")
     last_run: RunSummary | None
     account_count: int
+    failing_count: int = Field(description="Enabled accounts with a failed login test or a failed last run")
+    paused_count: int = Field(description="Accounts left out of runs (enabled false)")
     schedule_waiting_reason: str | None = Field(
         None, description="Set when the schedule is on but due runs cannot start (accounts not tested OK)"
     )

@@ -133,8 +133,12 @@ def update_account(session: Session, box: SecretBox, account_id: int, data: Acco
     Raises: NotFound; Conflict while the task runs or for a source user already in the task.
     """
     account = get_account(session, account_id)
-    ensure_not_running(get_task(session, account.task_id, lock=True), "change its accounts")
     changes = data.changes()
+    task = get_task(session, account.task_id, lock=True)
+    if set(changes) - {"enabled"}:  # pausing steers the next runs only, so it may happen during one
+        ensure_not_running(task, "change its accounts")
+    if "enabled" in changes:
+        account.enabled = changes.pop("enabled")
     mailboxes = (account.src_username, account.dst_username)
     new_src = changes.get("src_username", account.src_username)
     if new_src != account.src_username and new_src in _src_usernames(session, account.task_id):
@@ -153,7 +157,7 @@ def update_account(session: Session, box: SecretBox, account_id: int, data: Acco
             session.flush()
     except IntegrityError as exc:
         raise _duplicate(new_src) from exc
-    logger.info("account.updated account_id=%s fields=%s", account_id, ",".join(sorted(changes)))
+    logger.info("account.updated account_id=%s fields=%s", account_id, ",".join(sorted(data.changes())))
     return account
 
 
@@ -195,10 +199,15 @@ def delete_account(session: Session, account_id: int) -> None:
     logger.info("account.deleted account_id=%s task_id=%s", account_id, account.task_id)
 
 
-def import_csv(session: Session, box: SecretBox, task_id: int, text: str) -> list[Account]:
-    """Import `src_user,src_password,dst_user,dst_password` lines: all of them, or none.
+def import_csv(
+    session: Session, box: SecretBox, task_id: int, text: str, *, upsert: bool = False
+) -> tuple[list[Account], list[Account]]:
+    """Import `src_user,src_password,dst_user,dst_password` lines: all of them, or none. With `upsert`
+    a line whose source user is already in the task updates that account (docs/console.md, "CSV
+    update mode"). Returns (created, updated).
 
-    Raises: NotFound for an unknown task; Invalid with one `line N` field per bad line.
+    Raises: NotFound for an unknown task; Invalid with one `line N` field per bad line; Conflict for
+    an update while the task runs.
     """
     task = get_task(session, task_id, lock=True)
     rows = list(_rows(text))
@@ -209,15 +218,34 @@ def import_csv(session: Session, box: SecretBox, task_id: int, text: str) -> lis
             f"too many lines: {len(rows)} (at most {MAX_IMPORT_LINES} per import)",
             {"body": f"more than {MAX_IMPORT_LINES} account lines"},
         )
-    parsed, errors = _check_lines(
-        rows, _src_usernames(session, task_id), _oauth2_password_fields(session, task)
-    )
+    existing = {a.src_username: a for a in session.scalars(select(Account).where(Account.task_id == task_id))}
+    optional = _oauth2_password_fields(session, task)
+    parsed, errors = _check_lines(rows, set() if upsert else set(existing), optional)
     if errors:
         raise Invalid(f"{len(errors)} invalid line(s); nothing was imported", errors)
-    accounts = [_new_account(box, task_id, data) for data in parsed]
+    updates = [(existing[data.src_username], data) for data in parsed if data.src_username in existing]
+    if updates:
+        ensure_not_running(task, "update its accounts")
+    for account, data in updates:
+        _overwrite(session, box, account, data)
+    accounts = [_new_account(box, task_id, data) for data in parsed if data.src_username not in existing]
     _insert(session, accounts)
-    logger.info("account.imported task_id=%s count=%s", task_id, len(accounts))
-    return accounts
+    session.flush()
+    logger.info("account.imported task_id=%s created=%s updated=%s", task_id, len(accounts), len(updates))
+    return accounts, [account for account, _ in updates]
+
+
+def _overwrite(session: Session, box: SecretBox, account: Account, data: AccountIn) -> None:
+    """An upserted line: new logins; a changed side goes back to untested, a new destination mailbox
+    forgets the sync state (as PATCH does)."""
+    changes = data.model_dump()
+    dst_username = account.dst_username
+    for side in ("src", "dst"):
+        if _apply_side(box, account, side, changes):
+            setattr(account, f"test_{side}_status", TestStatus.UNTESTED)
+            setattr(account, f"test_{side}_error", None)
+    if account.dst_username != dst_username:
+        sync_state.forget_accounts(session, [account.id])
 
 
 def _rows(text: str) -> Iterator[tuple[int, list[str]]]:

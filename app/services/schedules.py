@@ -4,7 +4,7 @@ Semantics (docs/decisions.md, "Scheduling"): presets only; the first scheduled r
 after the schedule was enabled (its anchor); later runs are one interval after the last run
 *finished* (from completion, not start). A run that finished before the schedule was (re-)enabled
 does not make the first scheduled run start at once: the base is the later of the anchor and the
-last finish. Enabling needs every account tested OK (else 409 and nothing changes), disabling is
+last finish. Enabling needs every enabled account tested OK (else 409 and nothing changes), disabling is
 always allowed, any explicit change clears `broken`, enabling stamps the anchor.
 
 `tasks.next_due_at` (what the scan reads) is written only by `refresh_next_due`, which set_schedule
@@ -14,6 +14,7 @@ and finalize_run call.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
@@ -75,20 +76,18 @@ def replace_next_due(session: Session, task: Task) -> None:
     refresh_next_due(task, last_finished)
 
 
-def untested_reason(session: Session, task_id: int) -> str | None:
-    """The gate: why the task may not run or be scheduled (no accounts, or one not tested OK on both
-    sides)."""
-    total = session.scalar(select(func.count()).where(Account.task_id == task_id)) or 0
+def untested_reason(session: Session, task_id: int, account_ids: Collection[int] | None = None) -> str | None:
+    """The gate: why the task may not run or be scheduled. It looks at the enabled accounts only (of
+    `account_ids` when given): none, or one not tested OK on both sides (docs/console.md)."""
+    scope = [Account.task_id == task_id, Account.enabled]
+    if account_ids is not None:
+        scope.append(Account.id.in_(account_ids))
+    not_ok = or_(Account.test_src_status != TestStatus.OK, Account.test_dst_status != TestStatus.OK)
+    total, bad = session.execute(select(func.count(), func.count().filter(not_ok)).where(*scope)).one()
     if total == 0:
-        return "the task has no accounts"
-    bad = session.scalar(
-        select(func.count()).where(
-            Account.task_id == task_id,
-            or_(Account.test_src_status != TestStatus.OK, Account.test_dst_status != TestStatus.OK),
-        )
-    )
+        return "the task has no enabled accounts" if account_ids is None else "no enabled account to run"
     if bad:
-        return f"{bad} of {total} accounts have not passed the connection test on both sides"
+        return f"{bad} of {total} enabled accounts have not passed the connection test on both sides"
     return None
 
 
@@ -104,7 +103,7 @@ def set_schedule(session: Session, task_id: int, interval_seconds: int, now: dat
     if interval_seconds > 0:
         reason = untested_reason(session, task_id)
         if reason is not None:
-            raise Conflict(f"cannot schedule task {task_id}: {reason}")
+            raise Conflict(f'cannot schedule task "{task.name}": {reason}')
         task.schedule_anchor = now
     task.schedule_interval_seconds = interval_seconds
     task.broken = False

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Invalid, NotFound
@@ -15,7 +15,7 @@ from app.models import Account, Endpoint, Run, Task
 from app.models.enums import TaskStatus, TestStatus
 from app.schemas.fields import MAX_ID
 from app.schemas.tasks import RunSummary, TaskIn, TaskOut, TaskPatch
-from app.services import due, schedules, sync_state
+from app.services import account_list, due, schedules, sync_state
 
 logger = logging.getLogger(__name__)
 # Fields that may change while a run is in progress: the others steer the run itself.
@@ -120,24 +120,24 @@ def describe(session: Session, tasks: Sequence[Task]) -> list[TaskOut]:
     if not ids:
         return []
     runs = _last_runs(session, ids)
-    not_ready = or_(Account.test_src_status != TestStatus.OK, Account.test_dst_status != TestStatus.OK)
-    count_rows = session.execute(
-        select(Account.task_id, func.count(), func.count().filter(not_ready))
-        .where(Account.task_id.in_(ids))
-        .group_by(Account.task_id)
-    )
-    counts = {task_id: (count, untested) for task_id, count, untested in count_rows}
-    return [_summary(task, *runs.get(task.id, (None, None)), *counts.get(task.id, (0, 0))) for task in tasks]
+    counts = account_list.counts(session, ids)
+    return [
+        _summary(task, *runs.get(task.id, (None, None)), *counts.get(task.id, (0, 0, 0, 0))) for task in tasks
+    ]
 
 
-def schedule_waiting_reason(task: Task, accounts: int, untested: int) -> str | None:
+def schedule_waiting_reason(task: Task, accounts: int, enabled: int, untested: int) -> str | None:
     """Why a scheduled task will not start when due (the scan only starts fully tested tasks)."""
     if task.schedule_interval_seconds <= 0 or task.broken:
         return None
     if accounts == 0:
         return "scheduled runs wait: the task has no accounts"
+    if enabled == 0:
+        return "scheduled runs wait: every account is paused"
     if untested:
-        return f"scheduled runs wait: {untested} of {accounts} accounts are not tested OK on both sides"
+        return (
+            f"scheduled runs wait: {untested} of {enabled} enabled accounts are not tested OK on both sides"
+        )
     return None
 
 
@@ -164,7 +164,13 @@ def _last_runs(session: Session, task_ids: list[int]) -> dict[int, tuple[Run | N
 
 
 def _summary(
-    task: Task, run: Run | None, last_finished: datetime | None, account_count: int, untested: int
+    task: Task,
+    run: Run | None,
+    last_finished: datetime | None,
+    account_count: int,
+    untested: int,
+    failing: int,
+    paused: int,
 ) -> TaskOut:
     next_run = schedules.displayed_next_run(
         task.schedule_interval_seconds,
@@ -189,7 +195,11 @@ def _summary(
         notify_emails=task.notify_emails,
         last_run=RunSummary.model_validate(run) if run is not None else None,
         account_count=account_count,
-        schedule_waiting_reason=schedule_waiting_reason(task, account_count, untested),
+        failing_count=failing,
+        paused_count=paused,
+        schedule_waiting_reason=schedule_waiting_reason(
+            task, account_count, account_count - paused, untested
+        ),
         created_at=task.created_at,
         updated_at=task.updated_at,
     )

@@ -14,7 +14,7 @@ from tests.support.factories import make_account, make_task, session_of, set_run
 
 ACCOUNT_FIELDS = {
     "id", "task_id", "src_username", "src_password_set", "dst_username", "dst_password_set",
-    "test_src_status", "test_src_error", "test_dst_status", "test_dst_error", "tested_at",
+    "test_src_status", "test_src_error", "test_dst_status", "test_dst_error", "tested_at", "enabled",
     "test_dst_quota",
     "src_refresh_token_set", "dst_refresh_token_set",
 }  # fmt: skip
@@ -54,7 +54,7 @@ def test_create_and_list(api: ApiClient) -> None:
     assert (account["test_src_status"], account["test_dst_status"], account["tested_at"]) == (
         "untested", "untested", None,
     )  # fmt: skip
-    assert api.get(f"/api/tasks/{task['id']}/accounts").json == [account]
+    assert api.get(f"/api/tasks/{task['id']}/accounts").json == [{**account, "last_outcome": "never"}]
     detail = api.get(f"/api/tasks/{task['id']}").json
     assert detail["accounts"] == [account] and detail["task"]["account_count"] == 1
 
@@ -150,7 +150,8 @@ def test_patch_rejects(api: ApiClient) -> None:
     for body in ({"src_username": ""}, {"src_password": None}, {"test_src_status": "ok"}):
         response = api.patch(f"/api/accounts/{first['id']}", json=body)
         assert response.status_code == 422 and set(response.json["error"]["fields"]) == set(body)
-    assert api.get(f"/api/tasks/{task['id']}/accounts").json == [first, second]
+    never = {"last_outcome": "never"}
+    assert api.get(f"/api/tasks/{task['id']}/accounts").json == [{**first, **never}, {**second, **never}]
     assert api.patch("/api/accounts/999", json={"src_username": "x"}).status_code == 404
 
 
@@ -160,7 +161,7 @@ def test_running_task_refuses_account_changes(api: ApiClient, app: Flask) -> Non
     set_running(app, task["id"])
     assert api.patch(f"/api/accounts/{account['id']}", json={"src_password": "x"}).status_code == 409
     assert api.delete(f"/api/accounts/{account['id']}").status_code == 409
-    assert api.get(f"/api/tasks/{task['id']}/accounts").json == [account]
+    assert api.get(f"/api/tasks/{task['id']}/accounts").json == [{**account, "last_outcome": "never"}]
 
 
 def test_delete(api: ApiClient) -> None:

@@ -24,7 +24,8 @@ from tests.support.factories import (
 TASK_FIELDS = {
     "id", "name", "src_endpoint_id", "dst_endpoint_id", "status", "folder_mapping", "exclude_folders",
     "schedule_interval_seconds", "broken", "next_run_at", "last_run", "account_count", "created_at",
-    "updated_at", "schedule_waiting_reason", "schedule_window", "notify_emails",
+    "updated_at", "schedule_waiting_reason", "schedule_window", "notify_emails", "failing_count",
+    "paused_count",
 }  # fmt: skip
 RUN_FIELDS = {
     "id", "trigger", "status", "started_at", "finished_at", "total_copied", "total_skipped", "total_errors",
@@ -243,7 +244,7 @@ def test_a_scheduled_task_that_cannot_start_says_why(api: ApiClient, app: Flask)
         session.commit()
     [listed] = [t for t in api.get("/api/tasks").json if t["id"] == task["id"]]
     assert listed["schedule_waiting_reason"] == (
-        "scheduled runs wait: 1 of 2 accounts are not tested OK on both sides"
+        "scheduled runs wait: 1 of 2 enabled accounts are not tested OK on both sides"
     )
     with session_of(app) as session:
         row = session.get(Account, accounts[1]["id"])

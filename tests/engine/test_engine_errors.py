@@ -24,8 +24,11 @@ def test_wrong_password(src_server: ImapServer, imap_user: str) -> None:
     with pytest.raises(AuthFailed, match=f"login refused for {imap_user}"):
         check_login(wrong)
     result = copy_mailbox(wrong, endpoint(src_server, imap_user))
-    assert (result.status, result.error_code) == ("failed", "auth_failed")
-    assert result.error_list[0].code == "auth_failed"
+    assert (result.status, result.error_code, result.errors) == ("failed", "auth_failed", 1)
+    first = result.error_list[0]
+    assert (first.code, first.kind, first.side, first.folder) == ("auth_failed", "login", "src", None)
+    backwards = copy_mailbox(endpoint(src_server, imap_user), wrong)  # the same refusal on the other side
+    assert (backwards.error_list[0].kind, backwards.error_list[0].side) == ("login", "dst")
 
 
 @pytest.mark.parametrize("mode", ["ssl", "starttls"])
@@ -52,7 +55,9 @@ def test_unreachable_port(imap_user: str) -> None:
     nowhere = ImapEndpoint("127.0.0.1", free_port, "plain", imap_user, "secret", timeout=2)
     with pytest.raises(ConnectFailed, match="connection refused") as caught:
         check_login(nowhere)
-    assert caught.value.code == "connect_failed"
+    assert (caught.value.code, caught.value.kind) == ("connect_failed", "connection")
+    result = copy_mailbox(ImapEndpoint("127.0.0.1", 1, "plain", imap_user, "x", timeout=2), nowhere)
+    assert (result.error_list[0].kind, result.error_list[0].side) == ("connection", "src")
 
 
 def test_message_over_the_destination_limit_is_an_error_and_the_rest_copy(
@@ -72,7 +77,7 @@ def test_message_over_the_destination_limit_is_an_error_and_the_rest_copy(
     assert result.status == "partial"
     assert (result.errors, result.copied) == (1, len(test_corpus) - 1)
     error = result.error_list[0]
-    assert (error.code, error.folder) == ("message_refused", "INBOX")
+    assert (error.code, error.folder, error.kind, error.side) == ("message_refused", "INBOX", "size", "dst")
     assert error.uid == too_big
     assert "over the destination's limit of 1.0 MB (" in error.reason and "> 1048576 bytes)" in error.reason
     comparison = compare_mailbox(src, dst)

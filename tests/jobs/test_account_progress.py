@@ -1,5 +1,6 @@
-"""Live account totals while the engine copies two folders at once (two connection pairs), and the pace
-(rates, ETA) the worker measures and sends in the progress events."""
+"""Live account totals while the engine copies two folders at once (two connection pairs), the pace
+(rates, ETA) the worker measures and sends in the progress events, and the error items saved while the
+account runs."""
 
 from __future__ import annotations
 
@@ -7,14 +8,19 @@ import time
 
 import redis
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
+from app.db import utcnow
 from app.schemas.events import TASK_EVENT, ProgressEvent
+from app.services import runs
+from app.services.runs import account_runs
 from app.services.runs.account_runs import Counters
 from tests.jobs.listen import EventLog
-from workers.engine.events import FolderDone, PlanMade, Progress
-from workers.engine.results import FolderPlanItem, FolderResult
+from tests.support.factories import offline_task
+from tests.support.rows import account_runs as account_runs_of
+from workers.engine.events import ErrorFound, FolderDone, PlanMade, Progress
+from workers.engine.results import ErrorRecord, FolderPlanItem, FolderResult
 from workers.events import JobEvents
 from workers.jobs.progress import AccountProgress
 from workers.jobs.rates import SlidingRate
@@ -68,3 +74,24 @@ def test_progress_events_carry_the_pace_the_worker_measured(settings: Settings, 
     assert isinstance(last, ProgressEvent) and last.data.account is not None
     pace = last.data.account
     assert (pace.msgs_per_s, pace.bytes_per_s, pace.eta_seconds) == (10.0, 100.0, 6.0)
+
+
+def test_error_items_are_saved_while_the_account_runs(settings: Settings, clean_db: Engine) -> None:
+    with Session(clean_db, expire_on_commit=False) as session, session.begin():
+        built = offline_task(session)
+        claimed = runs.claim_manual_run(session, built.task_id, utcnow())
+        job = account_runs.load_job(session, claimed.run_id, built.account_ids[0])
+        assert job is not None
+        account_runs.start(session, job.account_run_id, None, utcnow())
+    client: redis.Redis[bytes] = redis.Redis.from_url(settings.redis_url)
+    progress = AccountProgress(
+        sessionmaker(clean_db), job.account_run_id, Counters(), JobEvents(client, task_id=0)
+    )
+    refused = ErrorRecord(
+        code="message_refused", reason="too big", folder="INBOX", uid=7, side="dst", kind="size"
+    )
+    progress.on_event(ErrorFound(refused))
+    [row] = account_runs_of(clean_db, claimed.run_id)
+    assert row.status == "running"  # still running, and a reloaded page reads the error already
+    assert row.error_list == [refused.model_dump()]
+    assert row.error_list[0]["side"] == "dst" and row.error_list[0]["kind"] == "size"

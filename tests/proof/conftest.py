@@ -91,8 +91,9 @@ def folder_uids(server: ImapServer, username: str, folder: str) -> list[int]:
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    """The shared test settings, but GET /plan gives up at once: no worker answers it here."""
-    return make_test_settings(plan_timeout_seconds=0.2)
+    """The shared test settings, but GET /plan and the endpoint test (which waits IMAP_TIMEOUT_SECONDS)
+    give up at once: no worker answers them here."""
+    return make_test_settings(plan_timeout_seconds=0.2, imap_timeout_seconds=0.2)
 
 
 @pytest.fixture()

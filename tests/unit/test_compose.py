@@ -51,3 +51,13 @@ def test_secrets_come_from_env_file(compose: dict[str, object]) -> None:
 def test_redis_persists(compose: dict[str, object]) -> None:
     redis = compose["services"]["redis"]  # type: ignore[index]
     assert "--appendonly" in redis["command"]
+
+
+def test_flower_asks_for_a_login(compose: dict[str, object]) -> None:
+    flower = compose["services"]["flower"]  # type: ignore[index]
+    assert flower["environment"]["FLOWER_BASIC_AUTH"] == "admin:change-me"
+    assert flower["environment"]["REDIS_URL"] == compose["services"]["web"]["environment"]["REDIS_URL"]  # type: ignore[index]
+    procfile = (REPO_ROOT / "Procfile").read_text()
+    [line] = [line for line in procfile.splitlines() if line.startswith("flower:")]
+    assert "--basic-auth=${FLOWER_BASIC_AUTH:?" in line
+    assert "FLOWER_BASIC_AUTH=admin:" in (REPO_ROOT / "scripts" / "bootstrap.sh").read_text()

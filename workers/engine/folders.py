@@ -75,7 +75,7 @@ def create_missing(
             logger.info("copy.folder_created folder=%s", name)
         except FolderUnavailable as exc:
             failed.add(name)
-            report(exc, name, None)
+            report(exc.on_side("dst"), name, None)
     return failed
 
 

@@ -116,7 +116,9 @@ def _open(endpoint: ImapEndpoint, side: str) -> GuardedClient:
             # A plain/STARTTLS client on an implicit-TLS port (993) waits for a greeting that the
             # server, waiting for a TLS handshake, never sends.
             hint = "; if this port expects implicit TLS (usually 993), choose TLS mode ssl"
-        raise ConnectFailed(f"timed out connecting to {endpoint.host}:{endpoint.port}{hint}") from exc
+        timed_out = ConnectFailed(f"timed out connecting to {endpoint.host}:{endpoint.port}{hint}")
+        timed_out.kind = "timeout"
+        raise timed_out from exc
     except (ConnectionResetError, BrokenPipeError, imaplib.IMAP4.abort) as exc:
         # Accepted, then dropped before the greeting: typically a server restarting. Worth another
         # try (a refused or silent port, by contrast, is a configuration error and fails at once).

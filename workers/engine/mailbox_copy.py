@@ -149,7 +149,10 @@ class MailboxCopy:
         """Count an error, keep the first `max_error_records`, and publish it."""
         with self._lock:
             self.error_count += 1
-            record = ErrorRecord(code=error.code, reason=error.message, folder=folder, uid=uid)
+            side = error.side if error.side in ("src", "dst") else None
+            record = ErrorRecord(
+                code=error.code, reason=error.message, folder=folder, uid=uid, side=side, kind=error.kind
+            )
             if len(self.errors) < self.options.max_error_records:
                 self.errors.append(record)
             logger.warning(

@@ -21,6 +21,8 @@ class ErrorRecord(_Frozen):
     reason: str
     folder: str | None = None
     uid: int | None = None
+    side: Literal["src", "dst"] | None = None
+    kind: str = "protocol"
 
 
 class FolderResult(_Frozen):

@@ -13,7 +13,7 @@ from typing import Any
 
 from imapclient import IMAPClient
 
-from workers.engine.errors import FolderUnavailable, MessageRefused, Throttled
+from workers.engine.errors import CopyError, FolderUnavailable, MessageRefused, Throttled
 from workers.engine.guard import Expectation
 from workers.engine.guarded_client import GuardedClient
 from workers.engine.imap import ImapEndpoint, connect, imap_errors, is_throttle_response
@@ -268,12 +268,21 @@ def open_sessions(src: ImapEndpoint, dst: ImapEndpoint) -> tuple[ImapSession, Im
         pending = pool.submit(ImapSession, dst, "destination")
         try:
             source = ImapSession(src, "source")
+        except CopyError as exc:
+            with contextlib.suppress(Exception):
+                pending.result().close()
+            exc.on_side("src")
+            raise
         except BaseException:
             with contextlib.suppress(Exception):
                 pending.result().close()
             raise
         try:
             return source, pending.result()
+        except CopyError as exc:
+            source.close()
+            exc.on_side("dst")
+            raise
         except BaseException:
             source.close()
             raise

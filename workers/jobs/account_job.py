@@ -104,7 +104,7 @@ def _copy(
     except SoftTimeLimitExceeded:
         limit = res.settings.copy_time_limit_seconds
         message = f"stopped by the {limit} s job time limit; the next run resumes where it stopped"
-        return _finish(res, job, events, _failed(progress.totals(), "time_limit", message))
+        return _finish(res, job, events, _failed(progress.totals(), "time_limit", message, "timeout"))
     stopped = result is None or result.status == "cancelled"
     if stopped and heartbeat.reason == "shutdown":
         with res.sessions.begin() as session:
@@ -177,9 +177,10 @@ def _summary(result: AccountResult) -> str | None:
     return None
 
 
-def _failed(counters: Counters, code: str, message: str) -> AccountOutcome:
+def _failed(counters: Counters, code: str, message: str, kind: str = "protocol") -> AccountOutcome:
     errors = Counters(counters.copied, counters.skipped, counters.errors + 1, counters.bytes)
-    return AccountOutcome(AccountRunStatus.FAILED, errors, message, ({"code": code, "reason": message},))
+    item = {"code": code, "reason": message, "side": None, "kind": kind}
+    return AccountOutcome(AccountRunStatus.FAILED, errors, message, (item,))
 
 
 def _finish(res: Resources, job: AccountJob, events: JobEvents, outcome: AccountOutcome) -> JobOutcome:

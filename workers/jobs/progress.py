@@ -26,6 +26,9 @@ from workers.jobs.rates import SlidingRate
 
 logger = logging.getLogger(__name__)
 SAVE_EVERY = 2.0
+# Error items saved with the progress, so a page reloaded mid-run still shows them (the job's final
+# result then writes the engine's own list). docs/console.md, "Error items".
+ERRORS_SAVED = 100
 _SUMMED = ("copied", "skipped", "errors", "bytes", "flags_updated", "seconds", "altered")
 
 
@@ -55,6 +58,7 @@ class AccountProgress:
         self.folders: dict[str, dict[str, Any]] = {}
         self.planned_messages: int | None = None  # this attempt's plan
         self._rate = rate or SlidingRate()
+        self.errors: list[dict[str, Any]] = []
 
     def totals(self) -> Counters:
         totals = self.base.plus(self._done)
@@ -84,7 +88,11 @@ class AccountProgress:
         elif isinstance(event, FolderDone):
             self._folder_done(event.result)
         elif isinstance(event, ErrorFound):
-            self._events.error(ErrorData.model_validate(event.error.model_dump()))
+            item = event.error.model_dump()
+            self._events.error(ErrorData.model_validate(item))
+            if len(self.errors) < ERRORS_SAVED:
+                self.errors.append(item)
+            self._save(force=False)
 
     def _plan(self, event: PlanMade) -> None:
         messages = sum(item.messages if item.pending is None else item.pending for item in event.folders)
@@ -158,6 +166,8 @@ class AccountProgress:
         self._last_save = now
         try:
             with self._sessions.begin() as session:
-                account_runs.save_progress(session, self._account_run_id, self.totals(), self.folders)
+                account_runs.save_progress(
+                    session, self._account_run_id, self.totals(), self.folders, self.errors or None
+                )
         except SQLAlchemyError:
             logger.warning("progress.not_saved account_run_id=%s", self._account_run_id, exc_info=True)

@@ -168,7 +168,17 @@ def start(
         )
         .returning(AccountRun.copied, AccountRun.skipped, AccountRun.errors, AccountRun.bytes)
     ).first()
+    if row is not None:
+        _touch_run(session, account_run_id, now)
     return None if row is None else Counters(*row)
+
+
+def _touch_run(session: Session, account_run_id: int, now: datetime) -> None:
+    """A job that starts or ends is a sign of life of its run. Without it a run of jobs each shorter
+    than the heartbeat interval never touches the run, and the reaper takes it for a run whose workers
+    died as soon as it sees none running between two jobs (docs/console.md, "Many short jobs")."""
+    run_of = select(AccountRun.run_id).where(AccountRun.id == account_run_id).scalar_subquery()
+    session.execute(update(Run).where(Run.id == run_of, Run.finished_at.is_(None)).values(heartbeat_at=now))
 
 
 def beat(session: Session, run_id: int, account_run_id: int | None, now: datetime) -> bool:
@@ -188,17 +198,27 @@ def beat(session: Session, run_id: int, account_run_id: int | None, now: datetim
     return cancel is False
 
 
-def save_progress(session: Session, account_run_id: int, counters: Counters, folders: dict[str, Any]) -> None:
+def save_progress(
+    session: Session,
+    account_run_id: int,
+    counters: Counters,
+    folders: dict[str, Any],
+    error_list: list[dict[str, Any]] | None = None,
+) -> None:
+    """Live figures of a running account run; `error_list`, when given, the error items so far."""
+    values: dict[str, Any] = {
+        "copied": counters.copied,
+        "skipped": counters.skipped,
+        "errors": counters.errors,
+        "bytes": counters.bytes,
+        "folders": folders,
+    }
+    if error_list is not None:
+        values["error_list"] = error_list
     session.execute(
         update(AccountRun)
         .where(AccountRun.id == account_run_id, AccountRun.status == AccountRunStatus.RUNNING)
-        .values(
-            copied=counters.copied,
-            skipped=counters.skipped,
-            errors=counters.errors,
-            bytes=counters.bytes,
-            folders=folders,
-        )
+        .values(**values)
     )
 
 
@@ -248,7 +268,10 @@ def record(session: Session, account_run_id: int, outcome: AccountOutcome, now: 
         .values(**values)
         .returning(AccountRun.id)
     )
-    return result.first() is not None
+    recorded = result.first() is not None
+    if recorded:
+        _touch_run(session, account_run_id, now)
+    return recorded
 
 
 def requeue(session: Session, account_run_id: int, counters: Counters) -> None:

@@ -77,9 +77,77 @@ export type AccountOut = {
      */
     dst_username: string;
     /**
+     * Enabled
+     */
+    enabled: boolean;
+    /**
      * Id
      */
     id: number;
+    /**
+     * Src Password Set
+     */
+    src_password_set: boolean;
+    /**
+     * Src Refresh Token Set
+     */
+    src_refresh_token_set: boolean;
+    /**
+     * Src Username
+     */
+    src_username: string;
+    /**
+     * Task Id
+     */
+    task_id: number;
+    /**
+     * Test Dst Error
+     */
+    test_dst_error: string | null;
+    /**
+     * The destination's storage quota against the source's size (last test); null: no limit
+     */
+    test_dst_quota?: PlanQuota | null;
+    test_dst_status: TestStatus;
+    /**
+     * Test Src Error
+     */
+    test_src_error: string | null;
+    test_src_status: TestStatus;
+    /**
+     * Tested At
+     */
+    tested_at: string | null;
+};
+
+/**
+ * AccountRow
+ */
+export type AccountRow = {
+    /**
+     * Dst Password Set
+     */
+    dst_password_set: boolean;
+    /**
+     * Dst Refresh Token Set
+     */
+    dst_refresh_token_set: boolean;
+    /**
+     * Dst Username
+     */
+    dst_username: string;
+    /**
+     * Enabled
+     */
+    enabled: boolean;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * How the account's last run ended (runs it was cancelled in are skipped)
+     */
+    last_outcome: LastOutcome;
     /**
      * Src Password Set
      */
@@ -592,6 +660,48 @@ export type EndpointOut = {
     verify_tls: boolean;
 };
 
+/**
+ * EndpointTestOut
+ */
+export type EndpointTestOut = {
+    /**
+     * Capabilities
+     */
+    capabilities?: Array<string>;
+    /**
+     * Certificate
+     *
+     * Trusted (subject, issuer, expiry), not verified, or null
+     */
+    certificate?: string | null;
+    /**
+     * Error
+     */
+    error?: string | null;
+    /**
+     * Login
+     */
+    login: 'ok' | 'fail' | 'skipped';
+    /**
+     * Namespace Prefix
+     *
+     * Personal namespace prefix (after a login)
+     */
+    namespace_prefix?: string | null;
+    /**
+     * Separator
+     *
+     * Hierarchy separator (known after a login)
+     */
+    separator?: string | null;
+    /**
+     * Tls
+     *
+     * The negotiated TLS version; null for a plain connection
+     */
+    tls?: string | null;
+};
+
 export type Error = {
     error: {
         code: string;
@@ -617,9 +727,21 @@ export type ErrorData = {
      */
     folder: string | null;
     /**
+     * Kind
+     *
+     * connection | tls | login | token | protocol | timeout | size | throttled | quota | folder | message
+     */
+    kind: string;
+    /**
      * Reason
      */
     reason: string;
+    /**
+     * Side
+     *
+     * Which server: source, destination, or null
+     */
+    side: 'src' | 'dst' | null;
     /**
      * Uid
      */
@@ -666,9 +788,19 @@ export type ErrorItem = {
      */
     folder?: string | null;
     /**
+     * Kind
+     */
+    kind?: 'connection' | 'tls' | 'login' | 'token' | 'protocol' | 'timeout' | 'size' | 'throttled' | 'quota' | 'folder' | 'message';
+    /**
      * Reason
      */
     reason: string;
+    /**
+     * Side
+     *
+     * Which server: source, destination, unknown
+     */
+    side?: 'src' | 'dst' | null;
     /**
      * Uid
      */
@@ -819,13 +951,30 @@ export type FolderEvent = {
 export type ImportOut = {
     /**
      * Accounts
+     *
+     * The created accounts, then the updated ones
      */
     accounts: Array<AccountOut>;
     /**
+     * Created
+     */
+    created: number;
+    /**
      * Imported
+     *
+     * Lines applied: created + updated
      */
     imported: number;
+    /**
+     * Updated
+     */
+    updated: number;
 };
+
+/**
+ * LastOutcome
+ */
+export type LastOutcome = 'done' | 'done_with_errors' | 'failed' | 'never';
 
 /**
  * NotificationOut
@@ -1645,6 +1794,12 @@ export type TaskOut = {
      */
     exclude_folders: Array<string>;
     /**
+     * Failing Count
+     *
+     * Enabled accounts with a failed login test or a failed last run
+     */
+    failing_count: number;
+    /**
      * Folder Mapping
      */
     folder_mapping: {
@@ -1672,6 +1827,12 @@ export type TaskOut = {
      */
     notify_emails?: Array<string>;
     /**
+     * Paused Count
+     *
+     * Accounts left out of runs (enabled false)
+     */
+    paused_count: number;
+    /**
      * Schedule Interval Seconds
      */
     schedule_interval_seconds: number;
@@ -1697,6 +1858,11 @@ export type TaskOut = {
  * TaskStatus
  */
 export type TaskStatus = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/**
+ * TestFilter
+ */
+export type TestFilter = 'ok' | 'fail' | 'untested';
 
 /**
  * TestOut
@@ -1991,6 +2157,10 @@ export type AccountsUpdateAccountData = {
          * Dst Username
          */
         dst_username?: string | null;
+        /**
+         * Enabled
+         */
+        enabled?: boolean | null;
         /**
          * Src Password
          */
@@ -2663,6 +2833,88 @@ export type EndpointsCreateEndpointResponses = {
 
 export type EndpointsCreateEndpointResponse = EndpointsCreateEndpointResponses[keyof EndpointsCreateEndpointResponses];
 
+export type EndpointsTestUnsavedEndpointData = {
+    /**
+     * EndpointTestIn
+     *
+     * The server form as it stands, unsaved (`name` and `max_connections` are accepted and unused).
+     */
+    body: {
+        /**
+         * Host
+         */
+        host: string;
+        /**
+         * Max Connections
+         */
+        max_connections?: number | null;
+        /**
+         * Name
+         */
+        name?: string | null;
+        /**
+         * Password
+         */
+        password?: string | null;
+        /**
+         * Port
+         */
+        port: number;
+        tls_mode?: TlsMode;
+        /**
+         * Username
+         *
+         * A test user; without one the login is skipped
+         */
+        username?: string | null;
+        /**
+         * Verify Tls
+         */
+        verify_tls?: boolean;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/endpoints/test';
+};
+
+export type EndpointsTestUnsavedEndpointErrors = {
+    /**
+     * Error
+     */
+    400: Error;
+    /**
+     * Error
+     */
+    401: Error;
+    /**
+     * Error
+     */
+    403: Error;
+    /**
+     * Error
+     */
+    404: Error;
+    /**
+     * Error
+     */
+    422: Error;
+    /**
+     * Error
+     */
+    504: Error;
+};
+
+export type EndpointsTestUnsavedEndpointError = EndpointsTestUnsavedEndpointErrors[keyof EndpointsTestUnsavedEndpointErrors];
+
+export type EndpointsTestUnsavedEndpointResponses = {
+    /**
+     * OK
+     */
+    200: EndpointTestOut;
+};
+
+export type EndpointsTestUnsavedEndpointResponse = EndpointsTestUnsavedEndpointResponses[keyof EndpointsTestUnsavedEndpointResponses];
+
 export type EndpointsDeleteEndpointData = {
     body?: never;
     path: {
@@ -2857,6 +3109,67 @@ export type EndpointsUpdateEndpointResponses = {
 
 export type EndpointsUpdateEndpointResponse = EndpointsUpdateEndpointResponses[keyof EndpointsUpdateEndpointResponses];
 
+export type EndpointsTestEndpointData = {
+    /**
+     * EndpointLoginIn
+     */
+    body?: {
+        /**
+         * Password
+         */
+        password?: string | null;
+        /**
+         * Username
+         *
+         * A test user; without one the login is skipped
+         */
+        username?: string | null;
+    };
+    path: {
+        endpoint_id: number;
+    };
+    query?: never;
+    url: '/api/endpoints/{endpoint_id}/test';
+};
+
+export type EndpointsTestEndpointErrors = {
+    /**
+     * Error
+     */
+    400: Error;
+    /**
+     * Error
+     */
+    401: Error;
+    /**
+     * Error
+     */
+    403: Error;
+    /**
+     * Error
+     */
+    404: Error;
+    /**
+     * Error
+     */
+    422: Error;
+    /**
+     * Error
+     */
+    504: Error;
+};
+
+export type EndpointsTestEndpointError = EndpointsTestEndpointErrors[keyof EndpointsTestEndpointErrors];
+
+export type EndpointsTestEndpointResponses = {
+    /**
+     * OK
+     */
+    200: EndpointTestOut;
+};
+
+export type EndpointsTestEndpointResponse = EndpointsTestEndpointResponses[keyof EndpointsTestEndpointResponses];
+
 export type NotificationsListNotificationsData = {
     body?: never;
     path?: never;
@@ -3006,6 +3319,53 @@ export type RunsGetRunResponses = {
 };
 
 export type RunsGetRunResponse = RunsGetRunResponses[keyof RunsGetRunResponses];
+
+export type RunsRetryFailedData = {
+    body?: never;
+    path: {
+        run_id: number;
+    };
+    query?: never;
+    url: '/api/runs/{run_id}/retry-failed';
+};
+
+export type RunsRetryFailedErrors = {
+    /**
+     * Error
+     */
+    400: Error;
+    /**
+     * Error
+     */
+    401: Error;
+    /**
+     * Error
+     */
+    403: Error;
+    /**
+     * Error
+     */
+    404: Error;
+    /**
+     * Error
+     */
+    409: Error;
+    /**
+     * Error
+     */
+    422: Error;
+};
+
+export type RunsRetryFailedError = RunsRetryFailedErrors[keyof RunsRetryFailedErrors];
+
+export type RunsRetryFailedResponses = {
+    /**
+     * OK
+     */
+    202: RunStarted;
+};
+
+export type RunsRetryFailedResponse = RunsRetryFailedResponses[keyof RunsRetryFailedResponses];
 
 export type NotificationsGetSettingsData = {
     body?: never;
@@ -3432,7 +3792,28 @@ export type AccountsListAccountsData = {
     path: {
         task_id: number;
     };
-    query?: never;
+    query?: {
+        /**
+         * Limit
+         *
+         * Page size; the answer then carries X-Total-Count
+         */
+        limit?: number | null;
+        /**
+         * Cursor
+         *
+         * X-Next-Cursor of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Q
+         *
+         * Case-insensitive substring of either username
+         */
+        q?: string | null;
+        test_status?: TestFilter | null;
+        last_outcome?: LastOutcome | null;
+    };
     url: '/api/tasks/{task_id}/accounts';
 };
 
@@ -3465,7 +3846,7 @@ export type AccountsListAccountsResponses = {
     /**
      * OK
      */
-    200: Array<AccountOut>;
+    200: Array<AccountRow>;
 };
 
 export type AccountsListAccountsResponse = AccountsListAccountsResponses[keyof AccountsListAccountsResponses];
@@ -3558,7 +3939,14 @@ export type AccountsImportAccountsData = {
     path: {
         task_id: number;
     };
-    query?: never;
+    query?: {
+        /**
+         * Mode
+         *
+         * upsert: a line whose src_user is in the task updates that account
+         */
+        mode?: 'create' | 'upsert';
+    };
     url: '/api/tasks/{task_id}/accounts/import';
 };
 
@@ -3777,7 +4165,17 @@ export type RunsPlanResponses = {
 export type RunsPlanResponse = RunsPlanResponses[keyof RunsPlanResponses];
 
 export type RunsRunTaskData = {
-    body?: never;
+    /**
+     * RunIn
+     */
+    body?: {
+        /**
+         * Account Ids
+         *
+         * Run only these accounts (enabled, of this task)
+         */
+        account_ids?: Array<number> | null;
+    };
     path: {
         task_id: number;
     };

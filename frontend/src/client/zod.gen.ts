@@ -134,6 +134,23 @@ export const zDigestTask = z.object({
     runs: z.int()
 });
 
+/**
+ * EndpointTestOut
+ */
+export const zEndpointTestOut = z.object({
+    capabilities: z.array(z.string()).optional(),
+    certificate: z.string().nullish().default(null),
+    error: z.string().nullish().default(null),
+    login: z.enum([
+        'ok',
+        'fail',
+        'skipped'
+    ]),
+    namespace_prefix: z.string().nullish().default(null),
+    separator: z.string().nullish().default(null),
+    tls: z.string().nullish().default(null)
+});
+
 export const zError = z.object({
     error: z.object({
         code: z.string(),
@@ -150,7 +167,9 @@ export const zError = z.object({
 export const zErrorData = z.object({
     code: z.string(),
     folder: z.string().nullable().default(null),
+    kind: z.string().default('protocol'),
     reason: z.string(),
+    side: z.enum(['src', 'dst']).nullable().default(null),
     uid: z.int().nullable().default(null)
 });
 
@@ -172,7 +191,21 @@ export const zErrorEvent = z.object({
 export const zErrorItem = z.object({
     code: z.string(),
     folder: z.string().nullish().default(null),
+    kind: z.enum([
+        'connection',
+        'tls',
+        'login',
+        'token',
+        'protocol',
+        'timeout',
+        'size',
+        'throttled',
+        'quota',
+        'folder',
+        'message'
+    ]).optional(),
     reason: z.string(),
+    side: z.enum(['src', 'dst']).nullish().default(null),
     uid: z.int().nullish().default(null)
 });
 
@@ -235,6 +268,16 @@ export const zFolderEvent = z.object({
     ts: z.iso.datetime(),
     type: z.literal('folder').default('folder')
 });
+
+/**
+ * LastOutcome
+ */
+export const zLastOutcome = z.enum([
+    'done',
+    'done_with_errors',
+    'failed',
+    'never'
+]);
 
 /**
  * NotificationOut
@@ -548,6 +591,15 @@ export const zTaskStatus = z.enum([
 ]);
 
 /**
+ * TestFilter
+ */
+export const zTestFilter = z.enum([
+    'ok',
+    'fail',
+    'untested'
+]);
+
+/**
  * TestOut
  */
 export const zTestOut = z.object({
@@ -570,7 +622,30 @@ export const zAccountOut = z.object({
     dst_password_set: z.boolean(),
     dst_refresh_token_set: z.boolean(),
     dst_username: z.string(),
+    enabled: z.boolean(),
     id: z.int(),
+    src_password_set: z.boolean(),
+    src_refresh_token_set: z.boolean(),
+    src_username: z.string(),
+    task_id: z.int(),
+    test_dst_error: z.string().nullable(),
+    test_dst_quota: zPlanQuota.nullish().default(null),
+    test_dst_status: zTestStatus,
+    test_src_error: z.string().nullable(),
+    test_src_status: zTestStatus,
+    tested_at: z.iso.datetime().nullable()
+});
+
+/**
+ * AccountRow
+ */
+export const zAccountRow = z.object({
+    dst_password_set: z.boolean(),
+    dst_refresh_token_set: z.boolean(),
+    dst_username: z.string(),
+    enabled: z.boolean(),
+    id: z.int(),
+    last_outcome: zLastOutcome,
     src_password_set: z.boolean(),
     src_refresh_token_set: z.boolean(),
     src_username: z.string(),
@@ -610,7 +685,9 @@ export const zAccountTestEvent = z.object({
  */
 export const zImportOut = z.object({
     accounts: z.array(zAccountOut),
-    imported: z.int()
+    created: z.int(),
+    imported: z.int(),
+    updated: z.int()
 });
 
 /**
@@ -806,12 +883,14 @@ export const zTaskOut = z.object({
     created_at: z.iso.datetime(),
     dst_endpoint_id: z.int(),
     exclude_folders: z.array(z.string()),
+    failing_count: z.int(),
     folder_mapping: z.record(z.string(), z.string()),
     id: z.int(),
     last_run: zRunSummary.nullable(),
     name: z.string(),
     next_run_at: z.iso.datetime().nullable(),
     notify_emails: z.array(z.string()).optional(),
+    paused_count: z.int(),
     schedule_interval_seconds: z.int(),
     schedule_waiting_reason: z.string().nullish().default(null),
     schedule_window: zScheduleWindow.nullish().default(null),
@@ -966,6 +1045,7 @@ export const zAccountsUpdateAccountBody = z.object({
     dst_password: z.string().min(1).max(1000).nullish().default(null),
     dst_refresh_token: z.string().min(1).max(20000).nullish().default(null),
     dst_username: z.string().min(1).max(320).nullish().default(null),
+    enabled: z.boolean().nullish().default(null),
     src_password: z.string().min(1).max(1000).nullish().default(null),
     src_refresh_token: z.string().min(1).max(20000).nullish().default(null),
     src_username: z.string().min(1).max(320).nullish().default(null)
@@ -1105,6 +1185,27 @@ export const zEndpointsCreateEndpointBody = z.object({
  */
 export const zEndpointsCreateEndpointResponse = zEndpointOut;
 
+/**
+ * EndpointTestIn
+ *
+ * The server form as it stands, unsaved (`name` and `max_connections` are accepted and unused).
+ */
+export const zEndpointsTestUnsavedEndpointBody = z.object({
+    host: z.string().min(1).max(255),
+    max_connections: z.int().gte(1).lte(1000).nullish().default(null),
+    name: z.string().min(1).max(200).nullish().default(null),
+    password: z.string().min(1).max(1000).nullish().default(null),
+    port: z.int().gte(1).lte(65535),
+    tls_mode: zTlsMode.optional().default('ssl'),
+    username: z.string().min(1).max(320).nullish().default(null),
+    verify_tls: z.boolean().optional().default(true)
+});
+
+/**
+ * OK
+ */
+export const zEndpointsTestUnsavedEndpointResponse = zEndpointTestOut;
+
 export const zEndpointsDeleteEndpointPath = z.object({
     endpoint_id: z.int().gte(1).lte(2147483647)
 });
@@ -1155,6 +1256,23 @@ export const zEndpointsUpdateEndpointPath = z.object({
  */
 export const zEndpointsUpdateEndpointResponse = zEndpointOut;
 
+/**
+ * EndpointLoginIn
+ */
+export const zEndpointsTestEndpointBody = z.object({
+    password: z.string().min(1).max(1000).nullish().default(null),
+    username: z.string().min(1).max(320).nullish().default(null)
+});
+
+export const zEndpointsTestEndpointPath = z.object({
+    endpoint_id: z.int().gte(1).lte(2147483647)
+});
+
+/**
+ * OK
+ */
+export const zEndpointsTestEndpointResponse = zEndpointTestOut;
+
 export const zNotificationsListNotificationsQuery = z.object({
     limit: z.int().gte(1).lte(500).optional().default(100)
 });
@@ -1182,6 +1300,15 @@ export const zRunsGetRunPath = z.object({
  * OK
  */
 export const zRunsGetRunResponse = zRunDetail;
+
+export const zRunsRetryFailedPath = z.object({
+    run_id: z.int().gte(1).lte(2147483647)
+});
+
+/**
+ * OK
+ */
+export const zRunsRetryFailedResponse = zRunStarted;
 
 /**
  * OK
@@ -1271,10 +1398,18 @@ export const zAccountsListAccountsPath = z.object({
     task_id: z.int().gte(1).lte(2147483647)
 });
 
+export const zAccountsListAccountsQuery = z.object({
+    limit: z.int().gte(1).lte(500).nullish().default(null),
+    cursor: z.string().regex(/^[0-9]{1,10}$/).nullish().default(null),
+    q: z.string().max(320).nullish().default(null),
+    test_status: zTestFilter.nullish().default(null),
+    last_outcome: zLastOutcome.nullish().default(null)
+});
+
 /**
  * OK
  */
-export const zAccountsListAccountsResponse = z.array(zAccountOut);
+export const zAccountsListAccountsResponse = z.array(zAccountRow);
 
 /**
  * AccountIn
@@ -1301,6 +1436,10 @@ export const zAccountsImportAccountsBody = z.string();
 
 export const zAccountsImportAccountsPath = z.object({
     task_id: z.int().gte(1).lte(2147483647)
+});
+
+export const zAccountsImportAccountsQuery = z.object({
+    mode: z.enum(['create', 'upsert']).optional()
 });
 
 /**
@@ -1346,6 +1485,13 @@ export const zRunsPlanQuery = z.object({
  * OK
  */
 export const zRunsPlanResponse = zPlanOut;
+
+/**
+ * RunIn
+ */
+export const zRunsRunTaskBody = z.object({
+    account_ids: z.array(z.int().gte(1).lte(2147483647)).min(1).max(5000).nullish().default(null)
+});
 
 export const zRunsRunTaskPath = z.object({
     task_id: z.int().gte(1).lte(2147483647)

@@ -40,6 +40,8 @@ type RequestOptions<S extends z.ZodType | undefined> = {
   signal?: AbortSignal;
   /** The session probe expects 401 when logged out: do not treat it as an expiry. */
   expectUnauthorized?: boolean;
+  /** Called with the headers of a successful answer (paging: X-Total-Count, X-Next-Cursor). */
+  onHeaders?: (headers: Headers) => void;
 };
 
 type Result<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -104,6 +106,7 @@ export async function apiRequest<S extends z.ZodType | undefined = undefined>(
     if (response.status === 401 && !options.expectUnauthorized) unauthorizedHandler?.();
     throw error;
   }
+  options.onHeaders?.(response.headers);
   if (!options.schema) return undefined as Result<S>;
   const parsed = options.schema.safeParse(json);
   if (!parsed.success) {

@@ -38,10 +38,10 @@ const event = (type: string, extra: object = {}) =>
   });
 
 describe('live events refresh the right queries', () => {
-  it('run_done refreshes the tasks, the run list and the run, not the slow plan', () => {
+  it('run_done refreshes the tasks, the run list, the accounts and the run, not the slow plan', () => {
     const { client, stale } = clientWithData();
     invalidateForEvent(client, event('run_done'));
-    expect(stale()).toEqual(['tasks/list', 'tasks/1', 'runs/task/1', 'runs/detail/42']);
+    expect(stale()).toEqual(['tasks/list', 'tasks/1', 'accounts/1', 'runs/task/1', 'runs/detail/42']);
   });
 
   it('task_broken refreshes the tasks (the broken badge)', () => {

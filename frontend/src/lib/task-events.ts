@@ -18,6 +18,8 @@ export function invalidateForEvent(client: QueryClient, event: TaskEvent): void 
     case 'task_broken':
       void client.invalidateQueries({ queryKey: queryKeys.tasks });
       void client.invalidateQueries({ queryKey: queryKeys.taskRuns(event.task_id) });
+      // The accounts' last outcome (their "Last run" column and filter) changed with the run.
+      void client.invalidateQueries({ queryKey: queryKeys.accounts(event.task_id) });
       if (event.run_id) void client.invalidateQueries({ queryKey: queryKeys.run(event.run_id) });
       return;
     case 'account_test':

@@ -8,7 +8,7 @@ import { useSocketStatus } from '@/lib/task-socket';
 import { useDocumentTitle } from '@/lib/use-document-title';
 import { useTaskAccounts } from '@/features/accounts/api/use-task-accounts';
 import { AccountFormDialog } from '@/features/accounts/components/account-form-dialog';
-import { AccountsTable } from '@/features/accounts/components/accounts-table';
+import { AccountsConsole } from '@/features/accounts/components/accounts-console';
 import { CsvImportDialog } from '@/features/accounts/components/csv-import-dialog';
 import { summarizeReadiness } from '@/features/accounts/lib/account-tests';
 import type { Endpoint } from '@/features/endpoints/api/endpoint-schema';
@@ -18,6 +18,7 @@ import { useLiveRun } from '@/features/runs/api/use-live-run';
 import { LiveProgress } from '@/features/runs/components/live-progress';
 import { RunLogButton } from '@/features/runs/components/run-log-dialog';
 import { RunsChart } from '@/features/runs/components/runs-chart';
+import { RetryFailedButton } from '@/features/runs/components/retry-failed-button';
 import { useTask } from '@/features/tasks/api/get-task';
 import type { Task } from '@/features/tasks/api/task-schema';
 import { DeleteTaskDialog } from '@/features/tasks/components/delete-task-dialog';
@@ -70,7 +71,9 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
   const oauthConnected = search.get('oauth') === 'connected';
 
   const accountList = accounts.data ?? [];
-  const readiness = summarizeReadiness(accountList);
+  // Paused accounts take no part in runs nor in the schedule's rule (docs/console.md).
+  const readiness = summarizeReadiness(accountList.filter((a) => a.enabled));
+  const paused = accountList.filter((a) => !a.enabled).length;
   const accountNames: Record<number, string> = {};
   for (const a of live.snapshot.data?.accounts ?? []) accountNames[a.account_id] = a.src_username;
   for (const a of accountList) accountNames[a.id] = a.src_username;
@@ -133,6 +136,7 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
           isTesting={isTesting}
           onTestStarted={() => startTests()}
         />
+        <RetryFailedButton taskId={task.id} lastRun={task.last_run} running={task.status === 'running'} />
         {live.run ? (
           <LiveProgress run={live.run} accountNames={accountNames} />
         ) : (
@@ -168,10 +172,11 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
         <header className="card-header">
           <div>
             <h2 id="accounts-heading">Accounts</h2>
-            {readiness.total > 0 ? (
+            {readiness.total + paused > 0 ? (
               <p className="muted small" data-testid="accounts-readiness">
-                {formatCountOf(readiness.total, 'account')}: {formatCount(readiness.ok)} ready,{' '}
+                {formatCountOf(readiness.total, paused > 0 ? 'enabled account' : 'account')}: {formatCount(readiness.ok)} ready,{' '}
                 {formatCount(readiness.failed)} failed, {formatCount(readiness.untested)} not tested
+                {paused > 0 ? `; ${formatCount(paused)} paused` : ''}
               </p>
             ) : null}
           </div>
@@ -184,18 +189,14 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
             </Button>
           </div>
         </header>
-        <QueryState query={accounts} loadingLabel="Loading accounts…">
-          {(list) => (
-            <AccountsTable
-              taskId={task.id}
-              accounts={list}
-              testingIds={testingIds}
-              lockedReason={accountsLocked}
-              onTestStarted={(ids) => startTests(ids)}
-              connectSides={consentSides(task, endpoints.data ?? [])}
-            />
-          )}
-        </QueryState>
+        <AccountsConsole
+          taskId={task.id}
+          testingIds={testingIds}
+          lockedReason={accountsLocked}
+          onTestStarted={(ids) => startTests(ids)}
+          pollMs={pollMs}
+          connectSides={consentSides(task, endpoints.data ?? [])}
+        />
       </section>
 
       <section className="card" aria-labelledby="folders-heading">

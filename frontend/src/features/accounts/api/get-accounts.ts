@@ -2,10 +2,10 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import { listResponse } from '@/lib/list-response';
 import { queryKeys } from '@/lib/query-keys';
-import { accountSchema, type Account } from '@/features/accounts/api/account-schema';
+import { accountRowSchema, type AccountRow as Account } from '@/features/accounts/api/account-page';
 
 export const getAccounts = (taskId: number, signal?: AbortSignal) =>
-  api.get(`/tasks/${taskId}/accounts`, listResponse(accountSchema, 'accounts'), signal);
+  api.get(`/tasks/${taskId}/accounts`, listResponse(accountRowSchema, 'accounts'), signal);
 
 export const getAccountsQueryOptions = (taskId: number) =>
   queryOptions({ queryKey: queryKeys.accounts(taskId), queryFn: ({ signal }) => getAccounts(taskId, signal) });

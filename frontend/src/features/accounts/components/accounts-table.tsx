@@ -6,11 +6,20 @@ import { DateTime } from '@/components/ui/date-time';
 import { EmptyState } from '@/components/ui/empty-state';
 import { formatBytes } from '@/lib/format';
 import { pushToast } from '@/lib/notifications';
-import type { Account } from '@/features/accounts/api/account-schema';
+import type { AccountRow } from '@/features/accounts/api/account-page';
 import { useDeleteAccount } from '@/features/accounts/api/delete-account';
 import { useTestAccount } from '@/features/accounts/api/test-account';
 import { AccountFormDialog } from '@/features/accounts/components/account-form-dialog';
 import { TestStatusCell } from '@/features/accounts/components/test-status';
+
+type Account = AccountRow;
+
+const OUTCOME_LABELS: Record<AccountRow['last_outcome'], string> = {
+  done: 'Done',
+  done_with_errors: 'Done with errors',
+  failed: 'Failed',
+  never: 'Never run',
+};
 
 type Props = {
   taskId: number;
@@ -21,6 +30,12 @@ type Props = {
   onTestStarted: (accountIds: number[]) => void;
   /** Sides whose server signs in with per-mailbox OAuth2 consent: each row gets a Connect link. */
   connectSides?: readonly ('src' | 'dst')[];
+  /** The selected account ids, and how to change them (checkbox per row and for the page). */
+  selected: Set<number>;
+  onSelect: (accounts: Account[], on: boolean) => void;
+  /** Pause (enabled false) or resume one account. */
+  onSetEnabled: (account: Account, enabled: boolean) => void;
+  emptyText?: string;
 };
 
 const NO_SIDES: readonly ('src' | 'dst')[] = [];
@@ -32,6 +47,10 @@ export function AccountsTable({
   lockedReason,
   onTestStarted,
   connectSides = NO_SIDES,
+  selected,
+  onSelect,
+  onSetEnabled,
+  emptyText,
 }: Props) {
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
   const [editing, setEditing] = useState<Account | null>(null);
@@ -56,6 +75,13 @@ export function AccountsTable({
       return next;
     });
 
+  if (accounts.length === 0 && emptyText) {
+    return (
+      <p className="muted" data-testid="accounts-none-match">
+        {emptyText}
+      </p>
+    );
+  }
   if (accounts.length === 0) {
     return (
       <EmptyState title="No accounts yet" testId="accounts-empty">
@@ -79,11 +105,21 @@ export function AccountsTable({
         <table className="table table-stack" data-testid="accounts-table">
           <thead>
             <tr>
+              <th scope="col" className="col-select">
+                <input
+                  type="checkbox"
+                  aria-label="Select every account on this page"
+                  checked={accounts.every((a) => selected.has(a.id))}
+                  onChange={(event) => onSelect(accounts, event.target.checked)}
+                  data-testid="select-page"
+                />
+              </th>
               <th scope="col">Source user</th>
               <th scope="col">Source login</th>
               <th scope="col">Destination user</th>
               <th scope="col">Destination login</th>
               <th scope="col">Tested</th>
+              <th scope="col">Last run</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
@@ -98,9 +134,31 @@ export function AccountsTable({
               const cellProps = { isTesting, expanded: isOpen, onToggle: () => toggle(account.id), errorRowId };
               return (
                 <Fragment key={account.id}>
-                  <tr data-testid="account-row" data-account-id={account.id}>
+                  <tr
+                    data-testid="account-row"
+                    data-account-id={account.id}
+                    data-enabled={account.enabled}
+                    className={account.enabled ? undefined : 'row-paused'}
+                  >
+                    <td className="col-select">
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${account.src_username}`}
+                        checked={selected.has(account.id)}
+                        onChange={(event) => onSelect([account], event.target.checked)}
+                        data-testid="account-select"
+                      />
+                    </td>
                     <td className="mono" data-label="Source user">
                       {account.src_username}
+                      {account.enabled ? null : (
+                        <>
+                          {' '}
+                          <Badge tone="warning" data-testid="account-paused">
+                            Paused
+                          </Badge>
+                        </>
+                      )}
                     </td>
                     <TestStatusCell side="src" status={account.test_src_status} error={account.test_src_error} {...cellProps} />
                     <td className="mono" data-label="Destination user">
@@ -117,6 +175,9 @@ export function AccountsTable({
                     <TestStatusCell side="dst" status={account.test_dst_status} error={account.test_dst_error} {...cellProps} />
                     <td className="small muted" data-label="Tested">
                       <DateTime iso={account.tested_at} stacked />
+                    </td>
+                    <td className="small" data-label="Last run" data-testid="account-last-outcome">
+                      {OUTCOME_LABELS[account.last_outcome]}
                     </td>
                     <td className="row-actions">
                       {connectSides.map((side) => (
@@ -146,6 +207,14 @@ export function AccountsTable({
                       </Button>
                       <Button requires="operator"
                         size="sm"
+                        onClick={() => onSetEnabled(account, !account.enabled)}
+                        aria-label={`${account.enabled ? 'Pause' : 'Resume'} ${account.src_username}`}
+                        data-testid="account-pause-button"
+                      >
+                        {account.enabled ? 'Pause' : 'Resume'}
+                      </Button>
+                      <Button
+                        size="sm"
                         onClick={() => setEditing(account)}
                         disabled={locked}
                         aria-describedby={locked ? lockedId : undefined}
@@ -169,7 +238,7 @@ export function AccountsTable({
                   </tr>
                   {failed && isOpen ? (
                     <tr id={errorRowId} className="error-row" data-testid="account-error-row">
-                      <td colSpan={6}>
+                      <td colSpan={8}>
                         {account.test_src_status === 'fail' ? (
                           <p>
                             <strong>Source login failed:</strong> {account.test_src_error ?? 'no detail given'}

@@ -59,11 +59,40 @@ describe('CSV import', () => {
   });
 
   it('closes after a successful import', async () => {
-    fakeApi({ 'POST /api/tasks/5/accounts/import': () => ({ status: 201, body: { imported: 2, accounts: [] } }) });
+    fakeApi({ 'POST /api/tasks/5/accounts/import': () => ({ status: 201, body: { imported: 2, created: 2, updated: 0, accounts: [] } }) });
     const onClose = renderDialog();
     paste('alice,pw,alice2,pw2\nbob,pw,bob2,pw2');
     expect(screen.getByTestId('csv-import-button').textContent).toContain('Import 2 accounts');
     await userEvent.click(screen.getByTestId('csv-import-button'));
     await waitFor(() => expect(onClose).toHaveBeenCalled());
+  });
+
+  it('after a refusal the button counts only what the server would take', async () => {
+    fakeApi({
+      'POST /api/tasks/5/accounts/import': () => ({
+        status: 422,
+        body: { error: { code: 'invalid', message: 'nothing was imported', fields: { 'line 2': 'src_user bob is already in this task' } } },
+      }),
+    });
+    renderDialog();
+    paste('alice,pw,alice2,pw2\nbob,pw,bob2,pw2');
+    await userEvent.click(screen.getByTestId('csv-import-button'));
+    await waitFor(() => expect(screen.getByTestId('csv-preview').textContent).toContain('1 account ready to import'));
+    expect(screen.getByTestId<HTMLButtonElement>('csv-import-button').disabled).toBe(true);
+  });
+
+  it('update mode asks the server to update the accounts already in the task', async () => {
+    const api = fakeApi({
+      'POST /api/tasks/5/accounts/import?mode=upsert': () => ({
+        status: 201,
+        body: { imported: 2, created: 1, updated: 1, accounts: [] },
+      }),
+    });
+    const onClose = renderDialog();
+    paste('alice,pw,alice2,pw2\nbob,pw,bob2,pw2');
+    await userEvent.click(screen.getByTestId('csv-upsert'));
+    await userEvent.click(screen.getByTestId('csv-import-button'));
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+    expect(api.calls[0]?.url).toBe('/api/tasks/5/accounts/import?mode=upsert');
   });
 });

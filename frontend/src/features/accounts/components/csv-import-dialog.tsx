@@ -37,21 +37,26 @@ function CsvImport({ taskId, onDone, oauthSides }: { taskId: number; onDone: () 
   const [text, setText] = useState('');
   const [fileError, setFileError] = useState<string | null>(null);
   const [serverErrors, setServerErrors] = useState<CsvLineError[]>([]);
+  const [upsert, setUpsert] = useState(false);
   const textId = useId();
   const fileId = useId();
   const importer = useImportAccounts(taskId, {
-    onSuccess: (n) => {
-      pushToast(`Imported ${n} account${n === 1 ? '' : 's'}`);
+    onSuccess: ({ imported, created, updated }) => {
+      // The server's own counts: what it added and what it updated.
+      const parts = updated ? ` (${formatCount(created ?? 0)} added, ${formatCount(updated)} updated)` : '';
+      pushToast(`Imported ${imported} account${imported === 1 ? '' : 's'}${parts}`);
       onDone();
     },
   });
   const preview = parseAccountsCsv(text, oauthSides);
   const lineErrors = serverErrors.length > 0 ? serverErrors : preview.errors;
+  // After a refusal the server's line errors count: nothing was imported, and the button says so.
+  const ready = Math.max(preview.accounts.length - serverErrors.filter((e) => e.line > 0).length, 0);
   const blockReason =
     preview.accounts.length === 0 && preview.errors.length === 0
       ? 'Paste or upload a CSV first.'
-      : preview.errors.length > 0
-        ? `Fix ${formatCountOf(preview.errors.length, 'line')} first.`
+      : lineErrors.length > 0
+        ? `Fix ${formatCountOf(lineErrors.length, 'line')} first.`
         : null;
 
   const onText = (value: string) => {
@@ -71,7 +76,7 @@ function CsvImport({ taskId, onDone, oauthSides }: { taskId: number; onDone: () 
   };
 
   const submit = () =>
-    importer.mutate(text, {
+    importer.mutate({ csv: text, upsert }, {
       onError: (error) => {
         if (error instanceof ApiError) setServerErrors(serverLineErrors(error.fields));
       },
@@ -106,7 +111,22 @@ function CsvImport({ taskId, onDone, oauthSides }: { taskId: number; onDone: () 
           </p>
         ) : null}
       </div>
-      <CsvPreviewSummary accounts={preview.accounts.length} errors={lineErrors} fromServer={serverErrors.length > 0} />
+      <div className="checkbox-field">
+        <input
+          id={`${fileId}-upsert`}
+          type="checkbox"
+          checked={upsert}
+          onChange={(event) => {
+            setUpsert(event.target.checked);
+            setServerErrors([]);
+          }}
+          data-testid="csv-upsert"
+        />
+        <label htmlFor={`${fileId}-upsert`}>
+          Update the accounts already in this task (new passwords); add the others
+        </label>
+      </div>
+      <CsvPreviewSummary accounts={ready} errors={lineErrors} fromServer={serverErrors.length > 0} />
       <div className="form-actions">
         {blockReason ? (
           <span className="action-reason" id="csv-import-reason">
@@ -122,7 +142,7 @@ function CsvImport({ taskId, onDone, oauthSides }: { taskId: number; onDone: () 
           aria-describedby={blockReason ? 'csv-import-reason' : undefined}
           data-testid="csv-import-button"
         >
-          {preview.accounts.length > 0 ? `Import ${formatCountOf(preview.accounts.length, 'account')}` : 'Import accounts'}
+          {ready > 0 && !blockReason ? `Import ${formatCountOf(ready, 'account')}` : 'Import accounts'}
         </Button>
       </div>
     </div>

@@ -24,6 +24,7 @@ import {
 } from '@/features/endpoints/api/endpoint-schema';
 import { useUpdateEndpoint } from '@/features/endpoints/api/update-endpoint';
 import { EndpointOAuthFields } from '@/features/endpoints/components/endpoint-oauth-fields';
+import { EndpointTestPanel } from '@/features/endpoints/components/endpoint-test-panel';
 
 type Props = {
   open: boolean;
@@ -235,6 +236,7 @@ function EndpointForm({ endpoint, onDone }: { endpoint: Endpoint | null; onDone:
         />
       </Field>
       <EndpointOAuthFields form={form} endpoint={endpoint} />
+      <EndpointTestPanel current={() => form.getValues()} />
       <FormActions onCancel={onDone} isSubmitting={create.isPending || update.isPending} submitTestId="endpoint-submit">
         {endpoint ? 'Save server' : 'Add server'}
       </FormActions>

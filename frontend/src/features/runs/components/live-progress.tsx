@@ -1,21 +1,32 @@
+import { useState } from 'react';
+import { Button } from '@/components/ui/button';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { formatBytes, formatCount, formatCountOf, formatDateTime, formatDuration, formatRate, secondsBetween } from '@/lib/format';
 import { useNow } from '@/lib/use-now';
 import { RunStatusBadge } from '@/features/runs/components/run-status-badge';
 import { isTerminal, processedMessages, runTotals, type AccountProgress, type LiveRun } from '@/features/runs/lib/live-run';
 import { barTone, barValue, messagesLabel, totalValue } from '@/features/runs/lib/progress-display';
+import { errorLabel, isMessageError } from '@/features/runs/lib/error-labels';
+import { liveList } from '@/features/runs/lib/live-list';
 
 type Props = { run: LiveRun; accountNames: Record<number, string> };
 
 function rateText(rate: number | null, bytesRate: number | null): string {
   return bytesRate === null ? formatRate(rate) : `${formatRate(rate)} · ${formatBytes(bytesRate)}/s`;
 }
+const STATUS_WORDS: Record<string, string> = {
+  queued: 'queued',
+  ok: 'done',
+  partial: 'done with errors',
+  cancelled: 'cancelled',
+};
 
 function of(done: string, total: number | null, totalText: string) {
   return total === null ? done : `${done} of ${totalText}`;
 }
 
-/** Per-account and total progress of the task's latest run. */
+/** Per-account and total progress of the task's latest run: totals, then the accounts that need an
+ * eye (running, failed, with errors), the rest counted when there are many. */
 export function LiveProgress({ run, accountNames }: Props) {
   const now = useNow(1_000);
   const totals = runTotals(run);
@@ -24,9 +35,11 @@ export function LiveProgress({ run, accountNames }: Props) {
   const plannedMessages = totals.planComplete ? totals.plannedMessages : null;
   const plannedBytes = totals.bytesPlanComplete ? totals.plannedBytes : null;
   const processed = processedMessages(totals);
-  const accounts = Object.values(run.accounts).toSorted((a, b) =>
-    (accountNames[a.accountId] ?? '').localeCompare(accountNames[b.accountId] ?? '') || a.accountId - b.accountId,
-  );
+  const [showAll, setShowAll] = useState(false);
+  const byName = (a: AccountProgress, b: AccountProgress) =>
+    (accountNames[a.accountId] ?? '').localeCompare(accountNames[b.accountId] ?? '') || a.accountId - b.accountId;
+  const all = Object.values(run.accounts);
+  const { listed: accounts, collapsed } = liveList(all, byName, showAll);
 
   return (
     <div className="live-progress" data-testid="live-progress" data-run-id={run.runId} data-status={run.status}>
@@ -59,11 +72,23 @@ export function LiveProgress({ run, accountNames }: Props) {
       {accounts.length === 0 ? (
         <p className="muted">Waiting for the workers to pick up the accounts…</p>
       ) : (
-        <ul className="account-progress-list">
-          {accounts.map((a) => (
-            <AccountProgressItem key={a.accountId} progress={a} name={accountNames[a.accountId] ?? `Account #${a.accountId}`} />
-          ))}
-        </ul>
+        <>
+          <ul className="account-progress-list">
+            {accounts.map((a) => (
+              <AccountProgressItem key={a.accountId} progress={a} name={accountNames[a.accountId] ?? `Account #${a.accountId}`} />
+            ))}
+          </ul>
+          {collapsed.length > 0 || showAll ? (
+            <p className="small muted" data-testid="live-collapsed">
+              {collapsed.length > 0
+                ? `and ${collapsed.map((c) => `${formatCount(c.count)} ${STATUS_WORDS[c.status] ?? c.status}`).join(', ')} `
+                : null}
+              <Button size="sm" variant="ghost" onClick={() => setShowAll(!showAll)} data-testid="live-show-all">
+                {showAll ? 'Show fewer' : `Show all ${formatCount(all.length)}`}
+              </Button>
+            </p>
+          ) : null}
+        </>
       )}
     </div>
   );
@@ -135,12 +160,19 @@ function AccountProgressItem({ progress: a, name }: { progress: AccountProgress;
       {a.errorSummary ? <p className="small text-danger">{a.errorSummary}</p> : null}
       {a.recentErrors.length > 0 ? (
         <details className="small">
-          <summary>Latest message errors ({a.recentErrors.length})</summary>
+          <summary>Latest errors ({a.recentErrors.length})</summary>
           <ul className="error-list">
             {a.recentErrors.map((e, i) => (
               // oxlint-disable-next-line react/no-array-index-key -- the list is append-only and never reordered
               <li key={i}>
-                <span className="mono">{e.folder ?? '?'}</span> UID {e.uid ?? '?'}: {e.reason}
+                <strong>{errorLabel(e)}</strong>
+                {isMessageError(e) ? (
+                  <>
+                    {' '}
+                    <span className="mono">{e.folder ?? '?'}</span> UID {e.uid ?? '?'}
+                  </>
+                ) : null}
+                : {e.reason}
               </li>
             ))}
           </ul>

@@ -3,6 +3,7 @@ import { formatBytes, formatCount, formatCountOf, formatDuration, secondsBetween
 import { useRun } from '@/features/runs/api/get-run';
 import type { AccountRun } from '@/features/runs/api/run-schema';
 import { RunStatusBadge } from '@/features/runs/components/run-status-badge';
+import { errorLabel, isMessageError } from '@/features/runs/lib/error-labels';
 
 const ERRORS_SHOWN = 50;
 
@@ -37,6 +38,7 @@ export function RunAccounts({ runId, runSummary }: { runId: number; runSummary: 
 
 function RunAccountItem({ account: a }: { account: AccountRun }) {
   const duration = secondsBetween(a.started_at, a.finished_at);
+  const accountWide = a.errors_list.find((e) => !isMessageError(e));
   return (
     <li className="run-account" data-testid="run-account-row" data-account-id={a.account_id} data-status={a.status}>
       <div className="run-account-head">
@@ -68,11 +70,13 @@ function RunAccountItem({ account: a }: { account: AccountRun }) {
       {a.errors_list.length > 0 ? (
         <details className="small">
           <summary>
-            {a.errors_list.length} message error{a.errors_list.length === 1 ? '' : 's'}
+            {a.errors_list.length} error{a.errors_list.length === 1 ? '' : 's'}
+            {accountWide ? ` (${errorLabel(accountWide)})` : ''}
           </summary>
           <table className="table table-compact">
             <thead>
               <tr>
+                <th scope="col">What</th>
                 <th scope="col">Folder</th>
                 <th scope="col">UID</th>
                 <th scope="col">Reason</th>
@@ -80,7 +84,8 @@ function RunAccountItem({ account: a }: { account: AccountRun }) {
             </thead>
             <tbody>
               {a.errors_list.slice(0, ERRORS_SHOWN).map((e) => (
-                <tr key={`${e.folder ?? ''}/${e.uid ?? ''}/${e.reason}`} data-testid="run-error">
+                <tr key={`${e.folder ?? ''}/${e.uid ?? ''}/${e.reason}`} data-testid="run-error" data-kind={e.kind ?? ''}>
+                  <td data-testid="run-error-what">{errorLabel(e)}</td>
                   <td className="mono">{e.folder ?? '—'}</td>
                   <td className="mono">{e.uid ?? '—'}</td>
                   <td>{e.reason}</td>

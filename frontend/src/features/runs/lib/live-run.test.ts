@@ -103,7 +103,7 @@ describe('reduceLiveRun', () => {
     const later = fold(
       [
         ev('progress', progress(totals(40, 5, 1, 900), { copied: 40 })),
-        ev('error', { code: 'refused', reason: 'message too big', folder: 'INBOX', uid: 17 }),
+        ev('error', { code: 'refused', reason: 'message too big', folder: 'INBOX', uid: 17, side: 'dst', kind: 'size' }),
         ev('folder', folder('INBOX', 'done', totals(55, 5, 1, 1000))),
         ev('account_done', done('partial', 94, { skipped: 5, errors: 1, bytes: 1490, error_summary: '1 errors' })),
       ],
@@ -112,7 +112,7 @@ describe('reduceLiveRun', () => {
     const finished = later.accounts[7]!;
     expect(finished).toMatchObject({ status: 'partial', copied: 94, errors: 1, folder: null, rate: null, etaSeconds: null });
     expect(finished.errorSummary).toBe('1 errors');
-    expect(finished.recentErrors).toEqual([{ folder: 'INBOX', uid: '17', reason: 'message too big' }]);
+    expect(finished.recentErrors).toEqual([{ folder: 'INBOX', uid: '17', reason: 'message too big', side: 'dst', kind: 'size' }]);
   });
 
   it('has no total rate until a running account has one', () => {
@@ -175,6 +175,21 @@ describe('mergeSnapshot (after a reload mid-run)', () => {
       planComplete: false,
       bytesPlanComplete: false,
     });
+  });
+
+  it('shows the errors saved so far after a reload', () => {
+    const saved = {
+      ...snapshot,
+      accounts: [
+        {
+          ...snapshot.accounts[0]!,
+          errors: 1,
+          errors_list: [{ code: 'message_refused', folder: 'INBOX', uid: 7, reason: 'too big', side: 'dst' as const, kind: 'size' as const }],
+        },
+      ],
+    };
+    const run = mergeSnapshot(undefined, saved)!;
+    expect(run.accounts[7]?.recentErrors).toEqual([{ folder: 'INBOX', uid: '7', reason: 'too big', side: 'dst', kind: 'size' }]);
   });
 
   it('keeps the larger counters and the live folder and plan', () => {

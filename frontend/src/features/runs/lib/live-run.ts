@@ -8,7 +8,13 @@ import type { AccountRunOut, AccountTotals, RunOut, TaskEvent } from '@/client/t
 
 type Counts = Pick<AccountTotals, 'copied' | 'skipped' | 'errors' | 'bytes'>;
 
-export type MessageErrorItem = { folder: string | null; uid: string | null; reason: string };
+export type MessageErrorItem = {
+  folder: string | null;
+  uid: string | null;
+  reason: string;
+  side?: string | null;
+  kind?: string | null;
+};
 
 export type AccountProgress = {
   accountId: number;
@@ -139,6 +145,8 @@ function reduceAccountEvent(run: LiveRun, event: TaskEvent, accountId: number): 
     case 'error': {
       const d = event.data;
       const item: MessageErrorItem = { folder: d.folder, uid: d.uid === null ? null : String(d.uid), reason: d.reason };
+      if (d.side) item.side = d.side;
+      if (d.kind) item.kind = d.kind;
       return withAccount(run, accountId, (a) => ({
         ...a,
         recentErrors: [...a.recentErrors, item].slice(-RECENT_ERRORS_KEPT),
@@ -177,8 +185,16 @@ export function reduceLiveRun(run: LiveRun, event: TaskEvent): LiveRun {
 /** What the merge reads of GET /runs/{id} (the generated RunDetail). */
 type SnapshotAccount = Pick<
   AccountRunOut,
-  'account_id' | 'status' | 'copied' | 'skipped' | 'errors' | 'bytes' | 'error_summary' | 'planned_messages' | 'planned_bytes'
->;
+  | 'account_id'
+  | 'status'
+  | 'copied'
+  | 'skipped'
+  | 'errors'
+  | 'bytes'
+  | 'error_summary'
+  | 'planned_messages'
+  | 'planned_bytes'
+> & { errors_list?: AccountRunOut['errors_list'] };
 export type RunSnapshot = {
   run: Pick<RunOut, 'id' | 'status' | 'trigger' | 'started_at' | 'finished_at'>;
   accounts: SnapshotAccount[];
@@ -186,6 +202,19 @@ export type RunSnapshot = {
 
 /** How far along a status is: queued, then running, then finished. */
 const statusStage = (status: string): number => (isTerminal(status) ? 2 : status === 'running' ? 1 : 0);
+
+function savedErrors(snap: SnapshotAccount): MessageErrorItem[] {
+  return (snap.errors_list ?? []).slice(-RECENT_ERRORS_KEPT).map((e) => {
+    const item: MessageErrorItem = {
+      folder: e.folder ?? null,
+      uid: e.uid === undefined || e.uid === null ? null : String(e.uid),
+      reason: e.reason,
+    };
+    if (e.side) item.side = e.side;
+    if (e.kind) item.kind = e.kind;
+    return item;
+  });
+}
 
 function mergeAccount(live: AccountProgress | undefined, snap: SnapshotAccount): AccountProgress {
   const base = live ?? emptyAccount(snap.account_id);
@@ -204,6 +233,7 @@ function mergeAccount(live: AccountProgress | undefined, snap: SnapshotAccount):
     plannedMessages: base.plannedMessages ?? snap.planned_messages,
     plannedBytes: base.plannedBytes ?? snap.planned_bytes,
     ...(finished ? stopped : {}),
+    recentErrors: base.recentErrors.length > 0 ? base.recentErrors : savedErrors(snap),
   };
 }
 

@@ -24,6 +24,8 @@ const baseTask = {
   next_run_at: null as string | null,
   last_run: null,
   account_count: 0,
+  failing_count: 0,
+  paused_count: 0,
   created_at: '2025-11-28T12:00:00Z',
   updated_at: '2025-11-28T12:00:00Z',
 };

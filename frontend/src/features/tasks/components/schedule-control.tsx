@@ -61,7 +61,7 @@ export function ScheduleControl({ task, readiness }: { task: Task; readiness?: A
         </p>
       ) : null}
       <p className="field-hint" id={`${selectId}-help`}>
-        Each run copies only what is new. Turning a schedule on needs every account tested OK on both sides; the
+        Each run copies only what is new. Turning a schedule on needs every enabled (not paused) account tested OK on both sides; the
         next run starts one interval after the last one finished.
       </p>
     </div>

@@ -26,6 +26,8 @@ const task = {
   schedule_window: null,
   notify_emails: [],
   account_count: 0,
+  failing_count: 0,
+  paused_count: 0,
   created_at: '2026-11-30T10:00:00Z',
   updated_at: '2026-11-30T10:00:00Z',
 };

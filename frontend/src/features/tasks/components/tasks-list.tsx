@@ -4,6 +4,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Button } from '@/components/ui/button';
 import { QueryState } from '@/components/ui/query-state';
 import { paths } from '@/config/paths';
+import { formatCount, formatCountOf } from '@/lib/format';
 import type { Task } from '@/features/tasks/api/task-schema';
 import { useTasks } from '@/features/tasks/api/get-tasks';
 import { DeleteTaskDialog } from '@/features/tasks/components/delete-task-dialog';
@@ -76,6 +77,16 @@ function TaskRow({ task, endpointName, onDelete }: RowProps) {
         <Link className="strong" to={paths.task.href(task.id)}>
           {task.name}
         </Link>
+        <div className="small muted" data-testid="task-counts">
+          {formatCountOf(task.account_count, 'account')}
+          {task.failing_count > 0 ? (
+            <>
+              {' · '}
+              <span className="text-danger">{formatCount(task.failing_count)} failing</span>
+            </>
+          ) : null}
+          {task.paused_count > 0 ? ` · ${formatCount(task.paused_count)} paused` : null}
+        </div>
       </td>
       <td data-label="Source → destination">
         <span>
