@@ -8,9 +8,11 @@ option is set, with the reason next to it (the list: docs/decisions.md, "Celery 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from celery import Celery
+from celery import Task as CeleryTask
 from celery.schedules import crontab
 from celery.signals import setup_logging, worker_process_init, worker_ready, worker_shutting_down
 
@@ -32,6 +34,10 @@ logger = logging.getLogger(__name__)
 # it: Redis redelivers after `visibility_timeout`, so keep it an hour above the hard time limit.
 VISIBILITY_MARGIN_SECONDS = 3600
 REAP_EVERY_MAX_SECONDS = 60.0
+# Short jobs: a scan, a finalize, a login test or a plan takes seconds; these bound a hung socket.
+SHORT_LIMIT, SHORT_SOFT_LIMIT = 120, 100
+P = ParamSpec("P")
+R = TypeVar("R")
 SWEEP_EVERY_SECONDS = 60.0  # notifications whose delivery job was lost
 
 
@@ -100,6 +106,18 @@ def make_celery(settings: Settings | None = None) -> Celery:
 
 
 celery_app = make_celery()
+
+
+def short_job(name: str) -> Callable[[Callable[P, R]], CeleryTask[P, R]]:
+    """Options of the short, idempotent jobs on the default queue: redelivered if a worker dies
+    mid-job (acks_late), no result kept, limits of seconds."""
+    return celery_app.task(
+        name=name,
+        acks_late=True,
+        ignore_result=True,
+        time_limit=SHORT_LIMIT,
+        soft_time_limit=SHORT_SOFT_LIMIT,
+    )
 
 
 @setup_logging.connect

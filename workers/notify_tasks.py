@@ -18,19 +18,12 @@ from app.dispatch import (
 from app.logging_setup import log_context
 from app.services.notifications import delivery, digest, run_events, sweep
 from workers import context
-from workers.celery_app import celery_app
+from workers.celery_app import SHORT_LIMIT, SHORT_SOFT_LIMIT, celery_app, short_job
 
 logger = logging.getLogger(__name__)
-SHORT_LIMIT, SHORT_SOFT_LIMIT = 120, 100
 
 
-@celery_app.task(
-    name=NOTIFY_RUN,
-    acks_late=True,
-    ignore_result=True,
-    time_limit=SHORT_LIMIT,
-    soft_time_limit=SHORT_SOFT_LIMIT,
-)
+@short_job(NOTIFY_RUN)
 def notify_run(run_id: int, broke: bool) -> int:
     """Create the run's notifications (idempotent by their dedup keys), then enqueue their delivery."""
     res = context.resources()
@@ -66,13 +59,7 @@ def deliver(self: CeleryTask, notification_id: int) -> str:  # type: ignore[type
     return result.outcome.value
 
 
-@celery_app.task(
-    name=SEND_DIGEST,
-    acks_late=True,
-    ignore_result=True,
-    time_limit=SHORT_LIMIT,
-    soft_time_limit=SHORT_SOFT_LIMIT,
-)
+@short_job(SEND_DIGEST)
 def send_digest() -> int:
     """The daily digest (beat); a second tick the same day creates nothing new."""
     res = context.resources()
@@ -82,13 +69,7 @@ def send_digest() -> int:
     return len(ids)
 
 
-@celery_app.task(
-    name=SWEEP_NOTIFICATIONS,
-    acks_late=True,
-    ignore_result=True,
-    time_limit=SHORT_LIMIT,
-    soft_time_limit=SHORT_SOFT_LIMIT,
-)
+@short_job(SWEEP_NOTIFICATIONS)
 def sweep_notifications() -> int:
     """Beat: hand out again the notifications whose delivery job was lost."""
     res = context.resources()

@@ -9,9 +9,8 @@ is a conditional UPDATE under the account's advisory lock, a connection test jus
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from celery import Task as CeleryTask
 from celery.exceptions import Reject
@@ -36,12 +35,10 @@ from app.logging_setup import log_context
 from app.services import due, runs
 from app.services.runs import account_runs
 from workers import context
-from workers.celery_app import celery_app
+from workers.celery_app import SHORT_LIMIT, SHORT_SOFT_LIMIT, celery_app, short_job
 from workers.jobs import account_job, connection_test, dry_run, endpoint_probe
 
 logger = logging.getLogger(__name__)
-# Short jobs: a scan, a finalize, a login test or a plan takes seconds; these bound a hung socket.
-SHORT_LIMIT, SHORT_SOFT_LIMIT = 120, 100
 
 
 def _finalize(run_id: int, *, settled_only: bool = False) -> str:
@@ -64,22 +61,6 @@ def _notify(run_id: int, broke: bool) -> None:
         notify_run(celery_app, run_id, broke)
     except Exception:
         logger.exception("notifications.enqueue_failed run_id=%s", run_id)
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def short_job(name: str) -> Callable[[Callable[P, R]], CeleryTask[P, R]]:
-    """Options of the short, idempotent jobs on the default queue: redelivered if a worker dies
-    mid-job (acks_late), no result kept, limits of seconds."""
-    return celery_app.task(
-        name=name,
-        acks_late=True,
-        ignore_result=True,
-        time_limit=SHORT_LIMIT,
-        soft_time_limit=SHORT_SOFT_LIMIT,
-    )
 
 
 @short_job(SCAN_DUE_TASKS)
