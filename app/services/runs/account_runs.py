@@ -38,6 +38,7 @@ class EndpointSpec:
     oauth2_scope: str | None = None
     oauth2_client_secret_enc: bytes | None = field(default=None, repr=False)
     oauth2_private_key_enc: bytes | None = field(default=None, repr=False)
+    provider: str = "generic"
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ def _endpoint(endpoint: Endpoint) -> EndpointSpec:
         endpoint.oauth2_scope,
         endpoint.oauth2_client_secret_enc,
         endpoint.oauth2_private_key_enc,
+        endpoint.provider,
     )
 
 
