@@ -8,26 +8,17 @@ from dataclasses import replace
 
 import pytest
 
-from testbed.corpus import CorpusMessage, load_corpus, new_messages, snapshot
+from testbed.corpus import load_corpus, new_messages, snapshot
 from testbed.dovecot import ImapServer
 from tests.engine.engine_fixtures import pair
+from tests.gmail_shape import ALL_MAIL, gmail_source
 from workers.engine.copier import copy_mailbox, plan_mailbox
 from workers.engine.options import CopyOptions
 from workers.engine.state import MemoryState
 
 pytestmark = pytest.mark.imap
 
-ALL_MAIL = "[Gmail]/All Mail"
 GMAIL = CopyOptions(gmail_source=True)
-
-
-def _gmail_source(labelled: list[CorpusMessage], archived: list[CorpusMessage]) -> list[CorpusMessage]:
-    """Labels as folders (one message with two labels), Starred and Important views, and All Mail."""
-    second_label = replace(labelled[1], folder="Travel")  # labelled[1] is in Work
-    starred = [replace(labelled[0], folder="[Gmail]/Starred"), replace(archived[0], folder="[Gmail]/Starred")]
-    important = [replace(archived[1], folder="[Gmail]/Important")]
-    all_mail = [replace(m, folder=ALL_MAIL) for m in labelled] + archived
-    return [*labelled, second_label, *starred, *important, *all_mail]
 
 
 def _bodies(view: dict[str, list[object]], folder: str) -> Counter[bytes]:
@@ -39,7 +30,7 @@ def test_labels_once_archived_mail_in_archive_nothing_twice_and_a_delta_adds_not
 ) -> None:
     labelled = list(new_messages(6, folders=("INBOX", "Work", "Travel"), batch=71))
     archived = [replace(m, folder=ALL_MAIL) for m in new_messages(3, batch=72)]
-    load_corpus(src_server, imap_user, _gmail_source(labelled, archived))
+    load_corpus(src_server, imap_user, gmail_source(labelled, archived))
     src, dst = pair(src_server, dst_server, imap_user)
 
     plan = plan_mailbox(src, dst, GMAIL)
