@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+# MB one account may upload per day where the endpoint sets no `daily_upload_mb`: Gmail's IMAP upload
+# limit (docs/providers.md). Other providers: no budget.
+DAILY_UPLOAD_MB: dict[str, int] = {"gmail": 500}
+
 # What choosing a provider fills in when the request leaves it out (docs/oauth2.md).
 PROFILES: dict[str, dict[str, Any]] = {
     "microsoft365": {

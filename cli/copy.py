@@ -100,7 +100,12 @@ def _options(args: argparse.Namespace) -> CopyOptions:
         if not eq or not source or not target:
             raise UsageError(f"--map wants SRC=DST, got {item!r}")
         mapping[source] = target
-    return CopyOptions(folder_mapping=mapping, include=tuple(args.include), exclude=tuple(args.exclude))
+    return CopyOptions(
+        folder_mapping=mapping,
+        include=tuple(args.include),
+        exclude=tuple(args.exclude),
+        gmail_source=getattr(args, "src_provider", None) == "gmail",  # docs/providers.md
+    )
 
 
 def _side(args: argparse.Namespace, side: Side, url: ServerUrl, limits: ReadLimits) -> ImapEndpoint:

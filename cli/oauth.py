@@ -31,7 +31,11 @@ def add_oauth_args(parser: argparse.ArgumentParser) -> None:
     for side in ("src", "dst"):
         label = "source" if side == "src" else "destination"
         group = parser.add_argument_group(f"OAuth2 for the {label} (secrets only from the environment)")
-        group.add_argument(f"--{side}-provider", choices=("generic", *PROFILES), help="fill OAuth2 defaults")
+        group.add_argument(
+            f"--{side}-provider",
+            choices=("generic", *PROFILES),
+            help="fill OAuth2 defaults (a gmail source also gets Gmail's folder rules: docs/providers.md)",
+        )
         group.add_argument(
             f"--{side}-oauth2-grant", choices=GRANTS, help="sign in with OAuth2 using this grant"
         )

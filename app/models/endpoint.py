@@ -32,6 +32,8 @@ class Endpoint(Timestamps, Base):
     # IMAP connections at once across all workers, and per account (null: the installation defaults).
     max_connections: Mapped[int | None] = mapped_column(default=None)
     max_connections_per_account: Mapped[int | None] = mapped_column(default=None)
+    # MB the destination accepts per day over IMAP (null: the provider's default; docs/providers.md).
+    daily_upload_mb: Mapped[int | None] = mapped_column(default=None)
     provider: Mapped[str] = mapped_column(String(16), default=Provider.GENERIC)
     auth_mode: Mapped[str] = mapped_column(String(16), default=AuthMode.PASSWORD)
     oauth2_grant: Mapped[str | None] = mapped_column(String(32))

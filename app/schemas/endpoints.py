@@ -31,6 +31,7 @@ from app.schemas.fields import (
 )
 
 MaxConnections = Annotated[StrictInt, Field(ge=1, le=1000)]
+DailyUpload = Annotated[StrictInt, Field(ge=1, le=10_000_000)]
 
 
 def _http_url(value: str) -> str:
@@ -76,6 +77,11 @@ class EndpointIn(OAuth2Settings, RequestModel):
         description="Cap of IMAP connections one account opens to this server (Gmail allows 15); "
         "null uses the installation default",
     )
+    daily_upload_mb: DailyUpload | None = Field(
+        None,
+        description="MB one account may upload to this server per day, for the plan's budget warning; "
+        "null uses the provider's default (gmail: 500, others: no budget)",
+    )
     provider: Provider = Provider.GENERIC
     auth_mode: AuthMode = AuthMode.PASSWORD
     sasl_mechanism: SaslMechanism = SaslMechanism.AUTO
@@ -92,7 +98,8 @@ class EndpointIn(OAuth2Settings, RequestModel):
 
 class EndpointPatch(OAuth2Settings, PatchModel):
     nullable: ClassVar[frozenset[str]] = frozenset(
-        {"max_connections", "max_connections_per_account", "oauth2_grant", "oauth2_token_url"}
+        {"max_connections", "max_connections_per_account", "daily_upload_mb", "oauth2_grant"}
+        | {"oauth2_token_url"}
         | {
             "oauth2_authorize_url",
             "oauth2_client_id",
@@ -109,6 +116,7 @@ class EndpointPatch(OAuth2Settings, PatchModel):
     verify_tls: Flag | None = None
     max_connections: MaxConnections | None = None
     max_connections_per_account: MaxConnections | None = None
+    daily_upload_mb: DailyUpload | None = None
     provider: Provider | None = None
     auth_mode: AuthMode | None = None
     sasl_mechanism: SaslMechanism | None = None
@@ -125,6 +133,7 @@ class EndpointOut(BaseModel):
     verify_tls: bool
     max_connections: int | None
     max_connections_per_account: int | None
+    daily_upload_mb: int | None
     provider: Provider
     auth_mode: AuthMode
     oauth2_grant: OAuth2Grant | None

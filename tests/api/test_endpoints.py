@@ -21,7 +21,7 @@ def test_create_get_list(api: ApiClient) -> None:
     assert created["created_at"].endswith("Z")
     assert set(created) == {
         "id", "name", "host", "port", "tls_mode", "verify_tls", "max_connections",
-        "max_connections_per_account", "created_at", "updated_at",
+        "max_connections_per_account", "daily_upload_mb", "created_at", "updated_at",
         "provider", "auth_mode", "oauth2_grant", "oauth2_token_url", "oauth2_authorize_url",
         "oauth2_client_id",
         "oauth2_scope", "sasl_mechanism", "oauth2_client_secret_set", "oauth2_private_key_set",
@@ -84,6 +84,11 @@ def test_patch(api: ApiClient) -> None:
     assert capped.status_code == 200 and capped.json["max_connections_per_account"] == 15
     cleared = api.patch(f"/api/endpoints/{endpoint['id']}", json={"max_connections_per_account": None})
     assert cleared.json["max_connections_per_account"] is None
+    budget = api.patch(f"/api/endpoints/{endpoint['id']}", json={"daily_upload_mb": 2000})
+    assert budget.status_code == 200 and budget.json["daily_upload_mb"] == 2000
+    assert api.patch(f"/api/endpoints/{endpoint['id']}", json={"daily_upload_mb": 0}).status_code == 422
+    unset = api.patch(f"/api/endpoints/{endpoint['id']}", json={"daily_upload_mb": None})
+    assert unset.json["daily_upload_mb"] is None
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ account runs."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import redis
 from sqlalchemy.engine import Engine
@@ -22,6 +23,7 @@ from tests.support.rows import account_runs as account_runs_of
 from workers.engine.events import ErrorFound, FolderDone, PlanMade, Progress
 from workers.engine.results import ErrorRecord, FolderPlanItem, FolderResult
 from workers.events import JobEvents
+from workers.jobs.budget import MB, budget_warning, daily_budget
 from workers.jobs.progress import AccountProgress
 from workers.jobs.rates import SlidingRate
 
@@ -95,3 +97,30 @@ def test_error_items_are_saved_while_the_account_runs(settings: Settings, clean_
     assert row.status == "running"  # still running, and a reloaded page reads the error already
     assert row.error_list == [refused.model_dump()]
     assert row.error_list[0]["side"] == "dst" and row.error_list[0]["kind"] == "size"
+
+
+def test_an_account_bigger_than_a_days_upload_budget_gets_a_budget_warning(
+    settings: Settings, clean_db: Engine
+) -> None:
+    with Session(clean_db, expire_on_commit=False) as session, session.begin():
+        built = offline_task(session)
+        claimed = runs.claim_manual_run(session, built.task_id, utcnow())
+        job = account_runs.load_job(session, claimed.run_id, built.account_ids[0])
+        assert job is not None
+        account_runs.start(session, job.account_run_id, None, utcnow())
+    gmail = replace(job.login.dst, provider="gmail")
+    assert daily_budget(gmail) == 500 * MB  # the documented default
+    assert daily_budget(replace(gmail, daily_upload_mb=2)) == 2 * MB
+    assert daily_budget(job.login.dst) is None  # a generic endpoint has no budget
+    client: redis.Redis[bytes] = redis.Redis.from_url(settings.redis_url)
+    events = JobEvents(client, task_id=0)
+    sessions = sessionmaker(clean_db)
+    progress = AccountProgress(sessions, job.account_run_id, Counters(), events, daily_budget=2 * MB)
+    size = 5 * MB
+    item = FolderPlanItem(src="INBOX", dst="INBOX", reason="inbox", dst_exists=True, messages=10, size=size)
+    progress.on_event(PlanMade((item,), ()))
+    [row] = account_runs_of(clean_db, claimed.run_id)
+    [warning] = row.warnings
+    assert (warning["kind"], warning["count"]) == ("budget", 3)
+    assert "planned over 3 days" in warning["message"]
+    assert budget_warning(2 * MB, 2 * MB) is None and budget_warning(None, 2 * MB) is None

@@ -10,8 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from workers.engine.errors import Throttled
-from workers.engine.imap import is_throttle_response
+from workers.engine.imap import is_throttle_response, throttled
 from workers.engine.outcome import AppendOutcome, parse_appenduid
 from workers.engine.pipeline import append_pipelined
 from workers.engine.session import ImapSession, OutgoingMessage
@@ -35,6 +34,6 @@ def append_batch(dst: ImapSession, folder: str, messages: Sequence[OutgoingMessa
                 uids = [None] * len(messages)  # type: ignore[list-item]
             return [AppendOutcome(m.src_uid, uid) for m, uid in zip(messages, uids, strict=True)]
         if is_throttle_response(text):
-            raise Throttled(f"destination is throttling appends to {folder}: {text[:200]!r}")
+            raise throttled(f"destination is throttling appends to {folder}: {text[:200]!r}", text)
         logger.info("append.multiappend_refused folder=%s messages=%d", folder, len(messages))
     return append_pipelined(dst, folder, messages)

@@ -16,6 +16,7 @@ from workers.engine.compare import compare_folder
 from workers.engine.errors import CopyError
 from workers.engine.events import EngineEvent, PlanMade, ignore_event
 from workers.engine.folders import account_plan, create_missing, discover
+from workers.engine.gmail_archive import archive_pass
 from workers.engine.guard import malformed
 from workers.engine.imap import PARSE_ERRORS, ImapEndpoint
 from workers.engine.lanes import copy_folders
@@ -65,7 +66,8 @@ def copy_mailbox(
 def _copy_folders(run: MailboxCopy, started: float) -> AccountResult:
     try:
         quota = storage_quota(run.dst)
-        discovery = discover(run.src, run.dst, run.options.rules, with_size=True)  # planned bytes
+        gmail = run.options.gmail_source
+        discovery = discover(run.src, run.dst, run.options.rules, with_size=True, gmail=gmail)  # + bytes
         saved = run.state.load_folders()
         run.order = {mapping.src: i for i, mapping in enumerate(discovery.plan.mappings)}
         items = discovery.items(saved)
@@ -80,6 +82,10 @@ def _copy_folders(run: MailboxCopy, started: float) -> AccountResult:
                 work.append(mapping)
         if copy_folders(run, work, saved, discovery.statuses):
             return run.result("cancelled", started)
+        if discovery.gmail is not None and discovery.src_layout is not None:
+            archive_pass(run, discovery.src_layout, discovery.gmail)  # archived mail: docs/providers.md
+            if run.should_stop():
+                return run.result("cancelled", started)
     except CopyError as exc:
         # Only account-wide trouble gets here: a connection lost for good, or login refused on reconnect.
         run.report(exc, None, None)
@@ -106,10 +112,10 @@ def plan_mailbox(
     Raises:
         CopyError subclasses (AuthFailed, TlsFailed, ConnectFailed, TransientImapError...).
     """
-    rules = (options or CopyOptions()).rules
+    options = options or CopyOptions()
     source, destination = open_sessions(src, dst)
     try:
-        discovery = discover(source, destination, rules, with_size=True)
+        discovery = discover(source, destination, options.rules, with_size=True, gmail=options.gmail_source)
         saved = state.load_folders() if state is not None else {}
         plan = account_plan(discovery, source, destination, saved)
         quota = storage_quota(destination)
@@ -128,13 +134,14 @@ def quota_preflight(
     Raises:
         CopyError subclasses when a server cannot be reached.
     """
-    rules = (options or CopyOptions()).rules
+    opts = options or CopyOptions()
     source, destination = open_sessions(src, dst)
     try:
         quota = storage_quota(destination)
         if quota is None:
             return None
-        return check_quota(quota, discover(source, destination, rules, with_size=True).items())
+        found = discover(source, destination, opts.rules, with_size=True, gmail=opts.gmail_source)
+        return check_quota(quota, found.items())
     finally:
         source.close()
         destination.close()
@@ -149,10 +156,10 @@ def compare_mailbox(
     Raises:
         CopyError subclasses when a server cannot be reached or a folder cannot be read.
     """
-    rules = (options or CopyOptions()).rules
+    opts = options or CopyOptions()
     source, destination = open_sessions(src, dst)
     try:
-        discovery = discover(source, destination, rules)
+        discovery = discover(source, destination, opts.rules, gmail=opts.gmail_source)
         folders = tuple(compare_folder(source, destination, m, deep) for m in discovery.plan.mappings)
     finally:
         source.close()

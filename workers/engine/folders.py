@@ -8,8 +8,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from workers.engine.errors import CopyError, FolderUnavailable
+from workers.engine.gmail import GmailFolders, gmail_folders, without_views
 from workers.engine.listing import list_with_status, pipelined_status
-from workers.engine.plan import FolderMapping, FolderPlan, MappingRules, folders_to_create, plan_folders
+from workers.engine.plan import (
+    FolderMapping,
+    FolderPlan,
+    Layout,
+    MappingRules,
+    folders_to_create,
+    plan_folders,
+)
 from workers.engine.results import AccountPlan, FolderPlanItem
 from workers.engine.session import FolderStatus, ImapSession
 from workers.engine.state import FolderCheckpoint
@@ -21,6 +29,8 @@ logger = logging.getLogger(__name__)
 class Discovery:
     plan: FolderPlan
     statuses: dict[str, FolderStatus]
+    src_layout: Layout | None = None
+    gmail: GmailFolders | None = None  # a Gmail source's view folders (left out of the plan)
 
     def items(self, saved: dict[str, FolderCheckpoint] | None = None) -> tuple[FolderPlanItem, ...]:
         return tuple(self._item(m, (saved or {}).get(m.src)) for m in self.plan.mappings)
@@ -50,17 +60,24 @@ def _pending(status: FolderStatus | None, saved: FolderCheckpoint | None) -> int
     return None  # something changed: only a copy (or compare) can tell how much
 
 
-def discover(src: ImapSession, dst: ImapSession, rules: MappingRules, with_size: bool = False) -> Discovery:
+def discover(
+    src: ImapSession, dst: ImapSession, rules: MappingRules, with_size: bool = False, gmail: bool = False
+) -> Discovery:
     """Map the folders and read each source folder's STATUS: with the LIST where the server offers
-    LIST-STATUS, else with every STATUS pipelined (one round trip for all)."""
+    LIST-STATUS, else with every STATUS pipelined (one round trip for all). A Gmail source's All
+    Mail, Important and Starred are left out of the plan (listed as excluded; see gmail.py)."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="list") as pool:
         dst_layout = pool.submit(dst.layout)  # both LISTs in the same round trip
         src_layout, statuses = list_with_status(src, with_size)
-        plan = plan_folders(src_layout, dst_layout.result(), rules)
+        views = gmail_folders(src_layout) if gmail else None
+        copied = without_views(src_layout, views) if views else src_layout
+        plan = plan_folders(copied, dst_layout.result(), rules)
+        if views and views.views:
+            plan = FolderPlan(plan.mappings, (*plan.excluded, *views.views))
     missing = [mapping.src for mapping in plan.mappings if mapping.src not in statuses]
     if missing:
         statuses.update(pipelined_status(src, missing, with_size))
-    return Discovery(plan, statuses)
+    return Discovery(plan, statuses, src_layout, views)
 
 
 def create_missing(

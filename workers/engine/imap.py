@@ -37,10 +37,15 @@ from workers.engine.sasl import login as sasl_login
 logger = logging.getLogger(__name__)
 
 TlsMode = Literal["ssl", "starttls", "plain"]
-# Response codes that mean "slow down / come back later" (RFC 5530 UNAVAILABLE, Exchange THROTTLED...).
+# Replies that mean "slow down / come back later" (RFC 5530 UNAVAILABLE, Exchange's THROTTLED and
+# "Request is throttled. Suggested Backoff Time: N milliseconds", Gmail's "Account exceeded command or
+# bandwidth limits"): docs/providers.md.
 _THROTTLE_CODES = re.compile(
-    rb"\[(UNAVAILABLE|THROTTLED|INUSE)\]|too many (simultaneous )?connections|rate limit", re.IGNORECASE
+    rb"\[(UNAVAILABLE|THROTTLED|INUSE)\]|too many (simultaneous )?connections|rate limit"
+    rb"|request is throttled|suggested backoff time|exceeded command or bandwidth limits",
+    re.IGNORECASE,
 )
+_SUGGESTED = re.compile(rb"suggested backoff time: *(\d+) *milliseconds", re.IGNORECASE)
 # What imaplib and imapclient raise on a reply they cannot parse (imapclient's parser raises plain
 # Python errors on items of the wrong type, and recurses once per nested parenthesis).
 PARSE_ERRORS = (ProtocolError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
@@ -232,12 +237,24 @@ def imap_errors(action: str, permanent: type[CopyError] = FolderUnavailable) -> 
     except imaplib.IMAP4.error as exc:
         text = str(exc).encode("utf-8", "replace")
         if _THROTTLE_CODES.search(text):
-            raise Throttled(f"server is throttling us while {action}: {_short(exc)}") from exc
+            raise throttled(f"server is throttling us while {action}: {_short(exc)}", text) from exc
         raise permanent(f"{action} failed: {_short(exc)}") from exc
 
 
 def is_throttle_response(text: bytes) -> bool:
     return _THROTTLE_CODES.search(text) is not None
+
+
+def suggested_wait(text: bytes) -> float | None:
+    """Exchange's "Suggested Backoff Time: N milliseconds", in seconds; None when the reply has none."""
+    match = _SUGGESTED.search(text)
+    return int(match.group(1)) / 1000 if match else None
+
+
+def throttled(reason: str, text: bytes) -> Throttled:
+    """The Throttled error for a throttling reply: its retry wait is the server's suggestion if any."""
+    wait = suggested_wait(text)
+    return Throttled(reason) if wait is None else Throttled(reason, retry_after=wait)
 
 
 def _short(exc: BaseException) -> str:

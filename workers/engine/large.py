@@ -20,7 +20,7 @@ from workers.engine.errors import MessageRefused, ResponseTooLarge, Throttled, t
 from workers.engine.fetcher import MessageMeta
 from workers.engine.flags import normalise_flags
 from workers.engine.guard import Expectation, literal_allowance
-from workers.engine.imap import imap_errors, is_throttle_response
+from workers.engine.imap import imap_errors, is_throttle_response, throttled
 from workers.engine.outcome import AppendOutcome, parse_appenduid
 from workers.engine.pipeline import command_line, non_synchronising, wait_for_continuation
 from workers.engine.session import ImapSession
@@ -127,7 +127,7 @@ def append_spooled(dst: ImapSession, folder: str, message: SpooledMessage) -> Ap
     if typ != "OK":
         reason = text.decode("utf-8", "replace")[:300]
         if is_throttle_response(text):
-            raise Throttled(f"server is throttling us while appending to {folder}: {reason}")
+            raise throttled(f"server is throttling us while appending to {folder}: {reason}", text)
         return AppendOutcome(message.src_uid, error=MessageRefused(f"appending to {folder} failed: {reason}"))
     uids = parse_appenduid(text)
     return AppendOutcome(message.src_uid, uids[0] if uids else None)

@@ -26,6 +26,9 @@ class CopyOptions:
       thus uses up to `parallel_folders` connections to each server; 1 copies one folder at a time.
     - `compress`: COMPRESS=DEFLATE (RFC 4978) on every connection whose server offers it; off by
       default, it wins only on a bandwidth-bound link (docs/performance.md).
+    - `gmail_source`: the source is Gmail: All Mail, Important and Starred are left out of the folder
+      copy and the messages only in All Mail (archived mail) go to the destination's \\Archive
+      folder (gmail.py, docs/providers.md). Set for endpoints with provider `gmail`.
     - `retries`: reconnections per folder after a dropped connection, with exponential backoff
       from `retry_wait` seconds (capped at `retry_wait_max`), before the account fails.
     """
@@ -44,6 +47,7 @@ class CopyOptions:
     retry_wait_max: float = 30.0
     sync_flags: bool = True
     compress: bool = False
+    gmail_source: bool = False
 
     @property
     def rules(self) -> MappingRules:

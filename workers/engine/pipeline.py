@@ -21,7 +21,6 @@ imaplib would rewrite bare CR/LF in the literal and wait for each reply.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -29,16 +28,15 @@ from typing import Any
 from imapclient.datetime_util import datetime_to_INTERNALDATE
 from imapclient.imapclient import seq_to_parenstr
 
-from workers.engine.errors import MessageRefused, Throttled
+from workers.engine.errors import MessageRefused
 from workers.engine.imap import imap_errors, is_throttle_response
+from workers.engine.imap import throttled as throttle_error
 from workers.engine.outcome import AppendOutcome, parse_appenduid
 from workers.engine.session import ImapSession, OutgoingMessage
 
 logger = logging.getLogger(__name__)
 
 LITERAL_MINUS_MAX = 4096
-# Exchange Online: "Request is throttled. Suggested Backoff Time: 59669 milliseconds".
-_SUGGESTED = re.compile(rb"suggested backoff time: *(\d+) *milliseconds", re.IGNORECASE)
 
 
 def non_synchronising(dst: ImapSession, size: int) -> bool:
@@ -108,7 +106,7 @@ def append_pipelined(
             uids = parse_appenduid(text)
             outcomes.append(AppendOutcome(message.src_uid, uids[0] if uids else None))
             continue
-        if is_throttle_response(text) or _SUGGESTED.search(text):
+        if is_throttle_response(text):
             throttled = throttled or text
         reason = text.decode("utf-8", "replace")[:300]
         outcomes.append(
@@ -118,8 +116,5 @@ def append_pipelined(
         confirmed = sum(1 for outcome in outcomes if outcome.ok)
         logger.info("append.throttled folder=%s confirmed=%d of=%d", folder, confirmed, len(outcomes))
         reason = f"server is throttling us while appending to {folder}: {throttled[:200]!r}"
-        suggested = _SUGGESTED.search(throttled)
-        if suggested is None:
-            raise Throttled(reason)
-        raise Throttled(reason, retry_after=int(suggested.group(1)) / 1000)
+        raise throttle_error(reason, throttled)
     return outcomes

@@ -13,10 +13,10 @@ from typing import Any
 
 from imapclient import IMAPClient
 
-from workers.engine.errors import CopyError, FolderUnavailable, MessageRefused, Throttled
+from workers.engine.errors import CopyError, FolderUnavailable, MessageRefused
 from workers.engine.guard import Expectation
 from workers.engine.guarded_client import GuardedClient
-from workers.engine.imap import ImapEndpoint, connect, imap_errors, is_throttle_response
+from workers.engine.imap import ImapEndpoint, connect, imap_errors, is_throttle_response, throttled
 from workers.engine.plan import FolderInfo, Layout
 from workers.engine.search_reply import uid_search
 from workers.engine.special_use import create_with_role
@@ -241,7 +241,7 @@ class ImapSession:
         if typ != "OK":
             reason = text.decode("utf-8", "replace")[:300]
             if is_throttle_response(text):
-                raise Throttled(f"server is throttling us while appending to {folder}: {reason}")
+                raise throttled(f"server is throttling us while appending to {folder}: {reason}", text)
             raise MessageRefused(f"appending to {folder} failed: {reason}")
         return text
 

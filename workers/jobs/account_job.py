@@ -31,6 +31,7 @@ from workers.engine.errors import Throttled
 from workers.engine.results import AccountResult
 from workers.events import JobEvents
 from workers.jobs.account_lock import account_lock
+from workers.jobs.budget import daily_budget
 from workers.jobs.heartbeat import Heartbeat
 from workers.jobs.logins import connections_per_side, copy_options, imap_endpoints, slot_limits
 from workers.jobs.progress import AccountProgress
@@ -96,7 +97,8 @@ def run(
 def _copy(
     res: Resources, job: AccountJob, base: Counters, heartbeat: Heartbeat, events: JobEvents
 ) -> JobOutcome:
-    progress = AccountProgress(res.sessions, job.account_run_id, base, events)
+    budget = daily_budget(job.login.dst)
+    progress = AccountProgress(res.sessions, job.account_run_id, base, events, daily_budget=budget)
     try:
         result = _attempts(res, job, heartbeat, events, progress)
     except CredentialsKeyError as exc:

@@ -97,9 +97,13 @@ def imap_endpoints(login: AccountLogin, res: Resources) -> tuple[ImapEndpoint, I
 
 def copy_options(login: AccountLogin, connections: int = 2) -> CopyOptions:
     """The task's folder rules (excluded folders are names with their subtree, or regexes), and as
-    many lanes as the account may open connections to each side."""
+    many lanes as the account may open connections to each side. A Gmail source gets Gmail's folder
+    rules (docs/providers.md)."""
     return CopyOptions(
-        folder_mapping=login.folder_mapping, exclude=login.exclude_folders, parallel_folders=connections
+        folder_mapping=login.folder_mapping,
+        exclude=login.exclude_folders,
+        parallel_folders=connections,
+        gmail_source=login.src.provider == "gmail",
     )
 
 

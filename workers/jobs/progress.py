@@ -22,6 +22,7 @@ from app.services.runs.account_runs import Counters
 from workers.engine.events import EngineEvent, ErrorFound, FolderDone, FolderStarted, PlanMade, Progress
 from workers.engine.results import AccountResult, FolderResult
 from workers.events import JobEvents
+from workers.jobs.budget import budget_warning
 from workers.jobs.rates import SlidingRate
 
 logger = logging.getLogger(__name__)
@@ -45,8 +46,10 @@ class AccountProgress:
         events: JobEvents,
         save_every: float = SAVE_EVERY,
         rate: SlidingRate | None = None,
+        daily_budget: int | None = None,
     ) -> None:
         self._sessions = sessions
+        self._daily_budget = daily_budget  # the destination's upload bytes per day (budget.py)
         self._account_run_id = account_run_id
         self._events = events
         self._save_every = save_every
@@ -102,6 +105,9 @@ class AccountProgress:
         warnings = []
         if event.quota is not None and event.quota.warning:
             warnings.append({"kind": "quota", "folder": None, "count": 0, "message": event.quota.warning})
+        budget = budget_warning(nbytes, self._daily_budget)
+        if budget is not None:
+            warnings.append(budget)
         self.planned_messages = messages
         folders = [PlannedFolder.model_validate(item.model_dump()) for item in event.folders]
         quota = None if event.quota is None else PlanQuota.model_validate(event.quota.model_dump())

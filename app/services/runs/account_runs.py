@@ -38,6 +38,8 @@ class EndpointSpec:
     oauth2_scope: str | None = None
     oauth2_client_secret_enc: bytes | None = field(default=None, repr=False)
     oauth2_private_key_enc: bytes | None = field(default=None, repr=False)
+    provider: str = "generic"
+    daily_upload_mb: int | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ def _endpoint(endpoint: Endpoint) -> EndpointSpec:
         endpoint.oauth2_scope,
         endpoint.oauth2_client_secret_enc,
         endpoint.oauth2_private_key_enc,
+        endpoint.provider,
+        endpoint.daily_upload_mb,
     )
 
 

@@ -599,6 +599,10 @@ export type EndpointOut = {
      */
     created_at: string;
     /**
+     * Daily Upload Mb
+     */
+    daily_upload_mb: number | null;
+    /**
      * Host
      */
     host: string;
@@ -2734,6 +2738,12 @@ export type EndpointsCreateEndpointData = {
     body: {
         auth_mode?: AuthMode;
         /**
+         * Daily Upload Mb
+         *
+         * MB one account may upload to this server per day, for the plan's budget warning; null uses the provider's default (gmail: 500, others: no budget)
+         */
+        daily_upload_mb?: number | null;
+        /**
          * Host
          */
         host: string;
@@ -3011,6 +3021,10 @@ export type EndpointsUpdateEndpointData = {
      */
     body: {
         auth_mode?: AuthMode | null;
+        /**
+         * Daily Upload Mb
+         */
+        daily_upload_mb?: number | null;
         /**
          * Host
          */

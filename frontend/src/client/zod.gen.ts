@@ -712,6 +712,7 @@ export const zTlsMode = z.enum([
 export const zEndpointOut = z.object({
     auth_mode: zAuthMode,
     created_at: z.iso.datetime(),
+    daily_upload_mb: z.int().nullable(),
     host: z.string(),
     id: z.int(),
     max_connections: z.int().nullable(),
@@ -1162,6 +1163,7 @@ export const zEndpointsListEndpointsResponse = z.array(zEndpointOut);
  */
 export const zEndpointsCreateEndpointBody = z.object({
     auth_mode: zAuthMode.optional().default('password'),
+    daily_upload_mb: z.int().gte(1).lte(10000000).nullish().default(null),
     host: z.string().min(1).max(255),
     max_connections: z.int().gte(1).lte(1000).nullish().default(null),
     max_connections_per_account: z.int().gte(1).lte(1000).nullish().default(null),
@@ -1229,6 +1231,7 @@ export const zEndpointsGetEndpointResponse = zEndpointOut;
  */
 export const zEndpointsUpdateEndpointBody = z.object({
     auth_mode: zAuthMode.nullish().default(null),
+    daily_upload_mb: z.int().gte(1).lte(10000000).nullish().default(null),
     host: z.string().min(1).max(255).nullish().default(null),
     max_connections: z.int().gte(1).lte(1000).nullish().default(null),
     max_connections_per_account: z.int().gte(1).lte(1000).nullish().default(null),

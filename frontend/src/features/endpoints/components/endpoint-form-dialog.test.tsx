@@ -48,6 +48,7 @@ describe('server form', () => {
       verify_tls: true,
       max_connections: null,
       max_connections_per_account: null,
+      daily_upload_mb: null,
       provider: 'generic',
       auth_mode: 'password',
       oauth2_grant: null,
