@@ -91,7 +91,8 @@ def test_tokens_renewed_across_dropped_connections(
     test_idp.state.access_lifetime = 2
     load_corpus(oauth_src, mailbox, test_corpus)
     provider = MemoryTokenProvider(_app(test_idp), mailbox)
-    with FaultProxy(oauth_src.port_plain) as proxy, proxy.cutting_every(1.0):
+    # A 40 ms round trip to the source keeps the copy going for several cuts however fast the machine.
+    with FaultProxy(oauth_src.port_plain, delay=0.02) as proxy, proxy.cutting_every(1.0):
         src = _endpoint(oauth_src, mailbox, provider, port=proxy.port)
         dst = _endpoint(oauth_dst, mailbox, provider)
         result = copy_mailbox(src, dst, CopyOptions(retries=20))

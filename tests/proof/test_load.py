@@ -163,7 +163,7 @@ def test_the_api_answers_task_list_and_detail_under_concurrent_load(
 
 def _claim_plan(session: Session, generic: bool) -> str:
     """EXPLAIN of the scan's whole claim statement (it is not run), as a prepared statement."""
-    claim = claim_sql._CLAIM.format(due=claim_sql._DUE)
+    claim = claim_sql._CLAIM.format(due=claim_sql._DUE, subset="")
     prepared = re.sub(
         r":(now|limit|trigger)\b", lambda m: {"now": "$1", "limit": "$2", "trigger": "$3"}[m[1]], claim
     )

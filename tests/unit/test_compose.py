@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 
@@ -11,13 +12,22 @@ import yaml
 from app.config import REPO_ROOT
 
 
+def _example_names() -> set[str]:
+    lines = (REPO_ROOT / "docker" / "example.env").read_text().splitlines()
+    return {line.split("=", 1)[0].strip() for line in lines if "=" in line and not line.startswith("#")}
+
+
 @pytest.fixture(scope="module")
 def compose() -> dict[str, object]:
     if shutil.which("docker-compose") is None:
         pytest.fail("docker-compose is missing: scripts/install-system.sh installs it")
+    # The example env file is what is checked: variables of the caller's own environment (a `.env`
+    # that `make test` exported) would win over it.
+    env = {k: v for k, v in os.environ.items() if k not in _example_names()}
     out = subprocess.run(
         ["docker-compose", "-f", "docker-compose.yml", "--env-file", "docker/example.env", "config"],
         cwd=REPO_ROOT,
+        env=env,
         capture_output=True,
         text=True,
         check=True,
