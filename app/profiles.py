@@ -11,7 +11,9 @@ from typing import Any
 # limit (docs/providers.md). Other providers: no budget.
 DAILY_UPLOAD_MB: dict[str, int] = {"gmail": 500}
 
-# What choosing a provider fills in when the request leaves it out (docs/oauth2.md).
+# What choosing a provider fills in when the request leaves it out (docs/oauth2.md). The per-account
+# connection caps stay under the providers' published limits (Exchange Online: 20 IMAP connections per
+# mailbox, Gmail: 15 per account) with room left for the user's own mail clients.
 PROFILES: dict[str, dict[str, Any]] = {
     "microsoft365": {
         "host": "outlook.office365.com",
@@ -22,6 +24,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "oauth2_scope": "https://outlook.office365.com/.default",
         "oauth2_authorize_url": "https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize",
         "sasl_mechanism": "xoauth2",
+        "max_connections_per_account": 8,
     },
     "gmail": {
         "host": "imap.gmail.com",
@@ -32,5 +35,6 @@ PROFILES: dict[str, dict[str, Any]] = {
         "oauth2_token_url": "https://oauth2.googleapis.com/token",
         "oauth2_authorize_url": "https://accounts.google.com/o/oauth2/v2/auth",
         "oauth2_scope": "https://mail.google.com/",
+        "max_connections_per_account": 8,
     },
 }

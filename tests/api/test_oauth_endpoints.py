@@ -34,6 +34,7 @@ def test_microsoft365_profile_fills_defaults_and_keeps_the_secret_write_only(
     assert (created["host"], created["port"], created["tls_mode"]) == ("outlook.office365.com", 993, "ssl")
     assert created["auth_mode"] == "oauth2" and created["oauth2_grant"] == "client_credentials"
     assert created["oauth2_scope"] == "https://outlook.office365.com/.default"
+    assert created["max_connections_per_account"] == 8  # under Exchange Online's 20 per mailbox
     assert created["oauth2_client_secret_set"] is True and created["oauth2_private_key_set"] is False
     assert SECRET.encode() not in response.data
     with session_of(app) as session:
