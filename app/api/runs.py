@@ -29,6 +29,7 @@ from app.schemas.runs import (
     RunStarted,
     ScheduleIn,
     TestsQueued,
+    WarningItem,
 )
 from app.services import accounts, run_log, runs, schedules, tasks
 
@@ -136,4 +137,5 @@ def plan(task_id: int, query: PlanQuery) -> PlanOut:
         raise JobTimeout(f"no worker computed the plan within {timeout:.0f} s; are workers running?") from exc
     if "error" in answer:
         raise ImapUnavailable(answer["error"]["message"])
-    return PlanOut.from_plan(account_id, AccountPlan.model_validate(answer["plan"]))
+    warnings = [WarningItem.model_validate(item) for item in answer.get("warnings", [])]
+    return PlanOut.from_plan(account_id, AccountPlan.model_validate(answer["plan"]), warnings)

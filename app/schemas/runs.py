@@ -170,9 +170,14 @@ class PlanOut(BaseModel):
     account_id: int
     folders: list[PlanFolder]
     quota: PlanQuota | None = Field(None, description="Null when the destination reports no storage limit")
+    warnings: list[WarningItem] = Field(
+        default_factory=list, description="Known before copying: the daily upload budget the account exceeds"
+    )
 
     @classmethod
-    def from_plan(cls, account_id: int, plan: AccountPlan) -> PlanOut:
+    def from_plan(
+        cls, account_id: int, plan: AccountPlan, warnings: list[WarningItem] | None = None
+    ) -> PlanOut:
         """The preview's rows: every planned folder, then the excluded ones."""
         folders = [
             PlanFolder(
@@ -194,4 +199,4 @@ class PlanOut(BaseModel):
                        special_use=False, reason="excluded", destination_exists=False)
             for name in plan.excluded
         ]  # fmt: skip
-        return cls(account_id=account_id, folders=folders, quota=plan.quota)
+        return cls(account_id=account_id, folders=folders, quota=plan.quota, warnings=warnings or [])

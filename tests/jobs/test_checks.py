@@ -81,6 +81,20 @@ def test_plan_lists_source_and_destination_folders(
     assert api.get(f"/api/tasks/{built.task_id}/plan?account_id=999").status_code == 409
     wrong = task_on_pair([Mailbox(imap_user, "x", dst_password="wrong")])
     assert api.get(f"/api/tasks/{wrong.task_id}/plan").status_code == 502
+    assert response.json["warnings"] == []  # no daily upload budget on this destination
+
+
+def test_plan_warns_when_the_account_exceeds_the_daily_upload_budget(
+    task_on_pair: TaskOnPair, api: ApiClient, one_worker: WorkerPool, loaded_source: object, imap_user: str
+) -> None:
+    built = task_on_pair([Mailbox(imap_user, imap_user)])
+    dst_id = api.get(f"/api/tasks/{built.task_id}").json["task"]["dst_endpoint_id"]
+    assert api.patch(f"/api/endpoints/{dst_id}", json={"daily_upload_mb": 1}).status_code == 200
+    response = api.get(f"/api/tasks/{built.task_id}/plan")
+    assert response.status_code == 200, response.json
+    [warning] = response.json["warnings"]
+    assert warning["kind"] == "budget" and warning["count"] >= 2
+    assert "daily upload budget of 1 MB" in warning["message"] and "planned over" in warning["message"]
 
 
 def test_jobs_over_an_endpoint_limit_wait_instead_of_failing(

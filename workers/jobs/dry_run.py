@@ -9,13 +9,15 @@ from app.resources import Resources
 from app.services.runs import account_runs
 from workers.engine.copier import plan_mailbox
 from workers.engine.errors import CopyError
+from workers.jobs.budget import budget_warning, daily_budget
 from workers.jobs.logins import copy_options, imap_endpoints
 from workers.jobs.sync_state_store import SqlSyncState
 
 
 def plan_folders(res: Resources, account_id: int) -> dict[str, Any]:
     """The folder plan of one account of a task, as it crosses the broker: `{"plan": <the engine's
-    AccountPlan, dumped>}` or `{"error": {code, message}}` (read by app/api/runs.py)."""
+    AccountPlan, dumped>, "warnings": [the daily-budget item, if the account exceeds it]}` or
+    `{"error": {code, message}}` (read by app/api/runs.py)."""
     with res.sessions() as session:
         login = account_runs.load_login(session, account_id)
     if login is None:
@@ -28,4 +30,7 @@ def plan_folders(res: Resources, account_id: int) -> dict[str, Any]:
         return {"error": {"code": exc.code, "message": exc.message}}
     except CredentialsKeyError as exc:
         return {"error": {"code": "credentials_key", "message": str(exc)}}
-    return {"plan": plan.model_dump(mode="json")}
+    sizes = [0 if item.pending == 0 else item.size for item in plan.folders]
+    planned = None if any(size is None for size in sizes) else sum(size or 0 for size in sizes)
+    over = budget_warning(planned, daily_budget(login.dst))
+    return {"plan": plan.model_dump(mode="json"), "warnings": [over] if over else []}

@@ -1219,6 +1219,12 @@ export type PlanOut = {
      * Null when the destination reports no storage limit
      */
     quota?: PlanQuota | null;
+    /**
+     * Warnings
+     *
+     * Known before copying: the daily upload budget the account exceeds
+     */
+    warnings?: Array<WarningItem>;
 };
 
 /**

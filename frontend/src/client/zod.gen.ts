@@ -381,15 +381,6 @@ export const zPlanQuota = z.object({
 });
 
 /**
- * PlanOut
- */
-export const zPlanOut = z.object({
-    account_id: z.int(),
-    folders: z.array(zPlanFolder),
-    quota: zPlanQuota.nullish().default(null)
-});
-
-/**
  * PlannedFolder
  *
  * One folder of a plan; mirrors the engine's FolderPlanItem (a test keeps them equal).
@@ -971,6 +962,16 @@ export const zAccountRunOut = z.object({
     src_username: z.string(),
     started_at: z.iso.datetime().nullable(),
     status: zAccountRunStatus,
+    warnings: z.array(zWarningItem).optional()
+});
+
+/**
+ * PlanOut
+ */
+export const zPlanOut = z.object({
+    account_id: z.int(),
+    folders: z.array(zPlanFolder),
+    quota: zPlanQuota.nullish().default(null),
     warnings: z.array(zWarningItem).optional()
 });
 

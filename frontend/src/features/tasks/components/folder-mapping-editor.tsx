@@ -60,6 +60,11 @@ export function FolderMappingEditor({ task, hasAccounts }: Props) {
                   {data.quota.warning ? ` Warning: ${data.quota.warning}.` : ''}
                 </p>
               ) : null}
+              {(data.warnings ?? []).map((w) => (
+                <p key={w.kind} className="field-hint text-warning" data-testid="plan-warning">
+                  Warning: {w.message}.
+                </p>
+              ))}
               <MappingTable
                 key={plan.dataUpdatedAt}
                 task={task}
