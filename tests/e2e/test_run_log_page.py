@@ -1,0 +1,120 @@
+"""The run log page: opened from the task's run log on a phone-sized window (390 px), it drills
+down from the account to the folder to the refused messages, each saying side and kind, exports
+the results as CSV, and never scrolls sideways. The run is set up through the API: a `small...`
+destination (1 MiB limit) refuses the corpus's ~3 MB message."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from testbed.dovecot import ImapServer
+from tests.e2e.browser_log import BrowserLog
+from tests.e2e.conftest import Source
+from tests.e2e.pages import Api, login, screenshot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.imap, pytest.mark.celery]
+WAIT_SECONDS = 60
+NO_SIDEWAYS_SCROLL = (
+    "() => [document.documentElement.scrollWidth - document.documentElement.clientWidth,"
+    " document.body.scrollWidth - document.body.clientWidth]"
+)
+
+
+def _get(api: Api, path: str) -> Any:
+    response = api.session.get(f"{api.base_url}{path}")
+    assert response.ok, response.text
+    return response.json()
+
+
+def _wait_for(what: str, check: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.3)
+
+
+def _finished_run(
+    api: Api, src: ImapServer, dst: ImapServer, src_user: str, dst_user: str
+) -> tuple[int, int]:
+    """A task with one account whose destination refuses a message, run once; (task id, run id)."""
+    ids = []
+    for name, server in (("Old provider", src), ("Small mailboxes", dst)):
+        body = {"name": name, "host": server.host, "port": server.port_plain, "tls_mode": "plain"}
+        ids.append(api.post("/api/endpoints", body)["id"])
+    task_id = int(
+        api.post("/api/tasks", {"name": "Phone check", "src_endpoint_id": ids[0], "dst_endpoint_id": ids[1]})[
+            "id"
+        ]
+    )
+    account = {
+        "src_username": src_user,
+        "src_password": "secret",
+        "dst_username": dst_user,
+        "dst_password": "secret",
+    }
+    api.post(f"/api/tasks/{task_id}/accounts", account)
+    api.post(f"/api/tasks/{task_id}/test", {})
+
+    def tested() -> bool:
+        rows = _get(api, f"/api/tasks/{task_id}/accounts")
+        return all(r["test_src_status"] == "ok" and r["test_dst_status"] == "ok" for r in rows)
+
+    _wait_for("the login tests", tested)
+    run_id = int(api.post(f"/api/tasks/{task_id}/run", {})["run_id"])
+    _wait_for("the run", lambda: _get(api, f"/api/runs/{run_id}")["run"]["finished_at"] is not None)
+    return task_id, run_id
+
+
+def test_run_log_page_on_a_phone(
+    new_page: Callable[..., tuple[Page, BrowserLog]],
+    admin: tuple[str, str],
+    stack: str,
+    src_server: ImapServer,
+    dst_server: ImapServer,
+    sources: dict[str, Source],
+    dst_user: Callable[[str], str],
+) -> None:
+    source = sources["corpus"]
+    assert source.oversized > 0
+    task_id, run_id = _finished_run(
+        Api(stack, *admin), src_server, dst_server, source.username, dst_user("small")
+    )
+
+    page, _ = new_page(width=390, height=844)
+    login(page, *admin)
+    page.goto(f"/tasks/{task_id}")
+    page.get_by_test_id("run-log-button").click()
+    page.get_by_test_id("run-log-modal").get_by_test_id("run-row-open").click()
+    expect(page).to_have_url(f"{stack}/runs/{run_id}")
+    expect(page.get_by_role("heading", name=f"Run #{run_id}")).to_be_visible()
+
+    account = page.get_by_test_id("run-log-account")
+    expect(account).to_have_count(1)
+    account.locator("summary").first.click()
+    folder = account.locator("[data-testid=run-log-folder][data-errors='1']")
+    expect(folder).to_have_count(source.oversized)
+    folder.first.locator("summary").click()
+    error = folder.first.get_by_test_id("run-log-error")
+    expect(error).to_have_attribute("data-side", "dst")
+    expect(error.get_by_test_id("run-log-error-what")).to_have_text("Destination message too large")
+    expect(error).to_contain_text("UID ")
+
+    assert page.evaluate(NO_SIDEWAYS_SCROLL) == [0, 0], "the run log page scrolls sideways at 390 px"
+    screenshot(page, "15-run-log-phone")
+
+    with page.expect_download() as download:
+        page.get_by_test_id("run-csv-export").click()
+    assert download.value.suggested_filename == f"run-{run_id}-task-{task_id}.csv"
+    path = download.value.path()
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert [r["line"] for r in rows] == ["account", *["error"] * source.oversized]
+    assert rows[0]["src_user"] == source.username
+    assert int(rows[0]["copied"]) == source.messages - source.oversized
+    assert {(r["side"], r["kind"]) for r in rows[1:]} == {("dst", "size")}
