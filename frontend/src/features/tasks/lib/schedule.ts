@@ -54,5 +54,7 @@ export function describeNextRun(
   const iso = task.next_run_at;
   if (Date.parse(iso) <= now.getTime()) return { text: 'Next run: due now', tone: 'info', iso };
   const when = formatDateTime(iso, locale, timeZone);
-  return { text: `Next run: ${when} (${formatRelative(iso, now)})`, tone: 'normal', iso };
+  // The zone by its IANA name: admins of one task sit in different zones (docs/console.md).
+  const zone = timeZone ?? new Intl.DateTimeFormat(locale).resolvedOptions().timeZone;
+  return { text: `Next run: ${when} ${zone} (${formatRelative(iso, now)})`, tone: 'normal', iso };
 }
