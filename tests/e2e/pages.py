@@ -151,6 +151,17 @@ def local_time_text(iso: str, zone: str) -> str:
     return f"{when:%b} {when.day}, {when.year}, {hour}:{when:%M} {'AM' if when.hour < 12 else 'PM'}"
 
 
+def gmt_offset_text(iso: str, zone: str) -> str:
+    """The zone's offset at that instant as Intl's shortOffset writes it: "GMT+1", "GMT+5:30", "GMT"."""
+    offset = datetime.fromisoformat(iso).astimezone(ZoneInfo(zone)).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    if minutes == 0:
+        return "GMT"
+    sign = "+" if minutes > 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"GMT{sign}{hours}" + (f":{rest:02}" if rest else "")
+
+
 def normalized(text: str) -> str:
     """Intl separates the time from AM/PM with a narrow no-break space."""
     return re.sub(r"[\u202f\u00a0]", " ", text)
