@@ -44,7 +44,8 @@ export function RunsChart({ runs }: { runs: Run[] }) {
     );
   }
   const plotBottom = box.height - box.bottom;
-  // Each bar links to its run's log page; a plain click stays in the app.
+  // Each bar links to its run's log page; a plain click stays in the app. The chart is a group, not
+  // an image, since its bars are links (an image may hold nothing focusable).
   const openRun = (e: MouseEvent, runId: number) => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
@@ -58,7 +59,7 @@ export function RunsChart({ runs }: { runs: Run[] }) {
 
   return (
     <figure className="runs-chart" data-testid="runs-chart" ref={figureRef}>
-      <svg viewBox={`0 0 ${box.width} ${box.height}`} role="img" aria-label={summary} preserveAspectRatio="xMidYMid meet">
+      <svg viewBox={`0 0 ${box.width} ${box.height}`} role="group" aria-label={summary} preserveAspectRatio="xMidYMid meet">
         <line className="axis" x1={box.left} x2={box.width - box.right} y1={plotBottom} y2={plotBottom} />
         <line className="grid" x1={box.left} x2={box.width - box.right} y1={box.top} y2={box.top} />
         <text className="axis-label" x={box.left - 6} y={box.top + 4} textAnchor="end">
@@ -89,7 +90,7 @@ export function RunsChart({ runs }: { runs: Run[] }) {
           </>
         ) : null}
         {points.map((p) => (
-          <a key={p.id} href={paths.run.href(p.id)} onClick={(e) => openRun(e, p.id)} aria-label={`Run #${p.id}`}>
+          <a key={p.id} href={paths.run.href(p.id)} onClick={(e) => openRun(e, p.id)} aria-label={barTitle(p).replace('\n', ' · ')}>
             <g data-testid="runs-chart-bar" data-run-id={p.id} data-tone={p.tone}>
               <title>{barTitle(p)}</title>
               <rect className="hit-area" x={p.slotX} y={box.top} width={p.slotWidth} height={plotBottom - box.top} />
