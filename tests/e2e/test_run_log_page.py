@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -17,59 +15,13 @@ from playwright.sync_api import Page, expect
 from testbed.dovecot import ImapServer
 from tests.e2e.browser_log import BrowserLog
 from tests.e2e.conftest import Source
-from tests.e2e.pages import Api, login, screenshot
+from tests.e2e.pages import Api, finished_run, login, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.imap, pytest.mark.celery]
-WAIT_SECONDS = 60
 NO_SIDEWAYS_SCROLL = (
     "() => [document.documentElement.scrollWidth - document.documentElement.clientWidth,"
     " document.body.scrollWidth - document.body.clientWidth]"
 )
-
-
-def _get(api: Api, path: str) -> Any:
-    response = api.session.get(f"{api.base_url}{path}")
-    assert response.ok, response.text
-    return response.json()
-
-
-def _wait_for(what: str, check: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.3)
-
-
-def _finished_run(
-    api: Api, src: ImapServer, dst: ImapServer, src_user: str, dst_user: str
-) -> tuple[int, int]:
-    """A task with one account whose destination refuses a message, run once; (task id, run id)."""
-    ids = []
-    for name, server in (("Old provider", src), ("Small mailboxes", dst)):
-        body = {"name": name, "host": server.host, "port": server.port_plain, "tls_mode": "plain"}
-        ids.append(api.post("/api/endpoints", body)["id"])
-    task_id = int(
-        api.post("/api/tasks", {"name": "Phone check", "src_endpoint_id": ids[0], "dst_endpoint_id": ids[1]})[
-            "id"
-        ]
-    )
-    account = {
-        "src_username": src_user,
-        "src_password": "secret",
-        "dst_username": dst_user,
-        "dst_password": "secret",
-    }
-    api.post(f"/api/tasks/{task_id}/accounts", account)
-    api.post(f"/api/tasks/{task_id}/test", {})
-
-    def tested() -> bool:
-        rows = _get(api, f"/api/tasks/{task_id}/accounts")
-        return all(r["test_src_status"] == "ok" and r["test_dst_status"] == "ok" for r in rows)
-
-    _wait_for("the login tests", tested)
-    run_id = int(api.post(f"/api/tasks/{task_id}/run", {})["run_id"])
-    _wait_for("the run", lambda: _get(api, f"/api/runs/{run_id}")["run"]["finished_at"] is not None)
-    return task_id, run_id
 
 
 def test_run_log_page_on_a_phone(
@@ -83,7 +35,7 @@ def test_run_log_page_on_a_phone(
 ) -> None:
     source = sources["corpus"]
     assert source.oversized > 0
-    task_id, run_id = _finished_run(
+    task_id, run_id = finished_run(
         Api(stack, *admin), src_server, dst_server, source.username, dst_user("small")
     )
 
