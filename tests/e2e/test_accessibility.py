@@ -1,6 +1,7 @@
 """axe-core on every screen of the console (tests/e2e/a11y.py): sign-in, tasks, a task with a
-finished run (its run log dialog too), the run log page (also at 390 px), servers, audit, users,
-notifications and the account page. No serious or critical WCAG 2.1 A/AA violation."""
+finished run and its folder mapping loaded (its run log dialog too), the run log page (both also
+at 390 px), servers, audit, users, notifications and the account page.
+No serious or critical WCAG 2.1 A/AA violation."""
 
 from __future__ import annotations
 
@@ -50,6 +51,8 @@ def test_every_screen_passes_axe(
     page.goto(f"/tasks/{task_id}")
     expect(page.get_by_test_id("live-progress")).to_have_attribute("data-status", "done")
     expect(page.get_by_test_id("account-row")).to_have_count(1)
+    page.get_by_test_id("load-plan-button").click()
+    expect(page.get_by_test_id("folder-row").first).to_be_visible()
     assert_accessible(page, "task-detail")
     page.get_by_test_id("run-log-button").click()
     expect(page.get_by_test_id("run-row")).to_have_count(1)
@@ -78,3 +81,7 @@ def test_every_screen_passes_axe(
     phone.goto(f"/runs/{run_id}")
     expect(phone.get_by_test_id("run-log-account")).to_have_count(1)
     assert_accessible(phone, "run-page-phone")
+    phone.goto(f"/tasks/{task_id}")
+    phone.get_by_test_id("load-plan-button").click()
+    expect(phone.get_by_test_id("folder-row").first).to_be_visible()
+    assert_accessible(phone, "task-detail-phone")

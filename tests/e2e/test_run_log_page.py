@@ -1,6 +1,7 @@
 """The run log page: opened from the task's run log on a phone-sized window (390 px), it drills
 down from the account to the folder to the refused messages, each saying side and kind, exports
-the results as CSV, and never scrolls sideways. The run is set up through the API: a `small...`
+the results as CSV, and never scrolls sideways.
+The folder mapping, at the same width, neither. The run is set up through the API: a `small...`
 destination (1 MiB limit) refuses the corpus's ~3 MB message."""
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from playwright.sync_api import Page, expect
 from testbed.dovecot import ImapServer
 from tests.e2e.browser_log import BrowserLog
 from tests.e2e.conftest import Source
-from tests.e2e.pages import Api, finished_run, login, screenshot
+from tests.e2e.pages import ARTIFACTS, Api, finished_run, login, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.imap, pytest.mark.celery]
 NO_SIDEWAYS_SCROLL = (
     "() => [document.documentElement.scrollWidth - document.documentElement.clientWidth,"
     " document.body.scrollWidth - document.body.clientWidth]"
 )
+# How far an element's content sticks out of its box sideways (a table in a scrolling wrapper).
+OVERFLOW_OF = "(el) => el.scrollWidth - el.clientWidth"
 
 
 def test_run_log_page_on_a_phone(
@@ -70,3 +73,16 @@ def test_run_log_page_on_a_phone(
     assert rows[0]["src_user"] == source.username
     assert int(rows[0]["copied"]) == source.messages - source.oversized
     assert {(r["side"], r["kind"]) for r in rows[1:]} == {("dst", "size")}
+
+    page.goto(f"/tasks/{task_id}")
+    mapping = page.get_by_test_id("folder-mapping")
+    mapping.get_by_test_id("load-plan-button").click()
+    expect(mapping.get_by_test_id("folder-row").first).to_be_visible()
+    mapping.scroll_into_view_if_needed()
+    assert page.evaluate(NO_SIDEWAYS_SCROLL) == [0, 0], "the task page scrolls sideways at 390 px"
+    table = mapping.get_by_test_id("folder-mapping-table")
+    assert table.evaluate("(el) => el.parentElement.scrollWidth - el.parentElement.clientWidth") == 0, (
+        "the folder mapping scrolls sideways at 390 px"
+    )
+    screenshot(page, "16-folder-mapping-phone")
+    mapping.screenshot(path=ARTIFACTS / "16-folder-mapping-phone-section.png")
