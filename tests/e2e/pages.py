@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import requests
@@ -13,6 +15,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from app.config import REPO_ROOT
+
+if TYPE_CHECKING:
+    from testbed.dovecot import ImapServer
 
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "e2e"
 MAX_TABS = 80
@@ -151,6 +156,17 @@ def local_time_text(iso: str, zone: str) -> str:
     return f"{when:%b} {when.day}, {when.year}, {hour}:{when:%M} {'AM' if when.hour < 12 else 'PM'}"
 
 
+def gmt_offset_text(iso: str, zone: str) -> str:
+    """The zone's offset at that instant as Intl's shortOffset writes it: "GMT+1", "GMT+5:30", "GMT"."""
+    offset = datetime.fromisoformat(iso).astimezone(ZoneInfo(zone)).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    if minutes == 0:
+        return "GMT"
+    sign = "+" if minutes > 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"GMT{sign}{hours}" + (f":{rest:02}" if rest else "")
+
+
 def normalized(text: str) -> str:
     """Intl separates the time from AM/PM with a narrow no-break space."""
     return re.sub(r"[\u202f\u00a0]", " ", text)
@@ -188,3 +204,49 @@ class Api:
         assert response.ok, response.text
         result: dict[str, Any] = response.json()
         return result
+
+    def get(self, path: str) -> Any:
+        response = self.session.get(f"{self.base_url}{path}")
+        assert response.ok, response.text
+        return response.json()
+
+
+API_WAIT_SECONDS = 60
+
+
+def wait_for(what: str, check: Callable[[], bool]) -> None:
+    """Polls `check` until it holds, for API_WAIT_SECONDS at most."""
+    deadline = time.monotonic() + API_WAIT_SECONDS
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.3)
+
+
+def finished_run(api: Api, src: ImapServer, dst: ImapServer, src_user: str, dst_user: str) -> tuple[int, int]:
+    """A task with one account whose destination refuses a message, run once; (task id, run id)."""
+    ids = []
+    for name, server in (("Old provider", src), ("Small mailboxes", dst)):
+        body = {"name": name, "host": server.host, "port": server.port_plain, "tls_mode": "plain"}
+        ids.append(api.post("/api/endpoints", body)["id"])
+    task_id = int(
+        api.post("/api/tasks", {"name": "Run check", "src_endpoint_id": ids[0], "dst_endpoint_id": ids[1]})[
+            "id"
+        ]
+    )
+    account = {
+        "src_username": src_user,
+        "src_password": "secret",
+        "dst_username": dst_user,
+        "dst_password": "secret",
+    }
+    api.post(f"/api/tasks/{task_id}/accounts", account)
+    api.post(f"/api/tasks/{task_id}/test", {})
+
+    def tested() -> bool:
+        rows = api.get(f"/api/tasks/{task_id}/accounts")
+        return all(r["test_src_status"] == "ok" and r["test_dst_status"] == "ok" for r in rows)
+
+    wait_for("the login tests", tested)
+    run_id = int(api.post(f"/api/tasks/{task_id}/run", {})["run_id"])
+    wait_for("the run", lambda: api.get(f"/api/runs/{run_id}")["run"]["finished_at"] is not None)
+    return task_id, run_id

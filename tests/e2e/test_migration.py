@@ -22,6 +22,7 @@ from tests.e2e.pages import (
     add_server,
     create_task,
     expect_tested,
+    gmt_offset_text,
     go_to,
     import_csv,
     local_time_text,
@@ -180,7 +181,8 @@ def _enable_schedule(page: Page) -> None:
     # First run one interval after enabling (docs/decisions.md, "Scheduling"), shown in the browser's
     # zone, not UTC's.
     assert before + timedelta(minutes=59) < due < datetime.now(UTC) + timedelta(minutes=61)
-    expected = f"Next run: {local_time_text(iso, BROWSER_TIME_ZONE)} (in 1 h 00 min)"
+    zone = gmt_offset_text(iso, BROWSER_TIME_ZONE)
+    expected = f"Next run: {local_time_text(iso, BROWSER_TIME_ZONE)} {zone} (in 1 h 00 min)"
     expect(next_run).to_have_text(re.compile(r"Next run: .*"))
     assert normalized(next_run.inner_text()) in (expected, expected.replace("1 h 00 min", "59 min"))
     page.get_by_test_id("schedule-control").scroll_into_view_if_needed()
@@ -227,8 +229,10 @@ def test_migration_in_the_browser(
     expect(row.get_by_test_id("task-schedule")).to_have_text("Every 1h")
     next_run = row.get_by_test_id("next-run")
     expect(next_run).to_contain_text("Next run: ")
-    local = local_time_text(next_run.get_attribute("data-next-run-at") or "", BROWSER_TIME_ZONE)
-    assert normalized(next_run.inner_text()).startswith(f"Next run: {local} (")
+    next_iso = next_run.get_attribute("data-next-run-at") or ""
+    local = local_time_text(next_iso, BROWSER_TIME_ZONE)
+    zone = gmt_offset_text(next_iso, BROWSER_TIME_ZONE)
+    assert normalized(next_run.inner_text()).startswith(f"Next run: {local} {zone} (")
     expect(row.get_by_test_id("broken-badge")).to_have_count(0)
     expect(row.get_by_test_id("last-run")).to_be_visible()
     screenshot(browser_page, "10-tasks-list")

@@ -9,6 +9,7 @@ import { EndpointsRoute } from '@/app/routes/endpoints';
 import { LoginRoute } from '@/app/routes/login';
 import { NotFoundRoute } from '@/app/routes/not-found';
 import { NotificationsRoute } from '@/app/routes/notifications';
+import { RunRoute } from '@/app/routes/run';
 import { RouteError } from '@/app/routes/route-error';
 import { TaskDetailRoute } from '@/app/routes/task-detail';
 import { TasksRoute } from '@/app/routes/tasks';
@@ -26,6 +27,7 @@ const router = createBrowserRouter([
           { index: true, element: <Navigate to={paths.tasks.href()} replace /> },
           { path: paths.tasks.path, element: <TasksRoute /> },
           { path: paths.task.path, element: <TaskDetailRoute /> },
+          { path: paths.run.path, element: <RunRoute /> },
           { path: paths.endpoints.path, element: <EndpointsRoute /> },
           { path: paths.users.path, element: <UsersRoute /> },
           { path: paths.audit.path, element: <AuditRoute /> },

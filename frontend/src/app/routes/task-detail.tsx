@@ -16,6 +16,8 @@ import { useEndpoints } from '@/features/endpoints/api/get-endpoints';
 import { useRuns } from '@/features/runs/api/get-runs';
 import { useLiveRun } from '@/features/runs/api/use-live-run';
 import { LiveProgress } from '@/features/runs/components/live-progress';
+import { useRunFinished } from '@/features/runs/api/use-run-finished';
+import { runTotals } from '@/features/runs/lib/live-run';
 import { RunLogButton } from '@/features/runs/components/run-log-dialog';
 import { RunsChart } from '@/features/runs/components/runs-chart';
 import { RetryFailedButton } from '@/features/runs/components/retry-failed-button';
@@ -77,6 +79,11 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
   const accountNames: Record<number, string> = {};
   for (const a of live.snapshot.data?.accounts ?? []) accountNames[a.account_id] = a.src_username;
   for (const a of accountList) accountNames[a.id] = a.src_username;
+  const liveTotals = live.run ? runTotals(live.run) : null;
+  useRunFinished(
+    live.run ? { id: live.run.runId, status: live.run.status, copied: liveTotals?.copied ?? 0, errors: liveTotals?.errors ?? 0 } : null,
+    live.isRunning,
+  );
   const endpointName = (id: number) => endpoints.data?.find((e) => e.id === id)?.name ?? `server #${id}`;
   const deletable = deleteTaskState(task.status);
   const accountsLocked =

@@ -7,12 +7,23 @@ type ConfirmDialogProps = {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** The safe choice's label ("Cancel" unless that would read like the action itself). */
+  dismissLabel?: string;
   isPending?: boolean;
   onConfirm: () => void;
   onClose: () => void;
 };
 
-export function ConfirmDialog({ open, title, children, confirmLabel, isPending, onConfirm, onClose }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  dismissLabel = 'Cancel',
+  isPending,
+  onConfirm,
+  onClose,
+}: ConfirmDialogProps) {
   return (
     <Modal
       open={open}
@@ -23,8 +34,8 @@ export function ConfirmDialog({ open, title, children, confirmLabel, isPending, 
       footer={
         <>
           {/* The safe choice has the focus: Enter right after opening does not delete anything. */}
-          <Button onClick={onClose} data-autofocus>
-            Cancel
+          <Button onClick={onClose} data-autofocus data-testid="confirm-dismiss">
+            {dismissLabel}
           </Button>
           <Button variant="danger" isLoading={isPending} onClick={onConfirm} data-testid="confirm-button">
             {confirmLabel}

@@ -8,6 +8,7 @@ import { isTerminal, processedMessages, runTotals, type AccountProgress, type Li
 import { barTone, barValue, messagesLabel, totalValue } from '@/features/runs/lib/progress-display';
 import { errorLabel, isMessageError } from '@/features/runs/lib/error-labels';
 import { liveList } from '@/features/runs/lib/live-list';
+import { LiveFolders } from '@/features/runs/components/live-folders';
 
 type Props = { run: LiveRun; accountNames: Record<number, string> };
 
@@ -158,6 +159,7 @@ function AccountProgressItem({ progress: a, name }: { progress: AccountProgress;
         )}
       </div>
       {a.errorSummary ? <p className="small text-danger">{a.errorSummary}</p> : null}
+      {a.status === 'running' ? <LiveFolders folders={a.folders} name={name} /> : null}
       {a.recentErrors.length > 0 ? (
         <details className="small">
           <summary>Latest errors ({a.recentErrors.length})</summary>

@@ -1,4 +1,6 @@
 import { Fragment, useState } from 'react';
+import { Link } from 'react-router';
+import { paths } from '@/config/paths';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Modal } from '@/components/ui/modal';
@@ -82,7 +84,10 @@ function RunLog({ taskId }: { taskId: number }) {
                       <td className="num">{formatCount(run.total_skipped)}</td>
                       <td className={`num ${run.total_errors > 0 ? 'text-danger' : ''}`}>{formatCount(run.total_errors)}</td>
                       <td className="num nowrap">{formatBytes(run.total_bytes)}</td>
-                      <td>
+                      <td className="nowrap">
+                        <Link to={paths.run.href(run.id)} className="btn btn-ghost btn-sm" data-testid="run-row-open">
+                          Open<span className="visually-hidden"> run #{run.id}</span>
+                        </Link>
                         <Button
                           size="sm"
                           variant="ghost"

@@ -1,3 +1,6 @@
+import type { MouseEvent } from 'react';
+import { useNavigate } from 'react-router';
+import { paths } from '@/config/paths';
 import { EmptyState } from '@/components/ui/empty-state';
 import { formatCount, formatCountOf, formatDateTime, formatDuration, formatShortDateTime } from '@/lib/format';
 import { describeStatus } from '@/lib/status-display';
@@ -26,6 +29,7 @@ function barTitle(p: ChartPoint): string {
 
 /** Messages copied (bars) and duration (line) of the recent runs, oldest on the left. */
 export function RunsChart({ runs }: { runs: Run[] }) {
+  const navigate = useNavigate();
   const [figureRef, measured] = useElementWidth<HTMLElement>(BOX.width);
   const box = { ...BOX, width: Math.max(MIN_WIDTH, measured) };
   const { points, maxCopied, maxDuration, finishedCount, durationPath } = layoutRunsChart(runs, box);
@@ -40,6 +44,13 @@ export function RunsChart({ runs }: { runs: Run[] }) {
     );
   }
   const plotBottom = box.height - box.bottom;
+  // Each bar links to its run's log page; a plain click stays in the app. The chart is a group, not
+  // an image, since its bars are links (an image may hold nothing focusable).
+  const openRun = (e: MouseEvent, runId: number) => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    void navigate(paths.run.href(runId));
+  };
   const latest = runs.find((r) => r.finished_at !== null);
   const summary = `${points.length} most recent runs. Latest finished: ${formatCount(latest?.total_copied)} messages copied.`;
   const tones = new Set(points.map((p) => p.tone));
@@ -48,7 +59,7 @@ export function RunsChart({ runs }: { runs: Run[] }) {
 
   return (
     <figure className="runs-chart" data-testid="runs-chart" ref={figureRef}>
-      <svg viewBox={`0 0 ${box.width} ${box.height}`} role="img" aria-label={summary} preserveAspectRatio="xMidYMid meet">
+      <svg viewBox={`0 0 ${box.width} ${box.height}`} role="group" aria-label={summary} preserveAspectRatio="xMidYMid meet">
         <line className="axis" x1={box.left} x2={box.width - box.right} y1={plotBottom} y2={plotBottom} />
         <line className="grid" x1={box.left} x2={box.width - box.right} y1={box.top} y2={box.top} />
         <text className="axis-label" x={box.left - 6} y={box.top + 4} textAnchor="end">
@@ -79,11 +90,13 @@ export function RunsChart({ runs }: { runs: Run[] }) {
           </>
         ) : null}
         {points.map((p) => (
-          <g key={p.id} data-testid="runs-chart-bar" data-run-id={p.id} data-tone={p.tone}>
-            <title>{barTitle(p)}</title>
-            <rect className="hit-area" x={p.slotX} y={box.top} width={p.slotWidth} height={plotBottom - box.top} />
-            <rect className={barClass[p.tone]} x={p.x} y={p.barY} width={p.width} height={Math.max(p.barHeight, 1)} rx={2} />
-          </g>
+          <a key={p.id} href={paths.run.href(p.id)} onClick={(e) => openRun(e, p.id)} aria-label={barTitle(p).replace('\n', ' · ')}>
+            <g data-testid="runs-chart-bar" data-run-id={p.id} data-tone={p.tone}>
+              <title>{barTitle(p)}</title>
+              <rect className="hit-area" x={p.slotX} y={box.top} width={p.slotWidth} height={plotBottom - box.top} />
+              <rect className={barClass[p.tone]} x={p.x} y={p.barY} width={p.width} height={Math.max(p.barHeight, 1)} rx={2} />
+            </g>
+          </a>
         ))}
         {durationPath ? <path className="duration-line" d={durationPath} /> : null}
         {points.map((p) =>

@@ -5,6 +5,12 @@
 // docs/events.md): every figure shown here, rates and ETA included, is
 // computed by the worker; nothing is derived in the browser.
 import type { AccountRunOut, AccountTotals, RunOut, TaskEvent } from '@/client/types.gen';
+import {
+  foldersAfterFolderEvent,
+  foldersAfterProgress,
+  foldersFromPlan,
+  type FolderProgress,
+} from '@/features/runs/lib/live-folders';
 
 type Counts = Pick<AccountTotals, 'copied' | 'skipped' | 'errors' | 'bytes'>;
 
@@ -34,6 +40,8 @@ export type AccountProgress = {
   waiting: string | null;
   errorSummary: string | null;
   recentErrors: MessageErrorItem[];
+  /** Per folder, from the plan and the folder events (live-folders.ts); empty after a reload. */
+  folders: FolderProgress[];
 };
 
 export type LiveRun = {
@@ -76,6 +84,7 @@ export function emptyAccount(accountId: number): AccountProgress {
     waiting: null,
     errorSummary: null,
     recentErrors: [],
+    folders: [],
   };
 }
 
@@ -114,14 +123,15 @@ function reduceAccountEvent(run: LiveRun, event: TaskEvent, accountId: number): 
   switch (event.type) {
     case 'plan': {
       const { planned_messages: plannedMessages, planned_bytes: plannedBytes } = event.data;
-      return withAccount(run, accountId, (a) => ({ ...a, plannedMessages, plannedBytes }));
+      const folders = foldersFromPlan(event.data);
+      return withAccount(run, accountId, (a) => ({ ...a, plannedMessages, plannedBytes, folders }));
     }
     case 'account_started':
       return withAccount(run, accountId, (a) => ({ ...a, status: running(a) }));
     case 'folder': {
       const d = event.data;
       return withAccount(run, accountId, (a) => {
-        const next = totalsFrom(a, d.account);
+        const next = { ...totalsFrom(a, d.account), folders: foldersAfterFolderEvent(a.folders, d) };
         if (isTerminal(a.status)) return next;
         return { ...next, status: 'running', folder: d.state === 'started' ? d.folder : null };
       });
@@ -130,7 +140,8 @@ function reduceAccountEvent(run: LiveRun, event: TaskEvent, accountId: number): 
       const d = event.data;
       return withAccount(run, accountId, (a) => {
         if (d.waiting) return { ...a, waiting: d.waiting };
-        return { ...totalsFrom(a, d.account), status: running(a), folder: d.folder ?? a.folder, waiting: null };
+        const folders = foldersAfterProgress(a.folders, d);
+        return { ...totalsFrom(a, d.account), status: running(a), folder: d.folder ?? a.folder, waiting: null, folders };
       });
     }
     case 'account_done': {

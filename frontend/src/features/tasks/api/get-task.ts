@@ -12,5 +12,5 @@ export const getTask = (taskId: number, signal?: AbortSignal) => api.get(`/tasks
 export const getTaskQueryOptions = (taskId: number) =>
   queryOptions({ queryKey: queryKeys.task(taskId), queryFn: ({ signal }) => getTask(taskId, signal) });
 
-export const useTask = (taskId: number, { pollMs }: { pollMs?: number | false } = {}) =>
-  useQuery({ ...getTaskQueryOptions(taskId), refetchInterval: pollMs ?? false });
+export const useTask = (taskId: number, { pollMs, enabled = true }: { pollMs?: number | false; enabled?: boolean } = {}) =>
+  useQuery({ ...getTaskQueryOptions(taskId), refetchInterval: pollMs ?? false, enabled });

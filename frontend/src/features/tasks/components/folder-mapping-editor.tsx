@@ -123,7 +123,7 @@ function MappingTable({ task, folders, onReload, isReloading }: TableProps) {
   return (
     <>
       <div className="table-wrap">
-        <table className="table table-compact" data-testid="folder-mapping-table">
+        <table className="table table-compact table-stack" data-testid="folder-mapping-table">
           <thead>
             <tr>
               <th scope="col">Source folder</th>
@@ -147,9 +147,13 @@ function MappingTable({ task, folders, onReload, isReloading }: TableProps) {
                   <td>
                     <span className="mono">{row.source}</span> <FolderNotes folder={folder} />
                   </td>
-                  <td className="num">{formatCount(folder?.messages)}</td>
-                  <td className="num">{formatBytes(folder?.bytes)}</td>
-                  <td>
+                  <td className="num" data-label="Messages">
+                    {formatCount(folder?.messages)}
+                  </td>
+                  <td className="num" data-label="Size">
+                    {formatBytes(folder?.bytes)}
+                  </td>
+                  <td data-label="Destination folder">
                     <label className="visually-hidden" htmlFor={inputId}>
                       Destination for {row.source}
                     </label>
@@ -171,7 +175,7 @@ function MappingTable({ task, folders, onReload, isReloading }: TableProps) {
                       <p className="field-hint text-warning">Another folder also goes to {target}; they will be merged.</p>
                     ) : null}
                   </td>
-                  <td>
+                  <td data-label="Exclude">
                     <input
                       type="checkbox"
                       aria-label={`Exclude ${row.source}`}

@@ -1,5 +1,6 @@
 import { useState, type ComponentProps, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { pushToast } from '@/lib/notifications';
 import { useCancelTask } from '@/features/tasks/api/cancel-task';
 import { useRunTask } from '@/features/tasks/api/run-task';
@@ -70,6 +71,7 @@ export function TaskActions({ task, readiness, isTesting, onTestStarted }: Props
   const run = useRunTask(task.id, { onSuccess: () => pushToast('Run started') });
   // Remember which run was asked to stop: it keeps running until its jobs finish their batch.
   const [cancelledRunId, setCancelledRunId] = useState<number | null>(null);
+  const [confirmCancel, setConfirmCancel] = useState(false);
   const cancel = useCancelTask(task.id, {
     onSuccess: () => {
       setCancelledRunId(task.last_run?.id ?? null);
@@ -105,13 +107,28 @@ export function TaskActions({ task, readiness, isTesting, onTestStarted }: Props
       <GuardedAction
         variant="danger"
         state={cancelNow}
-        onClick={() => cancel.mutate()}
+        onClick={() => setConfirmCancel(true)}
         isLoading={cancel.isPending}
         testId="cancel-button"
         reasonId="cancel-reason"
       >
         Cancel run
       </GuardedAction>
+      {/* Asks first: a cancel stops every account of the run after its current batch. */}
+      <ConfirmDialog
+        open={confirmCancel}
+        title="Cancel the run?"
+        confirmLabel="Cancel the run"
+        isPending={cancel.isPending}
+        dismissLabel="Keep running"
+        onConfirm={() => cancel.mutate(undefined, { onSettled: () => setConfirmCancel(false) })}
+        onClose={() => setConfirmCancel(false)}
+      >
+        <p>
+          Every account of run #{task.last_run?.id ?? '?'} stops after the batch it is copying. What was copied stays
+          copied; the next run copies what is left.
+        </p>
+      </ConfirmDialog>
     </div>
   );
 }

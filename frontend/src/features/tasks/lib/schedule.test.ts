@@ -29,14 +29,14 @@ describe('describeNextRun', () => {
   const now = new Date('2025-11-28T12:00:00Z');
   const task = { status: 'idle', broken: false, schedule_interval_seconds: 3600, next_run_at: '2025-11-28T13:00:00Z' };
 
-  it('shows the next run in local time with the distance', () => {
+  it('shows the next run in local time with its zone and the distance', () => {
     const next = describeNextRun(task, now, 'en-GB', 'Europe/Paris');
-    expect(next).toEqual({ text: 'Next run: 28 Nov 2025, 14:00 (in 1 h 00 min)', tone: 'normal', iso: task.next_run_at });
+    expect(next).toEqual({ text: 'Next run: 28 Nov 2025, 14:00 GMT+1 (in 1 h 00 min)', tone: 'normal', iso: task.next_run_at });
   });
 
   it('follows the browser zone', () => {
     expect(describeNextRun(task, now, 'en-US', 'America/Los_Angeles').text).toBe(
-      'Next run: Nov 28, 2025, 5:00 AM (in 1 h 00 min)',
+      'Next run: Nov 28, 2025, 5:00 AM GMT-8 (in 1 h 00 min)',
     );
   });
 

@@ -54,5 +54,10 @@ export function describeNextRun(
   const iso = task.next_run_at;
   if (Date.parse(iso) <= now.getTime()) return { text: 'Next run: due now', tone: 'info', iso };
   const when = formatDateTime(iso, locale, timeZone);
-  return { text: `Next run: ${when} (${formatRelative(iso, now)})`, tone: 'normal', iso };
+  // With its UTC offset at that instant ("GMT+1"): admins of one task sit in different zones
+  // (docs/console.md, "Run polish").
+  const zone = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'shortOffset' })
+    .formatToParts(new Date(iso))
+    .find((p) => p.type === 'timeZoneName')?.value;
+  return { text: `Next run: ${when}${zone ? ` ${zone}` : ''} (${formatRelative(iso, now)})`, tone: 'normal', iso };
 }

@@ -1,0 +1,87 @@
+"""axe-core on every screen of the console (tests/e2e/a11y.py): sign-in, tasks, a task with a
+finished run and its folder mapping loaded (its run log dialog too), the run log page (both also
+at 390 px), servers, audit, users, notifications and the account page.
+No serious or critical WCAG 2.1 A/AA violation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from testbed.dovecot import ImapServer
+from tests.e2e.a11y import assert_accessible
+from tests.e2e.browser_log import BrowserLog
+from tests.e2e.conftest import Source
+from tests.e2e.pages import Api, finished_run, login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.imap, pytest.mark.celery]
+
+# Screens reached by address once signed in: (name, path, what shows that the page is loaded).
+SCREENS = [
+    ("servers", "/endpoints", "endpoint-row"),
+    ("audit", "/audit", "audit-row"),
+    ("users", "/users", "user-row"),
+]
+
+
+def test_every_screen_passes_axe(
+    new_page: Callable[..., tuple[Page, BrowserLog]],
+    admin: tuple[str, str],
+    stack: str,
+    src_server: ImapServer,
+    dst_server: ImapServer,
+    sources: dict[str, Source],
+    dst_user: Callable[[str], str],
+) -> None:
+    source = sources["corpus"]
+    task_id, run_id = finished_run(
+        Api(stack, *admin), src_server, dst_server, source.username, dst_user("small")
+    )
+    page, _ = new_page()
+    page.goto("/login")
+    expect(page.get_by_label("Username")).to_be_visible()
+    assert_accessible(page, "login")
+    login(page, *admin)
+
+    expect(page.get_by_test_id("task-row")).to_have_count(1)
+    assert_accessible(page, "tasks")
+
+    page.goto(f"/tasks/{task_id}")
+    expect(page.get_by_test_id("live-progress")).to_have_attribute("data-status", "done")
+    expect(page.get_by_test_id("account-row")).to_have_count(1)
+    page.get_by_test_id("load-plan-button").click()
+    expect(page.get_by_test_id("folder-row").first).to_be_visible()
+    assert_accessible(page, "task-detail")
+    page.get_by_test_id("run-log-button").click()
+    expect(page.get_by_test_id("run-row")).to_have_count(1)
+    assert_accessible(page, "run-log-dialog")
+    page.keyboard.press("Escape")
+
+    page.goto(f"/runs/{run_id}")
+    expect(page.get_by_test_id("run-log-account")).to_have_count(1)
+    page.get_by_test_id("run-log-account").locator("summary").first.click()
+    assert_accessible(page, "run-page")
+
+    for name, path, ready in SCREENS:
+        page.goto(path)
+        expect(page.get_by_test_id(ready).first).to_be_visible()
+        assert_accessible(page, name)
+    for name, path, heading in (
+        ("notifications", "/settings/notifications", "Notifications"),
+        ("account", "/account", "Your account"),
+    ):
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        assert_accessible(page, name)
+
+    phone, _ = new_page(width=390, height=844)
+    login(phone, *admin)
+    phone.goto(f"/runs/{run_id}")
+    expect(phone.get_by_test_id("run-log-account")).to_have_count(1)
+    assert_accessible(phone, "run-page-phone")
+    phone.goto(f"/tasks/{task_id}")
+    phone.get_by_test_id("load-plan-button").click()
+    expect(phone.get_by_test_id("folder-row").first).to_be_visible()
+    assert_accessible(phone, "task-detail-phone")
