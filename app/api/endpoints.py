@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from celery.exceptions import TaskRevokedError
 from celery.exceptions import TimeoutError as CeleryTimeout
 from flask import Blueprint
 
@@ -102,6 +103,6 @@ def _probe(
     db().close()  # no connection held while waiting for the worker
     try:
         answer = dispatch.probe_endpoint(celery_client(), spec, timeout)
-    except CeleryTimeout as exc:
+    except (CeleryTimeout, TaskRevokedError) as exc:  # revoked: it expired before a worker took it
         raise JobTimeout(f"no worker tested the server within {timeout:.0f} s; are workers running?") from exc
     return EndpointTestOut.model_validate(answer)

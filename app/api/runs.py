@@ -6,6 +6,7 @@ one wait is GET /plan, bounded by PLAN_TIMEOUT_SECONDS, for a short dry-run job.
 
 from __future__ import annotations
 
+from celery.exceptions import TaskRevokedError
 from celery.exceptions import TimeoutError as CeleryTimeout
 from flask import Blueprint
 
@@ -133,7 +134,7 @@ def plan(task_id: int, query: PlanQuery) -> PlanOut:
     timeout = resources().settings.plan_timeout_seconds
     try:
         answer = dispatch.plan(celery_client(), task_id, account_id, timeout)
-    except CeleryTimeout as exc:
+    except (CeleryTimeout, TaskRevokedError) as exc:  # revoked: it expired before a worker took it
         raise JobTimeout(f"no worker computed the plan within {timeout:.0f} s; are workers running?") from exc
     if "error" in answer:
         raise ImapUnavailable(answer["error"]["message"])
