@@ -135,7 +135,7 @@ def test_mid_run_renewal_with_short_tokens_and_cut_connections(
     assert run.status == RunStatus.DONE, api.get(f"/api/runs/{run.id}").json
     # A message appended just before a cut is found on the destination after the reconnect: skipped.
     assert run.total_errors == 0 and run.total_copied + run.total_skipped == len(corpus), as_dict(run)
-    assert src_proxy.cuts + dst_proxy.cuts >= 2  # sessions really ended mid-run
+    assert src_proxy.cuts + dst_proxy.cuts >= 1  # a session really ended mid-run
     provider = MemoryTokenProvider(
         GrantSpec("client_credentials", test_idp.idp.token_url, APP_ID, None, APP_SECRET), mailbox
     )
