@@ -118,10 +118,10 @@ def test_mid_run_renewal_with_short_tokens_and_cut_connections(
     consent = test_idp.state.issue_refresh_token(APP_ID, mailbox)
     with (
         FaultProxy(oauth_src.port_plain) as src_proxy,
-        # A slow link (a little delay per chunk) so that the copy outlives several 10 s tokens.
-        FaultProxy(oauth_dst.port_plain, mode="delay", delay=0.012) as dst_proxy,
-        src_proxy.cutting_every(3.0),
-        dst_proxy.cutting_every(4.0),
+        # A slow link to the destination (about 8 s for the whole corpus, however fast the machine),
+        # so that the copy outlives the renewal point of a 10 s token and sees its source cut twice.
+        FaultProxy(oauth_dst.port_plain, delay=0.012, rate=sum(len(m.raw) for m in corpus) / 8) as dst_proxy,
+        src_proxy.cutting_every(3.5),
     ):
         built = make_oauth_task(
             clean_db, _app(test_idp, src_proxy.port), _consent(test_idp, dst_proxy.port), [(mailbox, consent)]

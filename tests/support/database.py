@@ -3,10 +3,13 @@ the proof suite's private cluster)."""
 
 from __future__ import annotations
 
+import time
+
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, make_url, pool, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from app.config import REPO_ROOT
 from app.db import Base
@@ -49,5 +52,14 @@ def truncate_all(engine: Engine, *, keep: tuple[str, ...] = (), restart_ids: boo
     over from an earlier test names rows that no longer exist and does nothing."""
     tables = ", ".join(t.name for t in Base.metadata.sorted_tables if t.name not in keep)
     restart = " RESTART IDENTITY" if restart_ids else ""
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables}{restart} CASCADE"))
+    for attempt in range(3):
+        try:
+            with engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables}{restart} CASCADE"))
+            return
+        except OperationalError as exc:
+            # A worker of the previous test still finishing a job can take row locks in another
+            # order: PostgreSQL then picks the TRUNCATE as the deadlock victim. Try again.
+            if "deadlock" not in str(exc) or attempt == 2:
+                raise
+            time.sleep(0.5)
