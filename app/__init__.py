@@ -1,7 +1,8 @@
 """The Flask side: create_app() wires settings, resources, blueprints and the one error handler.
 
-Flask is imported inside create_app, not at module level: the workers import app.models,
-app.services and app.dispatch, and a worker process never loads the web stack.
+Everything is imported inside create_app, not at module level: the workers import app.models,
+app.services and app.dispatch and never load the web stack, and `imapcopier copy` imports
+app.profiles (plain data) without loading settings or the database layer.
 """
 
 from __future__ import annotations
@@ -9,12 +10,10 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from app.config import Settings, get_settings
-from app.logging_setup import configure_logging
-from app.resources import Resources
-
 if TYPE_CHECKING:
     from flask import Flask
+
+    from app.config import Settings
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -22,7 +21,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     from flask import Flask
 
     from app.api import register_blueprints
+    from app.config import get_settings
     from app.extensions import close_db
+    from app.logging_setup import configure_logging
+    from app.resources import Resources
 
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)

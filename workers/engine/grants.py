@@ -12,12 +12,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import requests
-from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.requests_client import AssertionSession, OAuth2Session
-from joserfc.errors import JoseError
-from joserfc.jwk import RSAKey
-
 from workers.engine.sasl import TokenFailed, TokenProvider
 
 Grant = Literal["client_credentials", "jwt_bearer", "refresh_token"]
@@ -70,6 +64,12 @@ def fetch_token(spec: GrantSpec, mailbox: str) -> AccessToken:
     Raises:
         TokenFailed naming the token endpoint's error, or saying it could not be reached.
     """
+    # The HTTP stack loads on the first token, not at import: `imapcopier copy` with passwords
+    # starts without it (some 0.15 s; docs/performance.md).
+    import requests
+    from authlib.common.errors import AuthlibBaseError
+    from joserfc.errors import JoseError
+
     try:
         raw = _request(spec, mailbox)
     except AuthlibBaseError as exc:
@@ -92,6 +92,9 @@ def fetch_token(spec: GrantSpec, mailbox: str) -> AccessToken:
 
 
 def _request(spec: GrantSpec, mailbox: str) -> dict[str, Any]:
+    from authlib.integrations.requests_client import AssertionSession, OAuth2Session
+    from joserfc.jwk import RSAKey
+
     if spec.grant == "jwt_bearer":
         if not spec.private_key:
             raise TokenFailed("no private key is set for the jwt_bearer grant", "missing_key")
