@@ -14,11 +14,13 @@ import pytest
 from testbed.corpus import CorpusMessage, load_corpus, new_messages
 from testbed.cyrus import CyrusImapServer
 from testbed.dovecot import ImapServer
+from testbed.faultproxy import FaultProxy
 from tests.engine.engine_fixtures import pair
 from tests.engine.test_engine_cli import as_json, run, urls
 from tests.imap_fixtures import new_username
 from workers.engine.copier import compare_mailbox, copy_mailbox, plan_mailbox
 from workers.engine.events import EngineEvent, PlanMade
+from workers.engine.options import CopyOptions
 from workers.engine.search_reply import uid_search
 from workers.engine.state import MemoryState
 
@@ -120,6 +122,27 @@ def test_a_message_the_destination_alters_is_reported_as_a_warning(
     deep = compare_mailbox(src, dst, deep=True)
     assert deep.complete and deep.altered == 1
     assert {f.src: f.altered for f in deep.folders}["INBOX"] == 1
+
+
+def test_alterations_are_found_when_appends_are_pipelined_and_checked_a_batch_late(
+    src_server: ImapServer, cyrus_server: CyrusImapServer, cyrus_user: str
+) -> None:
+    """Without MULTIAPPEND (hidden here by the proxy) the check of a batch rides in the next batch's
+    round trip, and the last batch's is made on its own: an altered message is found in both."""
+    plain = few(6)
+    second = EIGHT_BIT.replace(b"raw-8bit@", b"raw-8bit-last@")
+    load_corpus(src_server, cyrus_user, [*plain[:2], replace(plain[0], raw=EIGHT_BIT), *plain[2:]])
+    load_corpus(src_server, cyrus_user, [replace(plain[1], raw=second)])  # in the last batch
+    hide = (rb" MULTIAPPEND", b"")
+    with FaultProxy(cyrus_server.port_plain, rewrite=hide, max_rewrites=1_000) as proxy:
+        src, dst = pair(src_server, cyrus_server, cyrus_user)
+        dst = replace(dst, port=proxy.port)
+        result = copy_mailbox(src, dst, CopyOptions(batch_messages=3, parallel_folders=1))
+        assert proxy.rewrites > 0  # the engine was told there is no MULTIAPPEND
+
+    assert (result.status, result.copied, result.errors) == ("ok", 8, 0), result.error_list
+    assert result.altered == 2
+    assert compare_mailbox(src, replace(dst, port=cyrus_server.port_plain), deep=True).altered == 2
 
 
 def test_an_unaltered_copy_reports_no_alteration(

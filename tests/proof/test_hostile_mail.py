@@ -263,14 +263,17 @@ def test_hostile_folder_names_round_trip(
 def test_folder_the_destination_cannot_create_is_reported(
     src_server: ImapServer, dst_server: ImapServer, imap_user: str
 ) -> None:
-    """Maildir++ keeps a whole path in one directory name: 300 characters are over the 255 limit."""
+    """Maildir++ keeps a whole path in one directory name: 300 characters are over the 255 limit.
+    The CREATEs are pipelined: the folders created after the refused one in the same round trip
+    ("zz/Deep" sorts after it) are there all the same."""
     too_long = "w" * 200 + "/" + "v" * 100
     load_raw(src_server, imap_user, too_long, [message("too-long")])
     load_raw(src_server, imap_user, "Fine", [message("fine")])
+    load_raw(src_server, imap_user, "zz/Deep", [message("deep")])
 
     result = copy_mailbox(endpoint(src_server, imap_user), endpoint(dst_server, imap_user), FAST)
 
-    assert (result.status, result.copied, result.errors) == ("partial", 1, 1)
+    assert (result.status, result.copied, result.errors) == ("partial", 2, 1)
     (error,) = result.error_list
     assert error.code == "folder_unavailable" and "v" * 100 in (error.folder or "")
     comparison = compare(src_server, dst_server, imap_user)

@@ -23,7 +23,7 @@ from workers.engine.options import CopyOptions
 from workers.engine.plan import FolderMapping
 from workers.engine.prefetch import prefetched
 from workers.engine.results import FolderStatusName
-from workers.engine.session import FolderStatus, ImapSession, OutgoingMessage
+from workers.engine.session import FetchResult, FolderStatus, ImapSession, OutgoingMessage
 from workers.engine.state import FolderCheckpoint, MessageRecord, SyncState
 from workers.engine.verify import Sent, altered_uids
 
@@ -44,6 +44,8 @@ class FolderTally:
     total: int = 0
     # UIDs whose literal broke the limits: left out of the retries, and the checkpoint stays below them.
     refused: set[int] = field(default_factory=set)
+    # Appended, not yet checked against what was sent (verify.py); a retry still checks them.
+    unchecked: list[Sent] = field(default_factory=list)
 
 
 @dataclass
@@ -88,8 +90,9 @@ class FolderCopy:
         status = status or self.src.status(self.mapping.src)
         saved = self._still_valid(saved, status.uidvalidity)
         if saved is not None and self._unchanged(saved, status):
+            self._check()  # left by a try that lost its connection
             return "unchanged"
-        dst_status = self.dst.status(self.mapping.dst)
+        dst_status = self.dst.select_status(self.mapping.dst)  # selected for the appends' checks
         if saved is not None and saved.dst_uidvalidity != dst_status.uidvalidity:
             logger.warning("copy.folder_reset folder=%s reason=dst_uidvalidity", self.mapping.src)
             self.state.reset_folder(self.mapping.src)
@@ -102,14 +105,14 @@ class FolderCopy:
             scan_from = saved.dst_uidnext or 1
             base = saved
         base = base.replace(uidnext=None, dst_uidvalidity=dst_status.uidvalidity, dst_uidnext=scan_from)
-        self.src.select(self.mapping.src, readonly=True)
+        candidates = self.src.examine_uids_from(self.mapping.src, base.last_uid + 1)
         if saved is not None and self.options.sync_flags:
             records = sync_flags(self.src, self.dst, saved, self.state)
             if records:
                 self.state.checkpoint(base, records)
                 self.tally.flags_updated += len(records)
         base = base.replace(highest_modseq=status.highest_modseq)
-        return self._copy_new(base, status, dst_status.uidnext, saved is not None)
+        return self._copy_new(base, status, candidates, dst_status.uidnext, saved is not None)
 
     def _still_valid(self, saved: FolderCheckpoint | None, uidvalidity: int) -> FolderCheckpoint | None:
         if saved is None:
@@ -129,11 +132,17 @@ class FolderCopy:
         return saved.highest_modseq is not None and saved.highest_modseq == status.highest_modseq
 
     def _copy_new(
-        self, base: FolderCheckpoint, status: FolderStatus, dst_uidnext: int, has_map: bool
+        self,
+        base: FolderCheckpoint,
+        status: FolderStatus,
+        candidates: list[int],
+        dst_uidnext: int,
+        has_map: bool,
     ) -> FolderStatusName:
+        """Copy `candidates` (the source UIDs above the checkpoint) not yet mapped or refused."""
         above = self.state.messages_above(base.folder, base.last_uid)
         skip = above.keys() | self.tally.refused
-        new_uids = [uid for uid in self.src.uids_from(base.last_uid + 1) if uid not in skip]
+        new_uids = [uid for uid in candidates if uid not in skip]
         self.tally.total = self.tally.done + len(new_uids)  # a retry continues where it stopped
         index = IdentityIndex()
         scan_from = base.dst_uidnext or 1
@@ -150,6 +159,7 @@ class FolderCopy:
             for batch in prepared:
                 try:
                     if self.should_stop():
+                        self._check()
                         return "cancelled"
                     records, highest = self._apply(batch)
                 finally:
@@ -201,7 +211,10 @@ class FolderCopy:
         return prepared
 
     def _apply(self, batch: PreparedBatch) -> tuple[list[MessageRecord], int]:
-        """Destination side of a batch: append, count, and the message records to checkpoint."""
+        """Destination side of a batch: append, count, and the message records to checkpoint.
+
+        What the destination stored is checked one batch late, in the next batch's round trip
+        (`tally.unchecked`), or right away where MULTIAPPEND leaves no pipeline to ride in."""
         records = list(batch.found)
         self.tally.skipped += len(batch.found)
         limit = self.dst.info.append_limit
@@ -212,10 +225,13 @@ class FolderCopy:
             reason = f"message of {meta.size:,} bytes is over the maximum message size of {max_size:,} bytes"
             self._failed(meta.uid, MessageRefused(f"{reason}; not read"))
         highest = 0
-        sent: list[Sent] = []  # what the destination should now hold, to check after the batch
+        sent: list[Sent] = []  # what the destination should now hold, to check
         if batch.messages:
-            outcomes = append_batch(self.dst, self.mapping.dst, batch.messages)
-            for message, outcome in zip(batch.messages, outcomes, strict=True):
+            pending = [s.dst_uid for s in self.tally.unchecked]
+            appended = append_batch(self.dst, self.mapping.dst, batch.messages, pending)
+            if appended.stored is not None:
+                self._check(appended.stored)
+            for message, outcome in zip(batch.messages, appended.outcomes, strict=True):
                 highest = max(highest, self._appended(outcome, len(message.body), message.flags, records))
                 if outcome.dst_uid is not None:
                     sent.append(Sent.of(outcome.dst_uid, message.body))
@@ -224,8 +240,16 @@ class FolderCopy:
             highest = max(highest, self._appended(outcome, spooled.size, spooled.flags, records))
             if outcome.dst_uid is not None:
                 sent.append(Sent(outcome.dst_uid, spooled.size, None))
-        self.tally.altered += len(altered_uids(self.dst, self.mapping.dst, sent))
+        self.tally.unchecked.extend(sent)
+        if self.dst.info.has("MULTIAPPEND"):
+            self._check()
         return records, highest
+
+    def _check(self, stored: FetchResult | None = None) -> None:
+        """Compare what the destination stored with what was sent, for `tally.unchecked`."""
+        if self.tally.unchecked:
+            self.tally.altered += len(altered_uids(self.dst, self.mapping.dst, self.tally.unchecked, stored))
+            self.tally.unchecked = []
 
     def _appended(
         self, outcome: AppendOutcome, size: int, flags: frozenset[str], records: list[MessageRecord]
@@ -252,6 +276,7 @@ class FolderCopy:
     ) -> FolderStatusName:
         """Final checkpoint. Destination messages below the new dst_uidnext are all accounted for:
         mapped, or seen by this pass's scan (leftovers there are not ours)."""
+        self._check()
         clean = self.blocked_at is None
         if clean and new_uids:
             state = state.replace(last_uid=max(state.last_uid, new_uids[-1]))

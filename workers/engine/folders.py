@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from workers.engine.errors import CopyError, FolderUnavailable
+from workers.engine.errors import CopyError
 from workers.engine.gmail import GmailFolders, gmail_folders, without_views
 from workers.engine.listing import list_with_status, pipelined_status
 from workers.engine.plan import (
@@ -84,16 +84,17 @@ def create_missing(
     dst: ImapSession, plan: FolderPlan, report: Callable[[CopyError, str, int | None], None]
 ) -> set[str]:
     """Create (and subscribe) missing destination folders; the ones that could not be created."""
-    failed: set[str] = set()
     roles = {m.dst: m.role for m in plan.mappings if m.role}
-    for name in folders_to_create(plan, dst.info.separator):
-        try:
-            dst.create_folder(name, roles.get(name))
+    names = folders_to_create(plan, dst.info.separator)
+    if not names:
+        return set()
+    failed = dst.create_folders([(name, roles.get(name)) for name in names])
+    for name in names:
+        if name in failed:
+            report(failed[name].on_side("dst"), name, None)
+        else:
             logger.info("copy.folder_created folder=%s", name)
-        except FolderUnavailable as exc:
-            failed.add(name)
-            report(exc.on_side("dst"), name, None)
-    return failed
+    return set(failed)
 
 
 def account_plan(

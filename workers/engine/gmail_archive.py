@@ -79,7 +79,7 @@ def copy_archived(
             break
         outgoing = fetch_bodies(src, group)
         sizes = {m.src_uid: len(m.body) for m in outgoing}
-        for outcome in append_batch(dst, archive, outgoing):
+        for outcome in append_batch(dst, archive, outgoing).outcomes:
             if outcome.error is None:
                 tally.copied += 1
                 tally.bytes += sizes.get(outcome.src_uid, 0)

@@ -71,9 +71,15 @@ class ResponseGuard:
         self._sock: socket.socket | None = None
         self._armed = 0.0
         self._continued = False  # the current response goes on after a literal
+        self._named = False
+        self.command = "greeting"
+        self.received = 0
         self.start("greeting")
 
     def start(self, command: str = "command") -> None:
+        # Commands sent back to back (pipelined) share the accounting, and errors name them all.
+        waiting = self._named and self.command != "greeting" and self.received == 0
+        self._earlier = self.command if waiting else None
         self.command = command
         self.started = time.monotonic()
         self.transferred = 0
@@ -88,6 +94,9 @@ class ResponseGuard:
         view = memoryview(data)
         if not self._named:
             self.command = _command_name(bytes(view[:100]))
+            earlier = self._earlier
+            if earlier is not None and self.command not in earlier.split(" and "):
+                self.command = f"{earlier} and {self.command}"
             self._named = True
         self.transferred += view.nbytes
         if sock is not None and self._armed != self.timeout:
@@ -254,9 +263,16 @@ class ResponseGuard:
             cap = min(cap, literal_allowance(max(expected.sizes.values())))
         return cap, uid, None
 
+    @property
+    def commands_phrase(self) -> str:
+        """ "one FETCH command", or "the pipelined EXAMINE and SEARCH commands"."""
+        if " and " in self.command:
+            return f"the pipelined {self.command} commands"
+        return f"one {self.command} command"
+
     def _too_many(self, what: str) -> ResponseTooLarge:
         return ResponseTooLarge(
-            f"the {self.side} server sent {what} to one {self.command} command; "
+            f"the {self.side} server sent {what} to {self.commands_phrase}; "
             f"the connection was dropped (last: {self.excerpt()!r})"
         )
 

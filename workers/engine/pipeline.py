@@ -77,9 +77,16 @@ def wait_for_continuation(imap: Any, tag: bytes) -> bool:
 
 
 def append_pipelined(
-    dst: ImapSession, folder: str, messages: Sequence[OutgoingMessage]
+    dst: ImapSession,
+    folder: str,
+    messages: Sequence[OutgoingMessage],
+    first: tuple[str | bytes, ...] | None = None,
 ) -> list[AppendOutcome]:
     """APPEND `messages` in order on one connection without waiting for replies; one outcome each.
+
+    `first` is a command sent ahead of the APPENDs in the same round trip (the check of what the
+    previous batch stored: verify.py); its untagged replies are left in `untagged_responses`. It
+    must not depend on the APPENDs (RFC 3501, 5.5): a FETCH of UIDs already appended does not.
 
     Raises:
         Throttled when a reply says the server is throttling (after all replies are read);
@@ -88,6 +95,7 @@ def append_pipelined(
     imap = dst.client._imap
     tags: list[bytes] = []
     with imap_errors(f"appending to {folder}", permanent=MessageRefused):
+        leading = imap._command(*first) if first is not None else None
         for message in messages:
             tag = imap._new_tag()
             tags.append(tag)
@@ -97,6 +105,8 @@ def append_pipelined(
             if not plus and not wait_for_continuation(imap, tag):
                 continue
             imap.send(message.body + b"\r\n")
+        if leading is not None:
+            imap._get_tagged_response(leading)  # the caller reads what it needs from the untagged replies
         replies = [imap._get_tagged_response(tag) for tag in tags]
     outcomes: list[AppendOutcome] = []
     throttled: bytes | None = None

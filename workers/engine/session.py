@@ -18,7 +18,7 @@ from workers.engine.guard import Expectation
 from workers.engine.guarded_client import GuardedClient
 from workers.engine.imap import ImapEndpoint, connect, imap_errors, is_throttle_response, throttled
 from workers.engine.plan import FolderInfo, Layout
-from workers.engine.search_reply import uid_search
+from workers.engine.search_reply import parse_esearch, parse_search, uid_search
 from workers.engine.special_use import create_with_role
 
 logger = logging.getLogger(__name__)
@@ -166,6 +166,74 @@ class ImapSession:
         with imap_errors(f"reading the status of {folder}"):
             return folder_status(self.client.folder_status(folder, self.status_items(with_size)))
 
+    def pipeline(
+        self, action: str, commands: Sequence[tuple[str | bytes, ...]]
+    ) -> list[tuple[str, list[Any]]]:
+        """Send `commands` back to back, then read their tagged replies: one round trip for all.
+
+        The replies are (type, data) as imaplib gives them; a NO or BAD does not raise, so each
+        command's refusal is the caller's to judge. Their untagged responses stay in imaplib's
+        `untagged_responses` for the caller to take.
+
+        Raises:
+            TransientImapError when the session breaks.
+        """
+        imap = self.client._imap
+        with imap_errors(action):
+            tags = [imap._command(*command) for command in commands]
+            return [imap._get_tagged_response(tag) for tag in tags]
+
+    def select_status(self, folder: str) -> FolderStatus:
+        """SELECT `folder` read-write and its counters from the SELECT reply, where a separate
+        STATUS then SELECT would cost two round trips. A server that leaves UIDNEXT out of the
+        reply (RFC 3501 allows it) gets a STATUS as well."""
+        self.selected = None
+        with imap_errors(f"selecting {folder}"):
+            raw = self.client.select_folder(folder, readonly=False)
+        self.selected = folder
+        items = {key.upper(): value for key, value in raw.items()}
+        if b"UIDNEXT" not in items or b"UIDVALIDITY" not in items or b"EXISTS" not in items:
+            return self.status(folder)
+        modseq = items.get(b"HIGHESTMODSEQ") if self.info.condstore else None
+        return FolderStatus(
+            int(items[b"EXISTS"]),
+            int(items[b"UIDNEXT"]),
+            int(items[b"UIDVALIDITY"]),
+            None if modseq is None else int(modseq),
+        )
+
+    def examine_uids_from(self, folder: str, first_uid: int) -> list[int]:
+        """EXAMINE `folder` and UID SEARCH its UIDs >= first_uid, sent back to back: one round trip
+        where `select` then `uids_from` cost two (docs/performance.md)."""
+        if self.selected == folder:
+            return self.uids_from(first_uid)
+        imap = self.client._imap
+        self.selected = None
+        imap.untagged_responses = {}  # as imaplib's own select(): the reply starts afresh
+        esearch = self.info.has("ESEARCH")
+        criteria: list[str | bytes] = ["UID", "SEARCH"]
+        if esearch:
+            criteria += [b"RETURN", b"(ALL)"]
+        criteria += [b"UID", f"{first_uid}:*".encode("ascii")]
+        name = self.client._normalise_folder(folder)
+        with imap_errors(f"selecting {folder}"):
+            select_tag = imap._command("EXAMINE", name)
+            imap.state = "SELECTED"  # imaplib refuses UID commands before a SELECT's reply otherwise
+            search_tag = imap._command(*criteria)
+            typ, data = imap._get_tagged_response(select_tag)
+            search_typ, search_data = imap._get_tagged_response(search_tag)
+            imap.is_readonly = True
+            if typ != "OK":
+                imap.state = "AUTH"  # a failed SELECT leaves no folder selected (RFC 3501)
+                raise imaplib.IMAP4.error(f"EXAMINE command error: {typ} {_text(data)}")
+            if search_typ != "OK":
+                raise imaplib.IMAP4.error(f"SEARCH command error: {search_typ} {_text(search_data)}")
+        self.selected = folder
+        with imap_errors(f"searching {folder}"):
+            lines = imap.untagged_responses.pop("ESEARCH" if esearch else "SEARCH", [])
+            found = parse_esearch(lines) if esearch else parse_search(lines)
+        return [uid for uid in found.uids if uid >= first_uid]
+
     def select(self, folder: str, readonly: bool) -> None:
         if self.selected == folder:
             return
@@ -204,10 +272,49 @@ class ImapSession:
                 if not (with_role and create_with_role(self.client, folder, role or "")):
                     self.client.create_folder(folder)
         except FolderUnavailable as exc:
-            if "ALREADYEXISTS" not in exc.message.upper() and "ALREADY EXISTS" not in exc.message.upper():
+            if not _already_exists(exc.message):
                 raise
         with imap_errors(f"subscribing folder {folder}", permanent=FolderUnavailable):
             self.client.subscribe_folder(folder)
+
+    def create_folders(self, folders: Sequence[tuple[str, str | None]]) -> dict[str, FolderUnavailable]:
+        """CREATE (with its special-use role where the server offers CREATE-SPECIAL-USE) and
+        SUBSCRIBE each (folder, role), every command sent back to back: one round trip for all,
+        not two per folder. Commands run in order, so parents listed first exist before their
+        children. Returns the folders that could not be created, with why; one that exists already
+        is fine, and a refused role ([USEATTR]) is created again without it, on its own.
+
+        Raises:
+            Throttled when a reply says so; TransientImapError when the session breaks.
+        """
+        with_roles = self.info.has("CREATE-SPECIAL-USE")
+        commands: list[tuple[str | bytes, ...]] = []
+        for folder, role in folders:
+            name = self.client._normalise_folder(folder)
+            commands.append(("CREATE", name, f"(USE ({role}))") if role and with_roles else ("CREATE", name))
+            commands.append(("SUBSCRIBE", name))
+        replies = self.pipeline("creating folders", commands)
+        failed: dict[str, FolderUnavailable] = {}
+        for (folder, _role), created, subscribed in zip(folders, replies[::2], replies[1::2], strict=True):
+            text = _text(created[1])
+            for typ, data in (created, subscribed):
+                reply = _text(data).encode("utf-8")
+                if typ != "OK" and is_throttle_response(reply):
+                    raise throttled(f"server is throttling us while creating {folder}: {_text(data)}", reply)
+            if created[0] != "OK" and "[USEATTR]" in text.upper():
+                logger.info("copy.role_refused folder=%s reply=%r", folder, text[:200])
+                try:
+                    self.create_folder(folder)
+                except FolderUnavailable as exc:
+                    failed[folder] = exc
+            elif created[0] != "OK" and not _already_exists(text):
+                failed[folder] = FolderUnavailable(
+                    f"creating folder {folder} failed: CREATE {created[0]} {text}"
+                )
+            elif subscribed[0] != "OK":
+                reason = f"SUBSCRIBE {subscribed[0]} {_text(subscribed[1])}"
+                failed[folder] = FolderUnavailable(f"subscribing folder {folder} failed: {reason}")
+        return failed
 
     def multiappend(self, folder: str, messages: Sequence[OutgoingMessage]) -> tuple[bool, bytes]:
         """One MULTIAPPEND (RFC 3502: all or nothing). (accepted, response text)."""
@@ -252,6 +359,16 @@ class ImapSession:
                 self.client.add_flags(uid_set(uids), sorted_flags, silent=True)
             else:
                 self.client.remove_flags(uid_set(uids), sorted_flags, silent=True)
+
+
+def _text(data: Sequence[Any]) -> str:
+    """A reply's text (imaplib's data items joined), for messages."""
+    raw = b" ".join(d for d in data if isinstance(d, bytes))
+    return raw.decode("utf-8", "replace")[:300]
+
+
+def _already_exists(text: str) -> bool:
+    return "ALREADYEXISTS" in text.upper() or "ALREADY EXISTS" in text.upper()
 
 
 def _append_item(message: OutgoingMessage) -> dict[str, object]:

@@ -13,8 +13,11 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from workers.engine.session import ImapSession
+from imapclient.response_parser import parse_fetch_response
+
+from workers.engine.session import FetchResult, ImapSession
 
 logger = logging.getLogger(__name__)
 
@@ -47,22 +50,35 @@ class Sent:
         return cls(dst_uid, len(raw), header_digest(raw))
 
 
-def altered_uids(dst: ImapSession, folder: str, sent: Sequence[Sent]) -> list[int]:
-    """Destination UIDs of `sent` stored differently from what was sent; one FETCH for the batch.
+def fetched_by_uid(lines: list[Any]) -> FetchResult:
+    """Parsed untagged FETCH lines, keyed by UID; lines without one (a server's unsolicited flag
+    updates, keyed by sequence number) are left out so they cannot pass for a UID's answer."""
+    parsed = parse_fetch_response(lines, normalise_times=True, uid_is_key=False)
+    return {int(item[b"UID"]): item for item in parsed.values() if isinstance(item.get(b"UID"), int)}
+
+
+def altered_uids(
+    dst: ImapSession, folder: str, sent: Sequence[Sent], stored: FetchResult | None = None
+) -> list[int]:
+    """Destination UIDs of `sent` stored differently from what was sent; one FETCH for the batch,
+    or none when `stored` (read behind the APPENDs) already answers for every one of them.
 
     A UID the server no longer has (expunged meanwhile by someone else) is not counted.
     """
     if not sent:
         return []
-    dst.select(folder, readonly=False)  # read-write: the session's later STOREs reuse the selection
-    fetched = dst.fetch([s.dst_uid for s in sent], VERIFY_ITEMS)
+    fetched = dict(stored or {})
+    unread = [s.dst_uid for s in sent if s.dst_uid not in fetched]
+    if unread:
+        dst.select(folder, readonly=False)  # read-write: the session's later STOREs reuse the selection
+        fetched.update(dst.fetch(unread, VERIFY_ITEMS))
     altered: list[int] = []
     for item in sent:
-        stored = fetched.get(item.dst_uid)
-        if stored is None:
+        found = fetched.get(item.dst_uid)
+        if found is None:
             continue
-        size = stored.get(b"RFC822.SIZE")
-        header = stored.get(b"BODY[HEADER]")
+        size = found.get(b"RFC822.SIZE")
+        header = found.get(b"BODY[HEADER]")
         if size != item.size or (
             item.header is not None and isinstance(header, bytes) and header_digest(header) != item.header
         ):
