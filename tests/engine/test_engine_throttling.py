@@ -12,9 +12,9 @@ from testbed.corpus import load_corpus, new_messages
 from testbed.dovecot import ImapServer
 from testbed.faultproxy import FaultProxy
 from tests.engine.engine_fixtures import endpoint
+from workers.engine import mailbox_copy
 from workers.engine.copier import compare_mailbox, copy_mailbox
 from workers.engine.errors import Throttled
-from workers.engine.mailbox_copy import MailboxCopy
 from workers.engine.options import CopyOptions
 
 pytestmark = pytest.mark.imap
@@ -36,13 +36,13 @@ def test_throttled_fetch_and_append_back_off_and_complete(
 ) -> None:
     load_corpus(src_server, imap_user, new_messages(60, folders=("INBOX", "Work"), batch=81))
     waits: list[float] = []
-    wait = MailboxCopy._wait
+    wait = mailbox_copy.backoff
 
-    def recorded(self: MailboxCopy, retry_state: RetryCallState) -> float:
-        waits.append(wait(self, retry_state))
+    def recorded(options: CopyOptions, retry_state: RetryCallState, failures: int) -> float:
+        waits.append(wait(options, retry_state, failures))
         return waits[-1]
 
-    monkeypatch.setattr(MailboxCopy, "_wait", recorded)
+    monkeypatch.setattr(mailbox_copy, "backoff", recorded)
     # Short waits where the server suggests none (Gmail): the cap; Exchange's 300 ms is under it.
     options = CopyOptions(retries=6, retry_wait=0.05, retry_wait_max=0.5, batch_messages=10)
     with (

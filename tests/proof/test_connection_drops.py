@@ -1,8 +1,9 @@
 """Connections dropped mid-transfer (testbed/faultproxy.py between the engine and one server).
 
 A few drops: the engine reconnects with backoff and the account completes, nothing missing, nothing
-duplicated. Drops on every connection: the account fails with a clear transient error after its
-retries, and the next run without the fault completes, still without a duplicate.
+duplicated. Drops on every connection before anything is checkpointed: the account fails with a
+clear transient error after its retries, and the next run without the fault completes, still
+without a duplicate. Drops that let each connection get a batch further do not use up the retries.
 """
 
 from __future__ import annotations
@@ -79,7 +80,11 @@ def test_a_few_drops_are_retried_to_completion(
     _assert_exactly_once(src_server, dst_server, mailbox)
 
 
-@pytest.mark.parametrize("fault", list(FAULTS))
+# Faults that strike every connection before it can checkpoint a batch (the batch is 500 KB).
+STALLING = [name for name in FAULTS if name != "dst-reply-lost-after-append"]
+
+
+@pytest.mark.parametrize("fault", STALLING)
 @pytest.mark.parametrize("keep_state", [True, False], ids=["same-state", "fresh-state"])
 def test_drops_on_every_connection_fail_the_account_then_the_next_run_completes(
     src_server: ImapServer, dst_server: ImapServer, mailbox: str, fault: str, keep_state: bool
@@ -99,6 +104,21 @@ def test_drops_on_every_connection_fail_the_account_then_the_next_run_completes(
     )
     assert (later.status, later.errors) == ("ok", 0), later
     assert failed.copied + later.copied <= TOTAL
+    _assert_exactly_once(src_server, dst_server, mailbox)
+
+
+def test_drops_that_let_each_connection_get_further_do_not_fail_the_account(
+    src_server: ImapServer, dst_server: ImapServer, mailbox: str
+) -> None:
+    """Every APPEND reply is lost, on every connection: each reconnection finds the previous batch on
+    the destination (a checkpoint: progress), appends the next, and loses that reply too. Far more
+    drops than `retries`, yet the folder gets further each time, so the account completes."""
+    result, cuts = _copy(src_server, dst_server, mailbox, "dst-reply-lost-after-append", None, MemoryState())
+
+    batches = sum(-(-count // 5) for count in FOLDERS.values())
+    assert cuts == batches > FAST.retries + 1
+    assert (result.status, result.errors) == ("ok", 0), result
+    assert (result.copied, result.skipped) == (0, TOTAL)  # every reply lost: all found by identity
     _assert_exactly_once(src_server, dst_server, mailbox)
 
 

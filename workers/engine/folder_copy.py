@@ -47,6 +47,11 @@ class FolderTally:
     # Appended, not yet checked against what was sent (verify.py); a retry still checks them.
     unchecked: list[Sent] = field(default_factory=list)
 
+    @property
+    def progress(self) -> int:
+        """Grows whenever a try gets further: messages checkpointed, or set aside as refused."""
+        return self.done + len(self.refused)
+
 
 @dataclass
 class PreparedBatch:

@@ -81,6 +81,48 @@ class Lane:
             raise TransientImapError(exc.message) from exc
 
 
+def backoff(options: CopyOptions, retry_state: RetryCallState, failures: int) -> float:
+    """Seconds to wait after `failures` failed tries in a row: exponential, or what a throttling
+    server asked for when that is longer; capped at `retry_wait_max`."""
+    error = retry_state.outcome.exception() if retry_state.outcome else None
+    wait = options.retry_wait * 2 ** (max(failures, 1) - 1)
+    if isinstance(error, Throttled):
+        wait = max(wait, error.retry_after)
+    return float(min(wait, options.retry_wait_max))
+
+
+@dataclass
+class ReconnectBudget:
+    """When to give up on a folder whose connection keeps dropping: after `retries` reconnections in
+    a row that checkpointed nothing, or `max_reconnects` in all. A try that checkpointed a batch
+    (copied, or found already there) or set a message aside (refused for its size) made progress:
+    the count of fruitless ones starts again."""
+
+    options: CopyOptions
+    tally: FolderTally
+    stalled: int = 0
+    _done: int = -1
+
+    def __post_init__(self) -> None:
+        self._done = self.tally.progress
+
+    def spent(self, retry_state: RetryCallState) -> bool:
+        """Called by tenacity after each failed try."""
+        if self.tally.progress > self._done:
+            self.stalled, self._done = 0, self.tally.progress
+        self.stalled += 1
+        reconnects = retry_state.attempt_number - 1
+        return self.stalled > self.options.retries or reconnects >= self.options.max_reconnects
+
+    def wait(self, retry_state: RetryCallState) -> float:
+        return backoff(self.options, retry_state, self.stalled)
+
+    def why(self) -> str:
+        if self.stalled > self.options.retries:
+            return f"{self.options.retries} reconnections in a row that copied nothing"
+        return f"{self.options.max_reconnects} reconnections"
+
+
 @dataclass
 class MailboxCopy:
     """Shared by the lanes of one account: `emit`, `report` and the state are serialised by a lock,
@@ -185,14 +227,15 @@ class MailboxCopy:
         self.emit(FolderStarted(mapping.src, mapping.dst))
         started = time.monotonic()
         tally = FolderTally()
+        budget = ReconnectBudget(self.options, tally)
         try:
-            outcome = self._with_retries(lane or self.lane, mapping, saved, status, tally)
+            outcome = self._with_retries(lane or self.lane, mapping, saved, status, budget)
         except FolderUnavailable as exc:
             self.report(exc, mapping.src, None)
             outcome = "failed"
         except TransientImapError as exc:
             self._record(mapping, "failed", tally, started)
-            message = f"gave up on {mapping.src} after {self.options.retries} reconnections: {exc.message}"
+            message = f"gave up on {mapping.src} after {budget.why()}: {exc.message}"
             if isinstance(exc, Throttled):
                 raise Throttled(message, exc.retry_after) from exc  # keep the code: the job waits and retries
             raise TransientImapError(message) from exc
@@ -205,16 +248,18 @@ class MailboxCopy:
         mapping: FolderMapping,
         saved: FolderCheckpoint | None,
         status: FolderStatus | None,
-        tally: FolderTally,
+        budget: ReconnectBudget,
     ) -> FolderStatusName:
+        tally = budget.tally
         retrying = Retrying(
             retry=retry_if_exception_type(TransientImapError),
-            stop=stop_after_attempt(self.options.retries + 1),
-            wait=self._wait,
+            stop=budget.spent,
+            wait=budget.wait,
             before_sleep=lambda rs: logger.warning(
-                "copy.reconnecting folder=%s attempt=%d error=%s",
+                "copy.reconnecting folder=%s attempt=%d without_progress=%d error=%s",
                 mapping.src,
                 rs.attempt_number,
+                budget.stalled,
                 rs.outcome.exception() if rs.outcome else None,
             ),
             reraise=True,
@@ -245,11 +290,7 @@ class MailboxCopy:
         raise TransientImapError(f"reconnecting after refusing UID {exc.uid} of {mapping.src}") from exc
 
     def _wait(self, retry_state: RetryCallState) -> float:
-        error = retry_state.outcome.exception() if retry_state.outcome else None
-        backoff = self.options.retry_wait * 2 ** (retry_state.attempt_number - 1)
-        if isinstance(error, Throttled):
-            backoff = max(backoff, error.retry_after)
-        return float(min(backoff, self.options.retry_wait_max))
+        return backoff(self.options, retry_state, retry_state.attempt_number)
 
     def _record(
         self, mapping: FolderMapping, status: FolderStatusName, tally: FolderTally, started: float

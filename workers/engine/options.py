@@ -29,8 +29,11 @@ class CopyOptions:
     - `gmail_source`: the source is Gmail: All Mail, Important and Starred are left out of the folder
       copy and the messages only in All Mail (archived mail) go to the destination's \\Archive
       folder (gmail.py, docs/providers.md). Set for endpoints with provider `gmail`.
-    - `retries`: reconnections per folder after a dropped connection, with exponential backoff
-      from `retry_wait` seconds (capped at `retry_wait_max`), before the account fails.
+    - `retries`: reconnections in a row that copy nothing, per folder, with exponential backoff
+      from `retry_wait` seconds (capped at `retry_wait_max`), before the account fails. A
+      reconnection after which a batch was checkpointed starts the count again, so a long folder
+      on a link that drops now and then is copied to the end; `max_reconnects` bounds them all
+      (docs/decisions.md, "Reconnecting").
     """
 
     folder_mapping: Mapping[str, str] = field(default_factory=dict)
@@ -43,6 +46,7 @@ class CopyOptions:
     parallel_min_messages: int = 250
     max_error_records: int = 100
     retries: int = 3
+    max_reconnects: int = 100
     retry_wait: float = 1.0
     retry_wait_max: float = 30.0
     sync_flags: bool = True
