@@ -38,6 +38,13 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
         JSON_SORT_KEYS=False,
     )
+    if settings.trusted_proxies:
+        # The client's address as the proxies saw it: only the last `trusted_proxies` hops of
+        # X-Forwarded-For are believed, so a client cannot spoof its own (docs/security.md).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.extensions["imapcopier"] = Resources.from_settings(settings)
     app.teardown_appcontext(close_db)
     register_blueprints(app)

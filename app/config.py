@@ -42,6 +42,13 @@ class Settings(BaseSettings):
         "http://localhost:5173,http://127.0.0.1:5173",
         description="Extra origins the websocket accepts, comma-separated (the Vite dev server)",
     )
+    trusted_proxies: int = Field(
+        0,
+        ge=0,
+        le=5,
+        description="Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed "
+        "(the audit log's address, the login throttle, the websocket's own host); 0 believes none",
+    )
     login_rate_limit: int = Field(10, ge=1, description="Failed logins per username+IP per window")
     login_rate_window_seconds: int = Field(300, ge=1)
     frontend_dist: Path = REPO_ROOT / "frontend" / "dist"

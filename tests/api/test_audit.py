@@ -9,12 +9,15 @@ from flask import Flask
 from sqlalchemy import text, update
 from sqlalchemy.engine import Engine
 
+from app import create_app
+from app.config import Settings
 from app.db import utcnow
 from app.models import Account, AccountRun, Role, enums
 from app.models.enums import RunStatus, TaskStatus, Trigger
+from app.services import auth as auth_service
 from app.services import runs
 from tests.api.user_builders import login, make_user
-from tests.conftest import ApiClient
+from tests.conftest import ADMIN_PASSWORD, ADMIN_USERNAME, ApiClient
 from tests.support.factories import add_run, make_account, make_endpoint, make_task, set_task
 
 SECRET = "Aud1t-never-stored-7QX"
@@ -131,3 +134,23 @@ def test_a_change_is_not_kept_without_its_audit_row(
     assert response.status_code == 500
     monkeypatch.undo()
     assert api.get("/api/endpoints").json == []
+
+
+@pytest.mark.parametrize("trusted", [0, 1])
+def test_the_address_is_the_clients_behind_a_trusted_proxy_and_cannot_be_spoofed_otherwise(
+    settings: Settings, clean_db: Engine, trusted: int
+) -> None:
+    flask_app = create_app(settings.model_copy(update={"trusted_proxies": trusted}))
+    resources = flask_app.extensions["imapcopier"]
+    with resources.sessions.begin() as session:
+        auth_service.set_admin(session, ADMIN_USERNAME, ADMIN_PASSWORD)
+    client = flask_app.test_client()
+    # What a client sends itself, then what the proxy in front of the app appends.
+    forwarded = {"X-Forwarded-For": "198.51.100.66, 203.0.113.7"}
+    body = {"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD}
+    assert client.post("/api/auth/login", json=body, headers=forwarded).status_code == 200
+    rows = client.get("/api/audit").json
+    resources.engine.dispose()
+    assert [row["address"] for row in rows if row["action"] == "login"] == [
+        "203.0.113.7" if trusted else "127.0.0.1"
+    ]
