@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from workers.engine.appender import AppendOutcome, append_batch
@@ -97,11 +98,19 @@ class FolderCopy:
         if saved is not None and self._unchanged(saved, status):
             self._check()  # left by a try that lost its connection
             return "unchanged"
-        dst_status = self.dst.select_status(self.mapping.dst)  # selected for the appends' checks
+        # The two servers answer at the same time: the destination's SELECT (selected for the
+        # appends' checks) and the source's EXAMINE + SEARCH (docs/performance.md).
+        first_uid = saved.last_uid + 1 if saved is not None else 1
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dst-select") as pool:
+            selecting = pool.submit(self.dst.select_status, self.mapping.dst)
+            # On a source error, leaving the block still waits for the SELECT (its error is dropped).
+            candidates = self.src.examine_uids_from(self.mapping.src, first_uid)
+            dst_status = selecting.result()
         if saved is not None and saved.dst_uidvalidity != dst_status.uidvalidity:
             logger.warning("copy.folder_reset folder=%s reason=dst_uidvalidity", self.mapping.src)
             self.state.reset_folder(self.mapping.src)
             saved = None
+            candidates = self.src.uids_from(1)
         if saved is None:
             # Empty destination folder: nothing to scan. Otherwise compare the whole folder once.
             scan_from = dst_status.uidnext if dst_status.messages == 0 else 1
@@ -110,7 +119,6 @@ class FolderCopy:
             scan_from = saved.dst_uidnext or 1
             base = saved
         base = base.replace(uidnext=None, dst_uidvalidity=dst_status.uidvalidity, dst_uidnext=scan_from)
-        candidates = self.src.examine_uids_from(self.mapping.src, base.last_uid + 1)
         if saved is not None and self.options.sync_flags:
             records = sync_flags(self.src, self.dst, saved, self.state)
             if records:
