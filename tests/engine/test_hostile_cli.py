@@ -34,7 +34,11 @@ CASES = {
         2,
     ),
     "trickle": (3, "the source server took", 0),
-    "exists_flood": (3, "the source server sent more than 100,000 responses to the pipelined EXAMINE and SEARCH commands", 0),
+    "exists_flood": (
+        3,
+        "the source server sent more than 100,000 responses to the pipelined EXAMINE and SEARCH commands",
+        0,
+    ),
     "deep_nesting": (3, "the source server sent a malformed response to FETCH (parentheses nested", 0),
     "malformed_item": (3, "the source server sent a malformed response to FETCH: '* 3 FETCH (UID 3", 0),
     "unexpected_line": (3, "the source server sent a malformed response to FETCH: 'HTTP/1.1 400", 0),

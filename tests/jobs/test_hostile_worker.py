@@ -39,7 +39,10 @@ CASES = {
         "the source server announced a literal of 3,000,000,000 bytes in its response to FETCH for UID 2",
     ),
     "trickle": (AccountRunStatus.FAILED, "the source server took"),
-    "exists_flood": (AccountRunStatus.FAILED, "more than 100,000 responses to the pipelined EXAMINE and SEARCH commands"),
+    "exists_flood": (
+        AccountRunStatus.FAILED,
+        "more than 100,000 responses to the pipelined EXAMINE and SEARCH commands",
+    ),
     "deep_nesting": (AccountRunStatus.FAILED, "malformed response to FETCH (parentheses nested"),
     "malformed_item": (AccountRunStatus.FAILED, "malformed response to FETCH: '* 3 FETCH (UID 3"),
     "unexpected_line": (AccountRunStatus.FAILED, "malformed response to FETCH: 'HTTP/1.1 400"),
