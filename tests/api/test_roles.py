@@ -3,7 +3,8 @@
 The expected answer comes from the rule in docs/security.md, not from the code's declarations, so a
 new route that forgets its role fails here: viewer = GET only; operator = everything but
 /api/users; admin = all; /api/audit readable by admin and operator; /api/auth is everyone's own;
-the OAuth2 Connect GETs (start, callback) store a consent, so they are the operator's.
+the OAuth2 Connect GETs (start, callback) store a consent, so they are the operator's; the folder
+rules' preview is a POST that only computes, so a viewer may ask for it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ def expected_allowed(role: Role, method: str, path: str) -> bool:
         return False
     if path.startswith("/api/audit") or "/oauth/" in path:
         return role == Role.OPERATOR
+    if path.endswith("/folder-rules/preview"):
+        return True
     return method == "GET" or role == Role.OPERATOR
 
 
