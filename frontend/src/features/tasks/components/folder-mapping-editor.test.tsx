@@ -36,6 +36,18 @@ const folder = (source: string, destination: string, note: string | null = null)
 
 afterEach(cleanup);
 
+const courierPlan = () => ({
+  status: 200,
+  body: {
+    account_id: 7,
+    src_separator: '/',
+    dst_separator: '.',
+    dst_prefix: 'INBOX.',
+    dst_other_prefixes: [],
+    folders: [folder('INBOX', 'INBOX'), folder('Archive', 'INBOX.Archive'), folder('Sent', 'INBOX.Sent')],
+  },
+});
+
 describe('folder mapping preview', () => {
   it('shows why a destination was renamed and the quota the account cannot fit', async () => {
     const note = "'INBOX.Unterordner' is already the destination of 'Unterordner', so this one goes to 'INBOX.Unterordner (2)'";
@@ -64,18 +76,6 @@ describe('folder mapping preview', () => {
     expect((await screen.findByTestId('folder-note')).textContent).toBe(note);
     expect(screen.getAllByTestId('folder-note')).toHaveLength(1);
     expect(screen.getByTestId('plan-quota').textContent).toContain('Warning: the source holds 40 kB to copy');
-  });
-
-  const courierPlan = () => ({
-    status: 200,
-    body: {
-      account_id: 7,
-      src_separator: '/',
-      dst_separator: '.',
-      dst_prefix: 'INBOX.',
-      dst_other_prefixes: [],
-      folders: [folder('INBOX', 'INBOX'), folder('Archive', 'INBOX.Archive'), folder('Sent', 'INBOX.Sent')],
-    },
   });
 
   it('refuses an impossible destination as you type, says why next to the field, and keeps Save off', async () => {
