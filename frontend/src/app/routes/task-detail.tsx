@@ -122,22 +122,6 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
         </div>
         <div className="header-actions">
           <RunLogButton taskId={task.id} />
-          <div className="action">
-            <Button requires="operator"
-              variant="ghost"
-              onClick={() => setDialog('delete')}
-              disabled={!deletable.allowed}
-              aria-describedby={deletable.allowed ? undefined : 'delete-task-reason'}
-              data-testid="delete-task-button"
-            >
-              Delete task
-            </Button>
-            {deletable.reason ? (
-              <p className="action-reason" id="delete-task-reason">
-                {deletable.reason}
-              </p>
-            ) : null}
-          </div>
         </div>
       </div>
 
@@ -222,6 +206,34 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
           <h2 id="folders-heading">Folder mapping</h2>
         </header>
         <FolderMappingEditor task={task} hasAccounts={readiness.total > 0} />
+      </section>
+
+      {/* Last on the page, so it comes after Run (and everything else) in the tab order. */}
+      <section className="card card-danger" aria-labelledby="delete-heading" data-testid="delete-task-card">
+        <header className="card-header">
+          <h2 id="delete-heading">Delete this task</h2>
+        </header>
+        <p className="muted">
+          Removes the task with its accounts, run log and sync state. Mail already copied stays where it is, on both
+          servers.
+        </p>
+        <div className="action">
+          <Button
+            requires="operator"
+            variant="danger"
+            onClick={() => setDialog('delete')}
+            disabled={!deletable.allowed}
+            aria-describedby={deletable.allowed ? undefined : 'delete-task-reason'}
+            data-testid="delete-task-button"
+          >
+            Delete task
+          </Button>
+          {deletable.reason ? (
+            <p className="action-reason" id="delete-task-reason">
+              {deletable.reason}
+            </p>
+          ) : null}
+        </div>
       </section>
 
       <AccountFormDialog taskId={task.id} open={dialog === 'add'} account={null} onClose={() => setDialog(null)} />

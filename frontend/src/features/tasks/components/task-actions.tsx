@@ -2,6 +2,7 @@ import { useState, type ComponentProps, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { pushToast } from '@/lib/notifications';
+import { useKeepFocus } from '@/lib/use-keep-focus';
 import { useCancelTask } from '@/features/tasks/api/cancel-task';
 import { useRunTask } from '@/features/tasks/api/run-task';
 import type { Task } from '@/features/tasks/api/task-schema';
@@ -48,11 +49,21 @@ function GuardedAction({
   variant?: ComponentProps<typeof Button>['variant'];
   children: ReactNode;
 }) {
+  // Busy or not allowed (a run it started is in progress), it stays focusable: the keyboard user
+  // keeps their place and hears the reason it is off.
+  const focus = useKeepFocus(testId);
   return (
     <div className="action">
-      <Button requires="operator"
+      <Button
+        requires="operator"
+        ref={focus.ref}
+        keepsFocus
         variant={variant}
-        onClick={onClick}
+        onClick={() => {
+          focus.onPress();
+          onClick();
+        }}
+        onBlur={focus.onBlur}
         disabled={!state.allowed}
         isLoading={isLoading}
         aria-describedby={state.allowed ? undefined : reasonId}
