@@ -36,7 +36,7 @@ describe('Button keepsFocus', () => {
   afterEach(cleanup);
 
   it('stays focusable when busy or off, says so with aria-disabled and ignores clicks', () => {
-    const onClick = vi.fn();
+    const onClick = vi.fn<() => void>();
     const { rerender } = render(
       <Button keepsFocus onClick={onClick}>
         Run now

@@ -51,19 +51,19 @@ function GuardedAction({
 }) {
   // Busy or not allowed (a run it started is in progress), it stays focusable: the keyboard user
   // keeps their place and hears the reason it is off.
-  const focus = useKeepFocus(testId);
+  const { ref, onPress, onBlur } = useKeepFocus(testId);
   return (
     <div className="action">
       <Button
         requires="operator"
-        ref={focus.ref}
+        ref={ref}
         keepsFocus
         variant={variant}
         onClick={() => {
-          focus.onPress();
+          onPress();
           onClick();
         }}
-        onBlur={focus.onBlur}
+        onBlur={onBlur}
         disabled={!state.allowed}
         isLoading={isLoading}
         aria-describedby={state.allowed ? undefined : reasonId}
