@@ -72,7 +72,9 @@ export function FolderMappingEditor({ task, hasAccounts }: Props) {
                 </p>
               ))}
               <MappingTable
-                key={plan.dataUpdatedAt}
+                // Drawn afresh from a new plan, or when the saved settings change (a save: the plan
+                // and the task are read again, in either order).
+                key={`${plan.dataUpdatedAt}:${savedKey(task)}`}
                 task={task}
                 plan={data}
                 onReload={() => void plan.refetch()}
@@ -85,6 +87,9 @@ export function FolderMappingEditor({ task, hasAccounts }: Props) {
     </div>
   );
 }
+
+const savedKey = (task: Task): string =>
+  JSON.stringify([task.folder_mapping, task.exclude_folders, task.folder_include, task.folder_exclude]);
 
 type TableProps = { task: Task; plan: Plan; onReload: () => void; isReloading: boolean };
 
