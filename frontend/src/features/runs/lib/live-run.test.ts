@@ -246,6 +246,15 @@ describe('mergeSnapshot (after a reload mid-run)', () => {
     ]);
     const afterPlan = mergeSnapshot(fold([plan]), saved)!;
     expect(afterPlan.accounts[7]?.folders.map((f) => f.folder)).toEqual(['INBOX', 'Sent']); // the events' plan wins
+    // An event that came before the snapshot (no plan seen here) adds to the saved list, never replaces it.
+    const early = fold([ev('progress', progress(totals(70), { folder: 'Sent', copied: 20, total: 40 })), ev('folder', folder('Drafts', 'started'))]);
+    const merged = mergeSnapshot(early, saved)!.accounts[7]!.folders;
+    expect(merged.map((f) => [f.folder, f.state, f.copied])).toEqual([
+      ['INBOX', 'done', 58],
+      ['Sent', 'running', 20],
+      ['Notes', 'planned', 0],
+      ['Drafts', 'running', 0],
+    ]);
   });
 });
 

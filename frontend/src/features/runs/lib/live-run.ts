@@ -11,6 +11,7 @@ import {
   foldersAfterFolderEvent,
   foldersAfterProgress,
   foldersFromPlan,
+  mergeFolders,
   type FolderProgress,
 } from '@/features/runs/lib/live-folders';
 
@@ -45,6 +46,8 @@ export type AccountProgress = {
   /** Per folder, from the plan and the folder events (live-folders.ts); after a reload, from the
    * per-folder state the job saves with its progress (the run snapshot's `live_folders`). */
   folders: FolderProgress[];
+  /** Whether `folders` came from a plan event seen here (then it is complete and wins a merge). */
+  foldersPlanned: boolean;
 };
 
 export type LiveRun = {
@@ -88,6 +91,7 @@ export function emptyAccount(accountId: number): AccountProgress {
     errorSummary: null,
     recentErrors: [],
     folders: [],
+    foldersPlanned: false,
   };
 }
 
@@ -127,7 +131,7 @@ function reduceAccountEvent(run: LiveRun, event: TaskEvent, accountId: number): 
     case 'plan': {
       const { planned_messages: plannedMessages, planned_bytes: plannedBytes } = event.data;
       const folders = foldersFromPlan(event.data);
-      return withAccount(run, accountId, (a) => ({ ...a, plannedMessages, plannedBytes, folders }));
+      return withAccount(run, accountId, (a) => ({ ...a, plannedMessages, plannedBytes, folders, foldersPlanned: true }));
     }
     case 'account_started':
       return withAccount(run, accountId, (a) => ({ ...a, status: running(a) }));
@@ -248,7 +252,7 @@ function mergeAccount(live: AccountProgress | undefined, snap: SnapshotAccount):
     plannedBytes: base.plannedBytes ?? snap.planned_bytes,
     ...(finished ? stopped : {}),
     recentErrors: base.recentErrors.length > 0 ? base.recentErrors : savedErrors(snap),
-    folders: base.folders.length > 0 ? base.folders : savedFolders(snap),
+    folders: base.foldersPlanned ? base.folders : mergeFolders(savedFolders(snap), base.folders),
   };
 }
 
