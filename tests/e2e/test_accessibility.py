@@ -16,7 +16,7 @@ from testbed.faultproxy import FaultProxy
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.browser_log import BrowserLog
 from tests.e2e.conftest import Source
-from tests.e2e.pages import Api, add_servers, finished_run, go_to, login, task_with_accounts
+from tests.e2e.pages import Api, add_servers, finished_run, go_to, login, task_with_accounts, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.imap, pytest.mark.celery]
 
@@ -132,9 +132,13 @@ def test_open_dialogs_pass_axe(
         expect(dialog).to_contain_text("Cancel the run?")
         assert_accessible(browser_page, "dialog-cancel-run")
         dialog.get_by_test_id("confirm-button").click()
-        expect(browser_page.get_by_test_id("live-progress")).to_have_attribute(
-            "data-status", "cancelled", timeout=60_000
-        )
+        live = browser_page.get_by_test_id("live-progress")
+        expect(live).to_have_attribute("data-status", "cancelled", timeout=60_000)
+        # The job stops after its batch: let it finish that at full speed, and close the proxy only
+        # once it has, or the next tests would find a worker busy reconnecting to it.
+        slow.rate = None
+        run_id = live.get_attribute("data-run-id")
+        wait_for("the job to stop", lambda: api.get(f"/api/runs/{run_id}")["run"]["finished_at"] is not None)
 
     go_to(browser_page, "Servers")
     browser_page.get_by_test_id("add-endpoint-button").click()

@@ -74,6 +74,10 @@ def test_eta_shown_during_a_run(
         api.post(f"/api/tasks/{task_id}/cancel", {})
         expect(live).to_have_attribute("data-status", "cancelled", timeout=60_000)
         expect(eta).to_have_count(0)
+        # The job stops after its batch: let it finish that at full speed, and close the proxy only
+        # once it has, or the next tests would find a worker busy reconnecting to it.
+        slow.rate = None
+        wait_for("the job to stop", lambda: api.get(f"/api/runs/{run_id}")["run"]["finished_at"] is not None)
 
 
 def _saved_folders(api: Api, run_id: int) -> list[dict[str, object]]:
