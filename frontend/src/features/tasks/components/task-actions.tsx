@@ -33,6 +33,7 @@ function Reason({ id, state }: { id: string; state: ActionState }) {
 
 /** A button that is disabled, with its reason written under it, when its action is not allowed. */
 function GuardedAction({
+  focusKey,
   state,
   onClick,
   isLoading,
@@ -41,6 +42,7 @@ function GuardedAction({
   variant,
   children,
 }: {
+  focusKey: string;
   state: ActionState;
   onClick: () => void;
   isLoading: boolean;
@@ -51,7 +53,7 @@ function GuardedAction({
 }) {
   // Busy or not allowed (a run it started is in progress), it stays focusable: the keyboard user
   // keeps their place and hears the reason it is off.
-  const { ref, onPress, onBlur } = useKeepFocus(testId);
+  const { ref, onPress, onBlur } = useKeepFocus(focusKey);
   return (
     <div className="action">
       <Button
@@ -101,6 +103,7 @@ export function TaskActions({ task, readiness, isTesting, onTestStarted }: Props
         onClick={() => test.mutate()}
         isLoading={test.isPending || isTesting}
         testId="test-all-button"
+        focusKey={`${task.id}:test-all-button`}
         reasonId="test-all-reason"
       >
         Test all logins
@@ -111,6 +114,7 @@ export function TaskActions({ task, readiness, isTesting, onTestStarted }: Props
         onClick={() => run.mutate()}
         isLoading={run.isPending}
         testId="run-button"
+        focusKey={`${task.id}:run-button`}
         reasonId="run-reason"
       >
         Run now
@@ -121,6 +125,7 @@ export function TaskActions({ task, readiness, isTesting, onTestStarted }: Props
         onClick={() => setConfirmCancel(true)}
         isLoading={cancel.isPending}
         testId="cancel-button"
+        focusKey={`${task.id}:cancel-button`}
         reasonId="cancel-reason"
       >
         Cancel run
