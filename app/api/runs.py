@@ -16,11 +16,13 @@ from app.db import utcnow
 from app.errors import Conflict, ImapUnavailable, JobTimeout
 from app.events import publish_cancelled, publish_outcome
 from app.extensions import celery_client, db, resources
-from app.models import RunStatus
+from app.models import Role, RunStatus
 from app.schemas.events import AccountPlan
 from app.schemas.runs import (
     CancelOut,
     FolderMappingIn,
+    FolderRulesPreviewIn,
+    FolderRulesPreviewOut,
     PlanOut,
     PlanQuery,
     RunDetail,
@@ -32,7 +34,7 @@ from app.schemas.runs import (
     TestsQueued,
     WarningItem,
 )
-from app.services import accounts, run_log, runs, schedules, tasks
+from app.services import accounts, folder_rules, run_log, runs, schedules, tasks
 
 bp = Blueprint("runs", __name__)
 
@@ -102,11 +104,33 @@ def set_schedule(task_id: int, body: ScheduleIn) -> None:
     db().commit()
 
 
-@operation(bp, "/tasks/<int:task_id>/folder-mapping", "PUT", body=FolderMappingIn, status=204, errors=(409,))
+@operation(
+    bp, "/tasks/<int:task_id>/folder-mapping", "PUT", body=FolderMappingIn, status=204, errors=(409, 422)
+)
 def set_folder_mapping(task_id: int, body: FolderMappingIn) -> None:
-    """Replace the task's explicit folder mapping and excluded folders; 409 while it runs."""
-    tasks.set_folder_mapping(db(), task_id, body.folder_mapping, body.exclude_folders)
+    """Replace the task's explicit folder mapping and excluded folders, and its regex rules when given;
+    422 naming each refused destination or pattern, 409 while it runs."""
+    tasks.set_folder_mapping(
+        db(), task_id, body.folder_mapping, body.exclude_folders, body.folder_include, body.folder_exclude
+    )
     db().commit()
+
+
+@operation(
+    bp,
+    "/tasks/<int:task_id>/folder-rules/preview",
+    "POST",
+    body=FolderRulesPreviewIn,
+    response=FolderRulesPreviewOut,
+    errors=(422,),
+    role=Role.OPERATOR,
+    read_only=True,
+)
+def preview_folder_rules(task_id: int, body: FolderRulesPreviewIn) -> FolderRulesPreviewOut:
+    """Which folders the include/exclude rules copy, and which rule decided: a computation on the
+    names sent (else those of the task's last run), nothing saved and no IMAP. For those who edit
+    the rules (a viewer is GET only, docs/security.md); no audit row, as nothing changes."""
+    return folder_rules.preview(db(), task_id, body)
 
 
 @operation(bp, "/tasks/<int:task_id>/runs", "GET", query=RunListQuery, response=list[RunOut])

@@ -97,11 +97,13 @@ def operation(
     errors: tuple[int, ...] = (),
     role: Role | None = None,
     body_optional: bool = False,
+    read_only: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `fn` as `method rule` on `bp`. `fn` gets path args, plus `body`/`query` when declared
     (`body` is None for an empty request when `body_optional`). `role` is the least role allowed to
     call it (default: default_role); every successful call of a method other than GET writes an
-    audit row (app/api/audit_trail.py)."""
+    audit row (app/api/audit_trail.py), except a `read_only` one: a POST that only computes an
+    answer from its body (a preview) and changes nothing."""
     from app.api import audit_trail
 
     needed = role or default_role(rule, method)
@@ -118,7 +120,7 @@ def operation(
                 kwargs["body"] = parse(body, _json_body())
             if query is not None:
                 kwargs["query"] = parse(query, request.args.to_dict())
-            change = audit_trail.before(fn.__name__, path) if method != "GET" else None
+            change = audit_trail.before(fn.__name__, path) if method != "GET" and not read_only else None
             with audit_trail.recording(change):
                 result = fn(**kwargs)
             if change is not None:

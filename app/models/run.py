@@ -68,6 +68,11 @@ class AccountRun(Base):
     # Known before copying (the destination quota the account cannot fit); altered messages are
     # counted per folder in `folders` instead. Items: {kind, folder, count, message}.
     warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    # While it runs: each folder of its plan with its state and counts (app/schemas/runs.py,
+    # LiveFolder), saved with the progress so a reloaded page lists them (docs/console.md).
+    live_folders: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, default=list, server_default=text("'[]'::jsonb")
+    )
     celery_task_id: Mapped[str | None] = mapped_column(String(64))
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]

@@ -36,6 +36,9 @@ class Task(Timestamps, Base):
     status: Mapped[str] = mapped_column(String(16), default=TaskStatus.IDLE)
     folder_mapping: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     exclude_folders: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    # Regex rules on source folder names (app/folder_rules.py; docs/console.md, "Folder rules").
+    folder_include: Mapped[list[str]] = mapped_column(JSONB, default=list, server_default=text("'[]'::jsonb"))
+    folder_exclude: Mapped[list[str]] = mapped_column(JSONB, default=list, server_default=text("'[]'::jsonb"))
     schedule_interval_seconds: Mapped[int] = mapped_column(default=0)
     schedule_anchor: Mapped[datetime | None]
     # Denormalised next scheduled start (anchor + interval, then last finished + interval), kept by

@@ -61,9 +61,11 @@ class AccountPlan(_Data):
 
     folders: list[PlannedFolder]
     excluded: list[str]
+    excluded_by: dict[str, str] = Field(default_factory=dict, description="Excluded folder -> why")
     src_separator: str = ""
     dst_separator: str = ""
     dst_prefix: str = ""
+    dst_other_prefixes: list[str] = Field(default_factory=list)
     quota: PlanQuota | None = None
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
 from app.models.enums import AccountRunStatus, RunStatus, Trigger
 from app.schemas.events import AccountPlan
-from app.schemas.fields import Id, RequestModel, UtcDateTime
+from app.schemas.fields import FolderName, Id, RequestModel, UtcDateTime
 from app.schemas.quota import PlanQuota
-from app.schemas.tasks import FolderList, FolderMapping
+from app.schemas.tasks import FolderList, FolderMapping, FolderPatterns
 
 
 class ScheduleIn(RequestModel):
@@ -20,6 +20,37 @@ class ScheduleIn(RequestModel):
 class FolderMappingIn(RequestModel):
     folder_mapping: FolderMapping
     exclude_folders: FolderList = Field(default_factory=list)
+    folder_include: FolderPatterns | None = Field(None, description="Left out: the saved rules stay")
+    folder_exclude: FolderPatterns | None = Field(None, description="Left out: the saved rules stay")
+
+
+class FolderRulesPreviewIn(RequestModel):
+    include: FolderPatterns = Field(default_factory=list)
+    exclude: FolderPatterns = Field(default_factory=list)
+    folders: Annotated[list[FolderName], Field(max_length=5000)] | None = Field(
+        None,
+        description="Source folder names as the plan lists them; left out: the folders of the task's "
+        "last run",
+    )
+    separator: Annotated[str, StringConstraints(max_length=1)] = Field(
+        "/", description="The source's hierarchy separator (the plan's src_separator)"
+    )
+    exclude_folders: FolderList | None = Field(None, description="Left out: the task's saved list")
+
+
+class FolderRuleDecision(BaseModel):
+    name: str
+    copied: bool
+    decided_by: str | None = Field(
+        description='"list" | "exclude rule <pattern>" | "include rules" (not copied), "include rule '
+        '<pattern>" (copied), or null when no rule had a say'
+    )
+
+
+class FolderRulesPreviewOut(BaseModel):
+    folders: list[FolderRuleDecision]
+    copied: int
+    excluded: int
 
 
 class RunIn(RequestModel):
@@ -112,6 +143,19 @@ class WarningItem(BaseModel):
     message: str
 
 
+class LiveFolder(BaseModel):
+    """One folder of a running account, as the live view shows it (workers/jobs/live_folders.py)."""
+
+    folder: str
+    dst: str
+    state: Literal["planned", "running", "done"]
+    planned: int | None = Field(description="Messages the run looks at in it (pending, else its count)")
+    copied: int = 0
+    skipped: int = 0
+    errors: int = 0
+    status: str | None = Field(None, description="Its final status once done")
+
+
 class AccountRunOut(BaseModel):
     id: int
     account_id: int
@@ -133,6 +177,10 @@ class AccountRunOut(BaseModel):
         default_factory=list,
         description="Not errors: the destination quota the account cannot fit (known before copying), "
         "and per folder the messages the destination stored altered",
+    )
+    live_folders: list[LiveFolder] = Field(
+        default_factory=list,
+        description="While the account runs: each folder of its plan with its state, saved with the progress",
     )
     started_at: UtcDateTime | None
     finished_at: UtcDateTime | None
@@ -158,6 +206,11 @@ class PlanFolder(BaseModel):
     bytes: int | None
     pending: int | None = Field(None, description="Messages the next run would look at, if known")
     excluded: bool
+    excluded_by: str | None = Field(
+        None,
+        description='Why it is left out: "list" (exclude_folders), "exclude rule <pattern>", "include '
+        'rules" (no include pattern matches it), "provider" (a Gmail view)',
+    )
     special_use: bool
     reason: str = Field(description="explicit | special-use | inbox | translated | excluded")
     destination_exists: bool
@@ -168,7 +221,15 @@ class PlanFolder(BaseModel):
 
 class PlanOut(BaseModel):
     account_id: int
-    folders: list[PlanFolder]
+    folders: list[PlanFolder] = Field(description="Copied and excluded folders together: INBOX, then by name")
+    src_separator: str = Field("", description="The source's hierarchy separator")
+    dst_separator: str = Field("", description="The destination's hierarchy separator")
+    dst_prefix: str = Field(
+        "", description='The destination\'s personal namespace prefix ("INBOX." or empty)'
+    )
+    dst_other_prefixes: list[str] = Field(
+        default_factory=list, description="The destination's other users' and shared namespace prefixes"
+    )
     quota: PlanQuota | None = Field(None, description="Null when the destination reports no storage limit")
     warnings: list[WarningItem] = Field(
         default_factory=list, description="Known before copying: the daily upload budget the account exceeds"
@@ -178,7 +239,8 @@ class PlanOut(BaseModel):
     def from_plan(
         cls, account_id: int, plan: AccountPlan, warnings: list[WarningItem] | None = None
     ) -> PlanOut:
-        """The preview's rows: every planned folder, then the excluded ones."""
+        """The preview's rows, copied and excluded alike in one order (INBOX, then by name), so a
+        folder keeps its place when it is excluded."""
         folders = [
             PlanFolder(
                 source=item.src,
@@ -196,7 +258,18 @@ class PlanOut(BaseModel):
         ]
         folders += [
             PlanFolder(source=name, destination=None, messages=None, bytes=None, pending=None, excluded=True,
-                       special_use=False, reason="excluded", destination_exists=False)
+                       excluded_by=plan.excluded_by.get(name), special_use=False, reason="excluded",
+                       destination_exists=False)
             for name in plan.excluded
         ]  # fmt: skip
-        return cls(account_id=account_id, folders=folders, quota=plan.quota, warnings=warnings or [])
+        folders.sort(key=lambda folder: (folder.source.upper() != "INBOX", folder.source))
+        return cls(
+            account_id=account_id,
+            folders=folders,
+            src_separator=plan.src_separator,
+            dst_separator=plan.dst_separator,
+            dst_prefix=plan.dst_prefix,
+            dst_other_prefixes=list(plan.dst_other_prefixes),
+            quota=plan.quota,
+            warnings=warnings or [],
+        )

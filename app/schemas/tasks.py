@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from app.folder_rules import MAX_PATTERN_LENGTH, MAX_PATTERNS, pattern_problem
 from app.models.enums import RunStatus, TaskStatus, Trigger
 from app.schemas.accounts import AccountOut
-from app.schemas.fields import FolderName, Id, Name, PatchModel, RequestModel, UtcDateTime
+from app.schemas.fields import FolderName, Id, Name, NoNul, PatchModel, RequestModel, UtcDateTime
 from app.schemas.windows import EmailList, ScheduleWindow
 
 FolderMapping = Annotated[
@@ -24,12 +25,34 @@ FolderMapping = Annotated[
 FolderList = Annotated[list[FolderName], Field(max_length=1000)]
 
 
+def _compiles(pattern: str) -> str:
+    problem = pattern_problem(pattern)
+    if problem is not None:
+        raise ValueError(problem)
+    return pattern
+
+
+FolderPattern = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_PATTERN_LENGTH), NoNul, AfterValidator(_compiles)
+]
+FolderPatterns = Annotated[
+    list[FolderPattern],
+    Field(
+        max_length=MAX_PATTERNS,
+        description='Python regular expressions, searched in the source folder\'s name written with "/" '
+        'between levels (docs/console.md, "Folder rules")',
+    ),
+]
+
+
 class TaskIn(RequestModel):
     name: Name
     src_endpoint_id: Id
     dst_endpoint_id: Id
     folder_mapping: FolderMapping = Field(default_factory=dict)
     exclude_folders: FolderList = Field(default_factory=list)
+    folder_include: FolderPatterns = Field(default_factory=list)
+    folder_exclude: FolderPatterns = Field(default_factory=list)
 
 
 class TaskPatch(PatchModel):
@@ -40,6 +63,8 @@ class TaskPatch(PatchModel):
     dst_endpoint_id: Id | None = None
     folder_mapping: FolderMapping | None = None
     exclude_folders: FolderList | None = None
+    folder_include: FolderPatterns | None = None
+    folder_exclude: FolderPatterns | None = None
     schedule_window: ScheduleWindow | None = Field(
         None, description="Scheduled runs start only inside this daily window; null removes it"
     )
@@ -68,6 +93,12 @@ class TaskOut(BaseModel):
     status: TaskStatus
     folder_mapping: dict[str, str]
     exclude_folders: list[str]
+    folder_include: list[str] = Field(
+        default_factory=list, description="A folder is copied only if one of these matches (none: all)"
+    )
+    folder_exclude: list[str] = Field(
+        default_factory=list, description="A folder one of these matches is not copied"
+    )
     schedule_interval_seconds: int
     broken: bool
     schedule_window: ScheduleWindow | None = None

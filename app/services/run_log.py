@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotFound
 from app.models import Account, AccountRun, AccountRunStatus, Run
-from app.schemas.runs import AccountRunOut, ErrorItem, RunDetail, RunOut, WarningItem
+from app.schemas.runs import AccountRunOut, ErrorItem, LiveFolder, RunDetail, RunOut, WarningItem
 from app.services.tasks import get_task
 
 
@@ -52,6 +52,7 @@ def _account_run(row: AccountRun, account: Account) -> AccountRunOut:
         errors_list=[ErrorItem.model_validate(item) for item in row.error_list],
         folders=list(row.folders.values()),
         warnings=[WarningItem.model_validate(w) for w in row.warnings] + _warnings(row.folders.values()),
+        live_folders=[LiveFolder.model_validate(f) for f in row.live_folders],
         started_at=row.started_at,
         finished_at=row.finished_at,
     )

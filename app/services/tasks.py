@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Invalid, NotFound
+from app.folder_rules import mapping_problems
 from app.models import Account, Endpoint, Run, Task
 from app.models.enums import TaskStatus, TestStatus
 from app.schemas.fields import MAX_ID
@@ -39,14 +40,36 @@ def ensure_not_running(task: Task, action: str) -> None:
         raise Conflict(f"task {task.id} is running; cancel the run or wait for it before you {action}")
 
 
+def check_folder_mapping(folder_mapping: dict[str, str]) -> None:
+    """Raises: Invalid naming each source folder whose destination no server could hold, or that
+    shares its destination with another (docs/console.md, "Folder rules")."""
+    problems = mapping_problems(folder_mapping)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise Invalid(f"{field.removeprefix('folder_mapping.')}: {message}", problems)
+
+
 def set_folder_mapping(
-    session: Session, task_id: int, folder_mapping: dict[str, str], exclude_folders: list[str]
+    session: Session,
+    task_id: int,
+    folder_mapping: dict[str, str],
+    exclude_folders: list[str],
+    include: list[str] | None = None,
+    exclude: list[str] | None = None,
 ) -> None:
-    """Raises: NotFound; Conflict while the task runs (its jobs read the mapping when they start)."""
+    """Replace the mapping and the exclusion list, and the regex rules when given (None keeps them).
+
+    Raises: NotFound; Invalid (check_folder_mapping); Conflict while the task runs (its jobs read the
+    mapping when they start)."""
+    check_folder_mapping(folder_mapping)
     task = get_task(session, task_id, lock=True)
     ensure_not_running(task, "change its folder mapping")
     task.folder_mapping = dict(folder_mapping)
     task.exclude_folders = list(exclude_folders)
+    if include is not None:
+        task.folder_include = list(include)
+    if exclude is not None:
+        task.folder_exclude = list(exclude)
 
 
 def _check_endpoints(session: Session, values: dict[str, Any]) -> None:
@@ -63,8 +86,9 @@ def _check_endpoints(session: Session, values: dict[str, Any]) -> None:
 
 
 def create_task(session: Session, data: TaskIn) -> Task:
-    """Raises: Invalid when an endpoint does not exist."""
+    """Raises: Invalid when an endpoint does not exist or a folder mapping is refused."""
     values = data.model_dump()
+    check_folder_mapping(values["folder_mapping"])
     _check_endpoints(session, values)
     task = Task(**values)
     session.add(task)
@@ -76,10 +100,13 @@ def create_task(session: Session, data: TaskIn) -> Task:
 def update_task(session: Session, task_id: int, data: TaskPatch) -> Task:
     """Apply a partial update; a new endpoint resets the login tests of that side.
 
-    Raises: NotFound; Invalid for an unknown endpoint; Conflict for a run-steering change while running.
+    Raises: NotFound; Invalid for an unknown endpoint or a refused folder mapping; Conflict for a
+    run-steering change while running.
     """
     task = get_task(session, task_id, lock=True)
     changes = {name: value for name, value in data.changes().items() if getattr(task, name) != value}
+    if "folder_mapping" in changes:
+        check_folder_mapping(changes["folder_mapping"])
     if set(changes) - RUNNING_SAFE_FIELDS:
         ensure_not_running(task, "change its endpoints or folders")
     _check_endpoints(session, changes)
@@ -188,6 +215,8 @@ def _summary(
         status=TaskStatus(task.status),
         folder_mapping=task.folder_mapping,
         exclude_folders=task.exclude_folders,
+        folder_include=task.folder_include,
+        folder_exclude=task.folder_exclude,
         schedule_interval_seconds=task.schedule_interval_seconds,
         broken=task.broken,
         next_run_at=next_run,

@@ -62,7 +62,7 @@ def test_schemas_carry_the_contract_fields(api: ApiClient) -> None:
     task_patch = _body_schema(document, "/api/tasks/{task_id}", "patch")
     assert set(task_patch["properties"]) == {
         "name", "src_endpoint_id", "dst_endpoint_id", "folder_mapping", "exclude_folders", "schedule_window",
-        "notify_emails",
+        "notify_emails", "folder_include", "folder_exclude",
     }  # fmt: skip
     assert _body_schema(document, "/api/endpoints", "post")["additionalProperties"] is False
     create = document["paths"]["/api/tasks/{task_id}/accounts/import"]["post"]

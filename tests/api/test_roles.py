@@ -3,7 +3,8 @@
 The expected answer comes from the rule in docs/security.md, not from the code's declarations, so a
 new route that forgets its role fails here: viewer = GET only; operator = everything but
 /api/users; admin = all; /api/audit readable by admin and operator; /api/auth is everyone's own;
-the OAuth2 Connect GETs (start, callback) store a consent, so they are the operator's.
+the OAuth2 Connect GETs (start, callback) store a consent, so they are the operator's. The folder
+rules' preview is a POST that only computes; it is still not a viewer's (GET only).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ TASK_FIELDS = {
     "id", "name", "src_endpoint_id", "dst_endpoint_id", "status", "folder_mapping", "exclude_folders",
     "schedule_interval_seconds", "broken", "next_run_at", "last_run", "account_count", "created_at",
     "updated_at", "schedule_waiting_reason", "schedule_window", "notify_emails", "failing_count",
-    "paused_count",
+    "paused_count", "folder_include", "folder_exclude",
 }  # fmt: skip
 RUN_FIELDS = {
     "id", "trigger", "status", "started_at", "finished_at", "total_copied", "total_skipped", "total_errors",

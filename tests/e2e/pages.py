@@ -222,31 +222,49 @@ def wait_for(what: str, check: Callable[[], bool]) -> None:
         time.sleep(0.3)
 
 
-def finished_run(api: Api, src: ImapServer, dst: ImapServer, src_user: str, dst_user: str) -> tuple[int, int]:
-    """A task with one account whose destination refuses a message, run once; (task id, run id)."""
+def add_servers(api: Api, src: tuple[str, int], dst: tuple[str, int]) -> tuple[int, int]:
+    """Two plain-IMAP servers, "Old provider" and "New provider", at (host, port); their ids."""
     ids = []
-    for name, server in (("Old provider", src), ("Small mailboxes", dst)):
-        body = {"name": name, "host": server.host, "port": server.port_plain, "tls_mode": "plain"}
-        ids.append(api.post("/api/endpoints", body)["id"])
+    for name, (host, port) in (("Old provider", src), ("New provider", dst)):
+        ids.append(
+            api.post("/api/endpoints", {"name": name, "host": host, "port": port, "tls_mode": "plain"})["id"]
+        )
+    return ids[0], ids[1]
+
+
+def task_with_accounts(
+    api: Api, name: str, servers: tuple[int, int], accounts: list[tuple[str, str, str]]
+) -> tuple[int, list[int]]:
+    """A task with (src user, dst user, dst password) accounts (source password "secret"), their
+    logins tested (each ends ok or fail); (task id, account ids)."""
     task_id = int(
-        api.post("/api/tasks", {"name": "Run check", "src_endpoint_id": ids[0], "dst_endpoint_id": ids[1]})[
+        api.post("/api/tasks", {"name": name, "src_endpoint_id": servers[0], "dst_endpoint_id": servers[1]})[
             "id"
         ]
     )
-    account = {
-        "src_username": src_user,
-        "src_password": "secret",
-        "dst_username": dst_user,
-        "dst_password": "secret",
-    }
-    api.post(f"/api/tasks/{task_id}/accounts", account)
+    ids = []
+    for src_user, dst_user, dst_password in accounts:
+        body = {
+            "src_username": src_user,
+            "src_password": "secret",
+            "dst_username": dst_user,
+            "dst_password": dst_password,
+        }
+        ids.append(int(api.post(f"/api/tasks/{task_id}/accounts", body)["id"]))
     api.post(f"/api/tasks/{task_id}/test", {})
 
     def tested() -> bool:
         rows = api.get(f"/api/tasks/{task_id}/accounts")
-        return all(r["test_src_status"] == "ok" and r["test_dst_status"] == "ok" for r in rows)
+        return all("untested" not in (r["test_src_status"], r["test_dst_status"]) for r in rows)
 
     wait_for("the login tests", tested)
+    return task_id, ids
+
+
+def finished_run(api: Api, src: ImapServer, dst: ImapServer, src_user: str, dst_user: str) -> tuple[int, int]:
+    """A task with one account whose destination refuses a message, run once; (task id, run id)."""
+    servers = add_servers(api, (src.host, src.port_plain), (dst.host, dst.port_plain))
+    task_id, _ = task_with_accounts(api, "Run check", servers, [(src_user, dst_user, "secret")])
     run_id = int(api.post(f"/api/tasks/{task_id}/run", {})["run_id"])
     wait_for("the run", lambda: api.get(f"/api/runs/{run_id}")["run"]["finished_at"] is not None)
     return task_id, run_id

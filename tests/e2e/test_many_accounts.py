@@ -113,11 +113,13 @@ def test_five_hundred_accounts_search_filter_select_and_run(
     # The one failing account keeps the schedule off until it is paused.
     select = page.get_by_test_id("schedule-select")
     expect(page.get_by_test_id("schedule-reason")).to_contain_text("1 account failed the login test")
+    expect(select).to_be_disabled()
     page.get_by_test_id("accounts-filter-outcome").select_option("")
     page.get_by_test_id("accounts-filter-test").select_option("fail")
     page.get_by_test_id("account-pause-button").click()
     expect(rows.first).to_have_attribute("data-enabled", "false")
     expect(page.get_by_test_id("accounts-readiness")).to_contain_text("; 1 paused")
     expect(page.get_by_test_id("schedule-reason")).to_be_hidden()
+    expect(select).to_be_enabled()
     select.select_option("3600")
     expect(select).to_have_attribute("data-server-value", "3600")

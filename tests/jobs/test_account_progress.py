@@ -20,7 +20,7 @@ from app.services.runs.account_runs import Counters
 from tests.jobs.listen import EventLog
 from tests.support.factories import offline_task
 from tests.support.rows import account_runs as account_runs_of
-from workers.engine.events import ErrorFound, FolderDone, PlanMade, Progress
+from workers.engine.events import ErrorFound, FolderDone, FolderStarted, PlanMade, Progress
 from workers.engine.results import ErrorRecord, FolderPlanItem, FolderResult
 from workers.events import JobEvents
 from workers.jobs.budget import MB, budget_warning, daily_budget
@@ -124,3 +124,44 @@ def test_an_account_bigger_than_a_days_upload_budget_gets_a_budget_warning(
     assert (warning["kind"], warning["count"]) == ("budget", 3)
     assert "planned over 3 days" in warning["message"]
     assert budget_warning(2 * MB, 2 * MB) is None and budget_warning(None, 2 * MB) is None
+
+
+def test_the_per_folder_view_is_saved_while_the_account_runs(settings: Settings, clean_db: Engine) -> None:
+    with Session(clean_db, expire_on_commit=False) as session, session.begin():
+        built = offline_task(session)
+        claimed = runs.claim_manual_run(session, built.task_id, utcnow())
+        job = account_runs.load_job(session, claimed.run_id, built.account_ids[0])
+        assert job is not None
+        account_runs.start(session, job.account_run_id, None, utcnow())
+    client: redis.Redis[bytes] = redis.Redis.from_url(settings.redis_url)
+    progress = AccountProgress(
+        sessionmaker(clean_db), job.account_run_id, Counters(), JobEvents(client, task_id=0), save_every=0
+    )
+    items = tuple(
+        FolderPlanItem(
+            src=name, dst=name, reason="translated", dst_exists=True, messages=100, pending=pending
+        )
+        for name, pending in (("INBOX", None), ("Archive", 40), ("Notes", 0))
+    )
+    progress.on_event(PlanMade(items, ()))
+    [row] = account_runs_of(clean_db, claimed.run_id)
+    assert [(f["folder"], f["state"], f["planned"]) for f in row.live_folders] == [
+        ("INBOX", "planned", 100),
+        ("Archive", "planned", 40),
+        ("Notes", "planned", 0),
+    ]
+    progress.on_event(FolderStarted(folder="INBOX", dst_folder="INBOX"))
+    progress.on_event(_progress("INBOX", 30))
+    progress.on_event(
+        FolderDone(
+            FolderResult(folder="Archive", dst_folder="Archive", status="partial", copied=39, errors=1)
+        )
+    )
+    [row] = account_runs_of(clean_db, claimed.run_id)
+    assert row.status == "running"
+    states = {f["folder"]: (f["state"], f["copied"], f["errors"], f["status"]) for f in row.live_folders}
+    assert states == {
+        "INBOX": ("running", 30, 0, None),
+        "Archive": ("done", 39, 1, "partial"),
+        "Notes": ("planned", 0, 0, None),
+    }

@@ -11,6 +11,7 @@ from workers.engine.errors import CopyError
 from workers.engine.gmail import GmailFolders, gmail_folders, without_views
 from workers.engine.listing import list_with_status, pipelined_status
 from workers.engine.plan import (
+    PROVIDER_VIEW,
     FolderMapping,
     FolderPlan,
     Layout,
@@ -73,7 +74,8 @@ def discover(
         copied = without_views(src_layout, views) if views else src_layout
         plan = plan_folders(copied, dst_layout.result(), rules)
         if views and views.views:
-            plan = FolderPlan(plan.mappings, (*plan.excluded, *views.views))
+            reasons = {**plan.excluded_by, **dict.fromkeys(views.views, PROVIDER_VIEW)}
+            plan = FolderPlan(plan.mappings, (*plan.excluded, *views.views), reasons)
     missing = [mapping.src for mapping in plan.mappings if mapping.src not in statuses]
     if missing:
         statuses.update(pipelined_status(src, missing, with_size))
@@ -103,7 +105,9 @@ def account_plan(
     return AccountPlan(
         folders=discovery.items(saved),
         excluded=discovery.plan.excluded,
+        excluded_by=dict(discovery.plan.excluded_by),
         src_separator=src.info.separator,
         dst_separator=dst.info.separator,
         dst_prefix=dst.info.prefix,
+        dst_other_prefixes=dst.info.other_prefixes,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from workers.engine.plan import MappingRules
@@ -16,6 +16,8 @@ class CopyOptions:
 
     - `folder_mapping`: source folder -> destination folder (full names; children follow).
     - `include` / `exclude`: folder names (with their subtree) or full-match regexes.
+    - `select`: decides instead of `include`/`exclude` when set: (source name, separator) -> why the
+      folder is left out, or None (a task's rules; plan.py, MappingRules).
     - `batch_bytes` / `batch_messages`: one FETCH + one MULTIAPPEND per batch; a larger message
       travels alone. Memory stays around a few times `batch_bytes` per lane (measured: a mailbox of
       7.8 MB messages peaks at 78 MB RSS on one lane, 109 MB on two).
@@ -39,6 +41,7 @@ class CopyOptions:
     folder_mapping: Mapping[str, str] = field(default_factory=dict)
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    select: Callable[[str, str], str | None] | None = None
     batch_bytes: int = 8 * MB
     batch_messages: int = 50
     large_message_bytes: int = 8 * MB
@@ -55,4 +58,4 @@ class CopyOptions:
 
     @property
     def rules(self) -> MappingRules:
-        return MappingRules(dict(self.folder_mapping), tuple(self.include), tuple(self.exclude))
+        return MappingRules(dict(self.folder_mapping), tuple(self.include), tuple(self.exclude), self.select)

@@ -11,7 +11,7 @@ Names are unicode here; imapclient does the modified UTF-7 encoding on the wire.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from workers.engine import renames
@@ -104,13 +104,22 @@ class Layout:
     folders: tuple[FolderInfo, ...]
 
 
+# Why a folder is left out when no caller-given rule says otherwise (FolderPlan.excluded_by).
+LISTED = "list"
+NOT_INCLUDED = "include rules"
+PROVIDER_VIEW = "provider"
+
+
 @dataclass(frozen=True)
 class MappingRules:
-    """What the task or CLI asked for. Patterns: exact name (and its subtree) or a full-match regex."""
+    """What the task or CLI asked for. `include`/`exclude` patterns: exact name (and its subtree) or a
+    full-match regex. `select`, when given, decides instead: (source name, source separator) -> why
+    the folder is left out, or None to copy it (a task's rules, app/folder_rules.py)."""
 
     mapping: Mapping[str, str] = field(default_factory=dict)
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    select: Callable[[str, str], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +136,7 @@ class FolderMapping:
 class FolderPlan:
     mappings: tuple[FolderMapping, ...]
     excluded: tuple[str, ...]
+    excluded_by: Mapping[str, str] = field(default_factory=dict)  # excluded folder -> why
 
 
 def _is_inbox(name: str) -> bool:
@@ -192,11 +202,20 @@ def _pattern_matches(pattern: str, name: str, separator: str) -> bool:
         return False
 
 
-def is_excluded(name: str, rules: MappingRules, separator: str) -> bool:
-    """Excluded when an exclude pattern matches, or include patterns exist and none matches."""
+def excluded_by(name: str, rules: MappingRules, separator: str) -> str | None:
+    """Why the folder is left out: `rules.select`'s answer when set; else "list" when an exclude
+    pattern matches, "include rules" when include patterns exist and none matches; None: copied."""
+    if rules.select is not None:
+        return rules.select(name, separator)
     if any(_pattern_matches(p, name, separator) for p in rules.exclude):
-        return True
-    return bool(rules.include) and not any(_pattern_matches(p, name, separator) for p in rules.include)
+        return LISTED
+    if rules.include and not any(_pattern_matches(p, name, separator) for p in rules.include):
+        return NOT_INCLUDED
+    return None
+
+
+def is_excluded(name: str, rules: MappingRules, separator: str) -> bool:
+    return excluded_by(name, rules, separator) is not None
 
 
 def _ancestors(name: str, separator: str) -> list[tuple[str, str]]:
@@ -258,12 +277,13 @@ def plan_folders(src: Layout, dst: Layout, rules: MappingRules) -> FolderPlan:
     roles = (role_folders(src), role_folders(dst))
     src_roles = {folder: role for role, folder in roles[0].items()}
     drafts: list[tuple[Draft, str]] = []
-    excluded: list[str] = []
+    excluded: dict[str, str] = {}
     for folder in src.folders:
         if not folder.selectable:
             continue
-        if is_excluded(folder.name, rules, src.separator):
-            excluded.append(folder.name)
+        why = excluded_by(folder.name, rules, src.separator)
+        if why is not None:
+            excluded[folder.name] = why
             continue
         dst_name, reason, escaped = _map_folder(folder.name, src, dst, rules, roles)
         drafts.append((Draft(folder.name, dst_name, escaped, reason), reason))
@@ -276,7 +296,7 @@ def plan_folders(src: Layout, dst: Layout, rules: MappingRules) -> FolderPlan:
         role = src_roles.get(draft.src) if reason == "translated" and not note else None
         mappings.append(FolderMapping(draft.src, dst_name, reason, exists, note, role))
     mappings.sort(key=lambda m: (not _is_inbox(m.src), m.src))  # a parent sorts before its children
-    return FolderPlan(tuple(mappings), tuple(excluded))
+    return FolderPlan(tuple(mappings), tuple(excluded), excluded)
 
 
 def folders_to_create(plan: FolderPlan, separator: str) -> Sequence[str]:

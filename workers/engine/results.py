@@ -90,9 +90,11 @@ class AccountPlan(_Frozen):
 
     folders: tuple[FolderPlanItem, ...]
     excluded: tuple[str, ...]
+    excluded_by: dict[str, str] = {}  # excluded folder -> why (plan.py, excluded_by)
     src_separator: str
     dst_separator: str
     dst_prefix: str
+    dst_other_prefixes: tuple[str, ...] = ()  # other users' and shared namespaces
     quota: QuotaCheck | None = None
 
 

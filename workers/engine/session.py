@@ -35,6 +35,7 @@ class ServerInfo:
     capabilities: frozenset[str]
     separator: str
     prefix: str
+    other_prefixes: tuple[str, ...] = ()  # other users' and shared namespaces (NAMESPACE)
 
     def has(self, capability: str) -> bool:
         return capability.upper() in self.capabilities
@@ -116,15 +117,18 @@ class ImapSession:
     def _probe(self) -> ServerInfo:
         capabilities = frozenset(c.decode("ascii", "replace").upper() for c in self.client.capabilities())
         prefix, separator = "", "/"
+        others: tuple[str, ...] = ()
         if "NAMESPACE" in capabilities:
-            personal = self.client.namespace().personal
+            namespaces = self.client.namespace()
+            personal = namespaces.personal
             if personal:
                 prefix, separator = personal[0][0], personal[0][1] or ""
+            others = tuple(ns[0] for ns in (*(namespaces.other or ()), *(namespaces.shared or ())) if ns[0])
         else:
             listed = self.client.list_folders(pattern="INBOX")
             if listed and listed[0][1]:
                 separator = listed[0][1].decode("ascii")
-        return ServerInfo(capabilities, separator, prefix)
+        return ServerInfo(capabilities, separator, prefix, others)
 
     def close(self) -> None:
         """LOGOUT without waiting for the server's goodbye: it ends the session either way, and over

@@ -9,6 +9,7 @@ from sqlalchemy import update
 
 from app.config import Settings
 from app.crypto import SecretBox
+from app.folder_rules import FolderRules
 from app.models import Account
 from app.resources import Resources
 from app.services.runs.account_runs import AccountLogin, EndpointSpec
@@ -96,12 +97,13 @@ def imap_endpoints(login: AccountLogin, res: Resources) -> tuple[ImapEndpoint, I
 
 
 def copy_options(login: AccountLogin, connections: int = 2) -> CopyOptions:
-    """The task's folder rules (excluded folders are names with their subtree, or regexes), and as
-    many lanes as the account may open connections to each side. A Gmail source gets Gmail's folder
-    rules (docs/providers.md)."""
+    """The task's folder rules (the exclusion list, then the include/exclude regex rules, decided by
+    app/folder_rules.py as the API's preview does), and as many lanes as the account may open
+    connections to each side. A Gmail source gets Gmail's folder rules (docs/providers.md)."""
+    rules = FolderRules(login.folder_include, login.folder_exclude, login.exclude_folders)
     return CopyOptions(
         folder_mapping=login.folder_mapping,
-        exclude=login.exclude_folders,
+        select=rules.excluded_by,
         parallel_folders=connections,
         gmail_source=login.src.provider == "gmail",
     )

@@ -23,6 +23,7 @@ from workers.engine.events import EngineEvent, ErrorFound, FolderDone, FolderSta
 from workers.engine.results import AccountResult, FolderResult
 from workers.events import JobEvents
 from workers.jobs.budget import budget_warning
+from workers.jobs.live_folders import LiveFolders
 from workers.jobs.rates import SlidingRate
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class AccountProgress:
         # The folders being copied, by source folder: the engine may copy two at once.
         self._current: dict[str, Counters] = {}
         self.folders: dict[str, dict[str, Any]] = {}
+        self.live = LiveFolders()  # the per-folder live view, saved with the progress
         self.planned_messages: int | None = None  # this attempt's plan
         self._rate = rate or SlidingRate()
         self.errors: list[dict[str, Any]] = []
@@ -73,9 +75,11 @@ class AccountProgress:
         if isinstance(event, PlanMade):
             self._plan(event)
         elif isinstance(event, FolderStarted):
+            self.live.started(event.folder, event.dst_folder)
             self._events.folder(FolderData(folder=event.folder, dst_folder=event.dst_folder, state="started"))
         elif isinstance(event, Progress):
             self._current[event.folder] = _counters(event)
+            self.live.progress(event.folder, event.copied, event.skipped, event.errors, event.total)
             data = ProgressData(
                 folder=event.folder,
                 copied=event.copied,
@@ -109,6 +113,7 @@ class AccountProgress:
         if budget is not None:
             warnings.append(budget)
         self.planned_messages = messages
+        self.live.plan(event.folders)
         folders = [PlannedFolder.model_validate(item.model_dump()) for item in event.folders]
         quota = None if event.quota is None else PlanQuota.model_validate(event.quota.model_dump())
         data = PlanData(
@@ -121,7 +126,9 @@ class AccountProgress:
         self._events.plan(data)
         try:
             with self._sessions.begin() as session:
-                account_runs.set_plan(session, self._account_run_id, messages, nbytes, warnings)
+                account_runs.set_plan(
+                    session, self._account_run_id, messages, nbytes, warnings, self.live.dump()
+                )
         except SQLAlchemyError:
             logger.warning("progress.plan_not_saved account_run_id=%s", self._account_run_id, exc_info=True)
 
@@ -133,6 +140,7 @@ class AccountProgress:
         if earlier is not None:  # the same folder in an earlier attempt: add up its figures
             entry.update({key: earlier.get(key, 0) + entry[key] for key in _SUMMED})
         self.folders[result.folder] = entry
+        self.live.done(FolderResult.model_validate(entry))
         self._events.flush()
         self._events.folder(
             FolderData.model_validate({**entry, "state": "done", "account": self._account_totals()})
@@ -173,7 +181,12 @@ class AccountProgress:
         try:
             with self._sessions.begin() as session:
                 account_runs.save_progress(
-                    session, self._account_run_id, self.totals(), self.folders, self.errors or None
+                    session,
+                    self._account_run_id,
+                    self.totals(),
+                    self.folders,
+                    self.errors or None,
+                    self.live.dump(),
                 )
         except SQLAlchemyError:
             logger.warning("progress.not_saved account_run_id=%s", self._account_run_id, exc_info=True)

@@ -74,6 +74,8 @@ class AccountLogin:
     exclude_folders: tuple[str, ...]
     src_refresh_token_enc: bytes | None = field(default=None, repr=False)
     dst_refresh_token_enc: bytes | None = field(default=None, repr=False)
+    folder_include: tuple[str, ...] = ()
+    folder_exclude: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,8 @@ def load_login(session: Session, account_id: int) -> AccountLogin | None:
         tuple(task.exclude_folders),
         account.src_refresh_token_enc,
         account.dst_refresh_token_enc,
+        tuple(task.folder_include),
+        tuple(task.folder_exclude),
     )
 
 
@@ -208,8 +212,10 @@ def save_progress(
     counters: Counters,
     folders: dict[str, Any],
     error_list: list[dict[str, Any]] | None = None,
+    live_folders: list[dict[str, Any]] | None = None,
 ) -> None:
-    """Live figures of a running account run; `error_list`, when given, the error items so far."""
+    """Live figures of a running account run; `error_list`, when given, the error items so far;
+    `live_folders`, when given, the per-folder live view."""
     values: dict[str, Any] = {
         "copied": counters.copied,
         "skipped": counters.skipped,
@@ -219,6 +225,8 @@ def save_progress(
     }
     if error_list is not None:
         values["error_list"] = error_list
+    if live_folders is not None:
+        values["live_folders"] = live_folders
     session.execute(
         update(AccountRun)
         .where(AccountRun.id == account_run_id, AccountRun.status == AccountRunStatus.RUNNING)
@@ -232,12 +240,19 @@ def set_plan(
     messages: int,
     nbytes: int | None,
     warnings: list[dict[str, Any]] | None = None,
+    live_folders: list[dict[str, Any]] | None = None,
 ) -> None:
-    """What the run's plan says: messages and bytes to look at, and warnings known before copying."""
+    """What the run's plan says: messages and bytes to look at, warnings known before copying, and
+    the folders of the per-folder live view."""
     session.execute(
         update(AccountRun)
         .where(AccountRun.id == account_run_id)
-        .values(planned_messages=messages, planned_bytes=nbytes, warnings=warnings or [])
+        .values(
+            planned_messages=messages,
+            planned_bytes=nbytes,
+            warnings=warnings or [],
+            live_folders=live_folders or [],
+        )
     )
 
 

@@ -235,6 +235,12 @@ export type AccountRunOut = {
      */
     id: number;
     /**
+     * Live Folders
+     *
+     * While the account runs: each folder of its plan with its state, saved with the progress
+     */
+    live_folders?: Array<LiveFolder>;
+    /**
      * Planned Bytes
      */
     planned_bytes: number | null;
@@ -950,6 +956,44 @@ export type FolderEvent = {
 };
 
 /**
+ * FolderRuleDecision
+ */
+export type FolderRuleDecision = {
+    /**
+     * Copied
+     */
+    copied: boolean;
+    /**
+     * Decided By
+     *
+     * "list" | "exclude rule <pattern>" | "include rules" (not copied), "include rule <pattern>" (copied), or null when no rule had a say
+     */
+    decided_by: string | null;
+    /**
+     * Name
+     */
+    name: string;
+};
+
+/**
+ * FolderRulesPreviewOut
+ */
+export type FolderRulesPreviewOut = {
+    /**
+     * Copied
+     */
+    copied: number;
+    /**
+     * Excluded
+     */
+    excluded: number;
+    /**
+     * Folders
+     */
+    folders: Array<FolderRuleDecision>;
+};
+
+/**
  * ImportOut
  */
 export type ImportOut = {
@@ -979,6 +1023,50 @@ export type ImportOut = {
  * LastOutcome
  */
 export type LastOutcome = 'done' | 'done_with_errors' | 'failed' | 'never';
+
+/**
+ * LiveFolder
+ *
+ * One folder of a running account, as the live view shows it (workers/jobs/live_folders.py).
+ */
+export type LiveFolder = {
+    /**
+     * Copied
+     */
+    copied?: number;
+    /**
+     * Dst
+     */
+    dst: string;
+    /**
+     * Errors
+     */
+    errors?: number;
+    /**
+     * Folder
+     */
+    folder: string;
+    /**
+     * Planned
+     *
+     * Messages the run looks at in it (pending, else its count)
+     */
+    planned: number | null;
+    /**
+     * Skipped
+     */
+    skipped?: number;
+    /**
+     * State
+     */
+    state: 'planned' | 'running' | 'done';
+    /**
+     * Status
+     *
+     * Its final status once done
+     */
+    status?: string | null;
+};
 
 /**
  * NotificationOut
@@ -1172,6 +1260,12 @@ export type PlanFolder = {
      */
     excluded: boolean;
     /**
+     * Excluded By
+     *
+     * Why it is left out: "list" (exclude_folders), "exclude rule <pattern>", "include rules" (no include pattern matches it), "provider" (a Gmail view)
+     */
+    excluded_by?: string | null;
+    /**
      * Messages
      */
     messages: number | null;
@@ -1212,13 +1306,39 @@ export type PlanOut = {
      */
     account_id: number;
     /**
+     * Dst Other Prefixes
+     *
+     * The destination's other users' and shared namespace prefixes
+     */
+    dst_other_prefixes?: Array<string>;
+    /**
+     * Dst Prefix
+     *
+     * The destination's personal namespace prefix ("INBOX." or empty)
+     */
+    dst_prefix?: string;
+    /**
+     * Dst Separator
+     *
+     * The destination's hierarchy separator
+     */
+    dst_separator?: string;
+    /**
      * Folders
+     *
+     * Copied and excluded folders together: INBOX, then by name
      */
     folders: Array<PlanFolder>;
     /**
      * Null when the destination reports no storage limit
      */
     quota?: PlanQuota | null;
+    /**
+     * Src Separator
+     *
+     * The source's hierarchy separator
+     */
+    src_separator?: string;
     /**
      * Warnings
      *
@@ -1809,6 +1929,18 @@ export type TaskOut = {
      * Enabled accounts with a failed login test or a failed last run
      */
     failing_count: number;
+    /**
+     * Folder Exclude
+     *
+     * A folder one of these matches is not copied
+     */
+    folder_exclude?: Array<string>;
+    /**
+     * Folder Include
+     *
+     * A folder is copied only if one of these matches (none: all)
+     */
+    folder_include?: Array<string>;
     /**
      * Folder Mapping
      */
@@ -3581,6 +3713,18 @@ export type TasksCreateTaskData = {
          */
         exclude_folders?: Array<string>;
         /**
+         * Folder Exclude
+         *
+         * Python regular expressions, searched in the source folder's name written with "/" between levels (docs/console.md, "Folder rules")
+         */
+        folder_exclude?: Array<string>;
+        /**
+         * Folder Include
+         *
+         * Python regular expressions, searched in the source folder's name written with "/" between levels (docs/console.md, "Folder rules")
+         */
+        folder_include?: Array<string>;
+        /**
          * Folder Mapping
          *
          * Source folder name -> destination folder name
@@ -3739,6 +3883,14 @@ export type TasksUpdateTaskData = {
          * Exclude Folders
          */
         exclude_folders?: Array<string> | null;
+        /**
+         * Folder Exclude
+         */
+        folder_exclude?: Array<string> | null;
+        /**
+         * Folder Include
+         */
+        folder_include?: Array<string> | null;
         /**
          * Folder Mapping
          */
@@ -4069,6 +4221,18 @@ export type RunsSetFolderMappingData = {
          */
         exclude_folders?: Array<string>;
         /**
+         * Folder Exclude
+         *
+         * Left out: the saved rules stay
+         */
+        folder_exclude?: Array<string> | null;
+        /**
+         * Folder Include
+         *
+         * Left out: the saved rules stay
+         */
+        folder_include?: Array<string> | null;
+        /**
          * Folder Mapping
          *
          * Source folder name -> destination folder name
@@ -4121,6 +4285,83 @@ export type RunsSetFolderMappingResponses = {
 };
 
 export type RunsSetFolderMappingResponse = RunsSetFolderMappingResponses[keyof RunsSetFolderMappingResponses];
+
+export type RunsPreviewFolderRulesData = {
+    /**
+     * FolderRulesPreviewIn
+     */
+    body: {
+        /**
+         * Exclude
+         *
+         * Python regular expressions, searched in the source folder's name written with "/" between levels (docs/console.md, "Folder rules")
+         */
+        exclude?: Array<string>;
+        /**
+         * Exclude Folders
+         *
+         * Left out: the task's saved list
+         */
+        exclude_folders?: Array<string> | null;
+        /**
+         * Folders
+         *
+         * Source folder names as the plan lists them; left out: the folders of the task's last run
+         */
+        folders?: Array<string> | null;
+        /**
+         * Include
+         *
+         * Python regular expressions, searched in the source folder's name written with "/" between levels (docs/console.md, "Folder rules")
+         */
+        include?: Array<string>;
+        /**
+         * Separator
+         *
+         * The source's hierarchy separator (the plan's src_separator)
+         */
+        separator?: string;
+    };
+    path: {
+        task_id: number;
+    };
+    query?: never;
+    url: '/api/tasks/{task_id}/folder-rules/preview';
+};
+
+export type RunsPreviewFolderRulesErrors = {
+    /**
+     * Error
+     */
+    400: Error;
+    /**
+     * Error
+     */
+    401: Error;
+    /**
+     * Error
+     */
+    403: Error;
+    /**
+     * Error
+     */
+    404: Error;
+    /**
+     * Error
+     */
+    422: Error;
+};
+
+export type RunsPreviewFolderRulesError = RunsPreviewFolderRulesErrors[keyof RunsPreviewFolderRulesErrors];
+
+export type RunsPreviewFolderRulesResponses = {
+    /**
+     * OK
+     */
+    200: FolderRulesPreviewOut;
+};
+
+export type RunsPreviewFolderRulesResponse = RunsPreviewFolderRulesResponses[keyof RunsPreviewFolderRulesResponses];
 
 export type RunsPlanData = {
     body?: never;

@@ -270,6 +270,24 @@ export const zFolderEvent = z.object({
 });
 
 /**
+ * FolderRuleDecision
+ */
+export const zFolderRuleDecision = z.object({
+    copied: z.boolean(),
+    decided_by: z.string().nullable(),
+    name: z.string()
+});
+
+/**
+ * FolderRulesPreviewOut
+ */
+export const zFolderRulesPreviewOut = z.object({
+    copied: z.int(),
+    excluded: z.int(),
+    folders: z.array(zFolderRuleDecision)
+});
+
+/**
  * LastOutcome
  */
 export const zLastOutcome = z.enum([
@@ -278,6 +296,26 @@ export const zLastOutcome = z.enum([
     'failed',
     'never'
 ]);
+
+/**
+ * LiveFolder
+ *
+ * One folder of a running account, as the live view shows it (workers/jobs/live_folders.py).
+ */
+export const zLiveFolder = z.object({
+    copied: z.int().optional().default(0),
+    dst: z.string(),
+    errors: z.int().optional().default(0),
+    folder: z.string(),
+    planned: z.int().nullable(),
+    skipped: z.int().optional().default(0),
+    state: z.enum([
+        'planned',
+        'running',
+        'done'
+    ]),
+    status: z.string().nullish().default(null)
+});
 
 /**
  * NotificationOut
@@ -359,6 +397,7 @@ export const zPlanFolder = z.object({
     destination: z.string().nullable(),
     destination_exists: z.boolean(),
     excluded: z.boolean(),
+    excluded_by: z.string().nullish().default(null),
     messages: z.int().nullable(),
     note: z.string().nullish().default(null),
     pending: z.int().nullish().default(null),
@@ -876,6 +915,8 @@ export const zTaskOut = z.object({
     dst_endpoint_id: z.int(),
     exclude_folders: z.array(z.string()),
     failing_count: z.int(),
+    folder_exclude: z.array(z.string()).optional(),
+    folder_include: z.array(z.string()).optional(),
     folder_mapping: z.record(z.string(), z.string()),
     id: z.int(),
     last_run: zRunSummary.nullable(),
@@ -956,6 +997,7 @@ export const zAccountRunOut = z.object({
     finished_at: z.iso.datetime().nullable(),
     folders: z.array(z.record(z.string(), z.unknown())),
     id: z.int(),
+    live_folders: z.array(zLiveFolder).optional(),
     planned_bytes: z.int().nullable(),
     planned_messages: z.int().nullable(),
     skipped: z.int(),
@@ -970,8 +1012,12 @@ export const zAccountRunOut = z.object({
  */
 export const zPlanOut = z.object({
     account_id: z.int(),
+    dst_other_prefixes: z.array(z.string()).optional(),
+    dst_prefix: z.string().optional().default(''),
+    dst_separator: z.string().optional().default(''),
     folders: z.array(zPlanFolder),
     quota: zPlanQuota.nullish().default(null),
+    src_separator: z.string().optional().default(''),
     warnings: z.array(zWarningItem).optional()
 });
 
@@ -1348,6 +1394,8 @@ export const zTasksListTasksResponse = z.array(zTaskOut);
 export const zTasksCreateTaskBody = z.object({
     dst_endpoint_id: z.int().gte(1).lte(2147483647),
     exclude_folders: z.array(z.string().min(1).max(1000)).max(1000).optional(),
+    folder_exclude: z.array(z.string().min(1).max(500)).max(50).optional(),
+    folder_include: z.array(z.string().min(1).max(500)).max(50).optional(),
     folder_mapping: z.record(z.string(), z.string().min(1).max(1000)).optional(),
     name: z.string().min(1).max(200),
     src_endpoint_id: z.int().gte(1).lte(2147483647)
@@ -1382,6 +1430,8 @@ export const zTasksGetTaskResponse = zTaskDetail;
 export const zTasksUpdateTaskBody = z.object({
     dst_endpoint_id: z.int().gte(1).lte(2147483647).nullish().default(null),
     exclude_folders: z.array(z.string().min(1).max(1000)).max(1000).nullish().default(null),
+    folder_exclude: z.array(z.string().min(1).max(500)).max(50).nullish().default(null),
+    folder_include: z.array(z.string().min(1).max(500)).max(50).nullish().default(null),
     folder_mapping: z.record(z.string(), z.string().min(1).max(1000)).nullish().default(null),
     name: z.string().min(1).max(200).nullish().default(null),
     notify_emails: z.array(z.string().min(3).max(320).regex(/^[^@\s<>,;\x00-\x1f\x7f]+@[^@\s<>,;\x00-\x1f\x7f]+$/)).max(100).nullish().default(null),
@@ -1465,6 +1515,8 @@ export const zRunsCancelTaskResponse = zCancelOut;
  */
 export const zRunsSetFolderMappingBody = z.object({
     exclude_folders: z.array(z.string().min(1).max(1000)).max(1000).optional(),
+    folder_exclude: z.array(z.string().min(1).max(500)).max(50).nullish().default(null),
+    folder_include: z.array(z.string().min(1).max(500)).max(50).nullish().default(null),
     folder_mapping: z.record(z.string(), z.string().min(1).max(1000))
 });
 
@@ -1476,6 +1528,26 @@ export const zRunsSetFolderMappingPath = z.object({
  * No content
  */
 export const zRunsSetFolderMappingResponse = z.void();
+
+/**
+ * FolderRulesPreviewIn
+ */
+export const zRunsPreviewFolderRulesBody = z.object({
+    exclude: z.array(z.string().min(1).max(500)).max(50).optional(),
+    exclude_folders: z.array(z.string().min(1).max(1000)).max(1000).nullish().default(null),
+    folders: z.array(z.string().min(1).max(1000)).max(5000).nullish().default(null),
+    include: z.array(z.string().min(1).max(500)).max(50).optional(),
+    separator: z.string().max(1).optional().default('/')
+});
+
+export const zRunsPreviewFolderRulesPath = z.object({
+    task_id: z.int().gte(1).lte(2147483647)
+});
+
+/**
+ * OK
+ */
+export const zRunsPreviewFolderRulesResponse = zFolderRulesPreviewOut;
 
 export const zRunsPlanPath = z.object({
     task_id: z.int().gte(1).lte(2147483647)

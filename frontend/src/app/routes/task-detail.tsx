@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Button } from '@/components/ui/button';
 import { QueryState } from '@/components/ui/query-state';
@@ -30,7 +30,7 @@ import { ScheduleControl } from '@/features/tasks/components/schedule-control';
 import { ScheduleWindowEditor } from '@/features/tasks/components/schedule-window-editor';
 import { BrokenBadge, TaskStatusBadge } from '@/features/tasks/components/task-badges';
 import { TaskActions } from '@/features/tasks/components/task-actions';
-import { deleteTaskState } from '@/features/tasks/lib/task-readiness';
+import { deleteTaskState, scheduleGate } from '@/features/tasks/lib/task-readiness';
 import { NotFoundRoute } from '@/app/routes/not-found';
 
 const FALLBACK_POLL_MS = 5_000;
@@ -67,6 +67,14 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
   const live = useLiveRun(task.id, task.last_run, { socketUp });
   const runs = useRuns(task.id, { pollMs });
   const [dialog, setDialog] = useState<'add' | 'import' | 'delete' | null>(null);
+  // The schedule's reason can filter the accounts list to the accounts it names.
+  const [accountsFilter, setAccountsFilter] = useState<{ testStatus: 'fail' | 'untested'; seq: number } | null>(null);
+  const accountsHeading = useRef<HTMLHeadingElement>(null);
+  const showAccounts = (testStatus: 'fail' | 'untested') => {
+    setAccountsFilter((current) => ({ testStatus, seq: (current?.seq ?? 0) + 1 }));
+    accountsHeading.current?.scrollIntoView({ block: 'start' });
+    accountsHeading.current?.focus();
+  };
   // The Connect flow comes back here with ?oauth=connected or ?oauth_error=<the provider's error code>.
   const [search] = useSearchParams();
   const oauthError = search.get('oauth_error');
@@ -114,22 +122,6 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
         </div>
         <div className="header-actions">
           <RunLogButton taskId={task.id} />
-          <div className="action">
-            <Button requires="operator"
-              variant="ghost"
-              onClick={() => setDialog('delete')}
-              disabled={!deletable.allowed}
-              aria-describedby={deletable.allowed ? undefined : 'delete-task-reason'}
-              data-testid="delete-task-button"
-            >
-              Delete task
-            </Button>
-            {deletable.reason ? (
-              <p className="action-reason" id="delete-task-reason">
-                {deletable.reason}
-              </p>
-            ) : null}
-          </div>
         </div>
       </div>
 
@@ -162,7 +154,7 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
           <header className="card-header">
             <h2 id="schedule-heading">Schedule</h2>
           </header>
-          <ScheduleControl task={task} readiness={readiness} />
+          <ScheduleControl task={task} gate={scheduleGate(accountList)} onShowAccounts={showAccounts} />
           <ScheduleWindowEditor task={task} />
         </section>
         <section className="card" aria-labelledby="chart-heading">
@@ -178,7 +170,9 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
       <section className="card" aria-labelledby="accounts-heading">
         <header className="card-header">
           <div>
-            <h2 id="accounts-heading">Accounts</h2>
+            <h2 id="accounts-heading" ref={accountsHeading} tabIndex={-1}>
+              Accounts
+            </h2>
             {readiness.total + paused > 0 ? (
               <p className="muted small" data-testid="accounts-readiness">
                 {formatCountOf(readiness.total, paused > 0 ? 'enabled account' : 'account')}: {formatCount(readiness.ok)} ready,{' '}
@@ -203,6 +197,7 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
           onTestStarted={(ids) => startTests(ids)}
           pollMs={pollMs}
           connectSides={consentSides(task, endpoints.data ?? [])}
+          filterRequest={accountsFilter}
         />
       </section>
 
@@ -211,6 +206,34 @@ function TaskPage({ task, socketUp, pollMs }: { task: Task; socketUp: boolean; p
           <h2 id="folders-heading">Folder mapping</h2>
         </header>
         <FolderMappingEditor task={task} hasAccounts={readiness.total > 0} />
+      </section>
+
+      {/* Last on the page, so it comes after Run (and everything else) in the tab order. */}
+      <section className="card card-danger" aria-labelledby="delete-heading" data-testid="delete-task-card">
+        <header className="card-header">
+          <h2 id="delete-heading">Delete this task</h2>
+        </header>
+        <p className="muted">
+          Removes the task with its accounts, run log and sync state. Mail already copied stays where it is, on both
+          servers.
+        </p>
+        <div className="action">
+          <Button
+            requires="operator"
+            variant="danger"
+            onClick={() => setDialog('delete')}
+            disabled={!deletable.allowed}
+            aria-describedby={deletable.allowed ? undefined : 'delete-task-reason'}
+            data-testid="delete-task-button"
+          >
+            Delete task
+          </Button>
+          {deletable.reason ? (
+            <p className="action-reason" id="delete-task-reason">
+              {deletable.reason}
+            </p>
+          ) : null}
+        </div>
       </section>
 
       <AccountFormDialog taskId={task.id} open={dialog === 'add'} account={null} onClose={() => setDialog(null)} />

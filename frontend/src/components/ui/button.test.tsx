@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
-import { cleanup, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Button } from '@/components/ui/button';
 import { RoleContext, type Role } from '@/lib/role';
 
@@ -29,5 +29,39 @@ describe('Button requires', () => {
     const run = screen.getByRole('button', { name: 'Run now' });
     expect(run).toHaveProperty('disabled', false);
     expect(run.getAttribute('title')).toBeNull();
+  });
+});
+
+describe('Button keepsFocus', () => {
+  afterEach(cleanup);
+
+  it('stays focusable when busy or off, says so with aria-disabled and ignores clicks', () => {
+    const onClick = vi.fn<() => void>();
+    const { rerender } = render(
+      <Button keepsFocus onClick={onClick}>
+        Run now
+      </Button>,
+    );
+    const button = screen.getByRole('button', { name: 'Run now' });
+    button.focus();
+    fireEvent.click(button);
+    expect(onClick).toHaveBeenCalledTimes(1);
+    rerender(
+      <Button keepsFocus isLoading onClick={onClick}>
+        Run now
+      </Button>,
+    );
+    expect(button).toHaveProperty('disabled', false);
+    expect(button.getAttribute('aria-disabled')).toBe('true');
+    expect(document.activeElement).toBe(button);
+    fireEvent.click(button);
+    rerender(
+      <Button keepsFocus disabled onClick={onClick}>
+        Run now
+      </Button>,
+    );
+    fireEvent.click(button);
+    expect(onClick).toHaveBeenCalledTimes(1);
+    expect(document.activeElement).toBe(button);
   });
 });

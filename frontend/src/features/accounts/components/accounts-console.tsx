@@ -22,6 +22,8 @@ type Props = {
   pollMs: number | false;
   /** The sides whose server signs in with an OAuth2 consent per mailbox: a Connect link each. */
   connectSides?: readonly ('src' | 'dst')[];
+  /** Set the login-test filter from outside (the schedule's reason); a new `seq` applies it again. */
+  filterRequest?: { testStatus: AccountFilter['testStatus']; seq: number } | null;
 };
 
 const NO_FILTER: AccountFilter = { q: '', testStatus: '', lastOutcome: '' };
@@ -32,7 +34,15 @@ const DONE: Record<BulkAction, string> = { test: 'Testing', pause: 'Paused', res
  * The accounts of a task at scale: paged by the server, searched and filtered there, with a
  * selection that survives paging and bulk actions over it (docs/console.md).
  */
-export function AccountsConsole({ taskId, testingIds, lockedReason, onTestStarted, pollMs, connectSides }: Props) {
+export function AccountsConsole({
+  taskId,
+  testingIds,
+  lockedReason,
+  onTestStarted,
+  pollMs,
+  connectSides,
+  filterRequest,
+}: Props) {
   const [search, setSearch] = useState('');
   const [filter, setFilter] = useState<AccountFilter>(NO_FILTER);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
@@ -55,6 +65,14 @@ export function AccountsConsole({ taskId, testingIds, lockedReason, onTestStarte
     setFilter((current) => ({ ...current, ...change }));
     setCursors([null]);
   };
+  // A new request from outside applies while rendering (React's "adjust state on a prop change").
+  const [appliedRequest, setAppliedRequest] = useState(0);
+  if (filterRequest && filterRequest.seq !== appliedRequest) {
+    setAppliedRequest(filterRequest.seq);
+    setSearch('');
+    setFilter({ ...NO_FILTER, testStatus: filterRequest.testStatus });
+    setCursors([null]);
+  }
   const select = (rows: AccountRow[], on: boolean) =>
     setSelected((current) => {
       const next = new Map(current);

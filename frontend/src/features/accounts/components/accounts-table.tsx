@@ -195,10 +195,13 @@ export function AccountsTable({
                           Connect {side === 'src' ? 'source' : 'destination'}
                         </a>
                       ))}
-                      <Button requires="operator"
+                      <Button
+                        requires="operator"
+                        keepsFocus
                         size="sm"
                         onClick={() => test.mutate(account.id)}
-                        disabled={isTesting || locked}
+                        isLoading={isTesting}
+                        disabled={locked}
                         aria-describedby={locked ? lockedId : undefined}
                         aria-label={`Test ${account.src_username}`}
                         data-testid="account-test-button"

@@ -4,7 +4,7 @@ import { ProgressBar } from '@/components/ui/progress-bar';
 import { formatBytes, formatCount, formatCountOf, formatDateTime, formatDuration, formatRate, secondsBetween } from '@/lib/format';
 import { useNow } from '@/lib/use-now';
 import { RunStatusBadge } from '@/features/runs/components/run-status-badge';
-import { isTerminal, processedMessages, runTotals, type AccountProgress, type LiveRun } from '@/features/runs/lib/live-run';
+import { isTerminal, processedMessages, runEta, runTotals, type AccountProgress, type LiveRun } from '@/features/runs/lib/live-run';
 import { barTone, barValue, messagesLabel, totalValue } from '@/features/runs/lib/progress-display';
 import { errorLabel, isMessageError } from '@/features/runs/lib/error-labels';
 import { liveList } from '@/features/runs/lib/live-list';
@@ -36,6 +36,7 @@ export function LiveProgress({ run, accountNames }: Props) {
   const plannedMessages = totals.planComplete ? totals.plannedMessages : null;
   const plannedBytes = totals.bytesPlanComplete ? totals.plannedBytes : null;
   const processed = processedMessages(totals);
+  const eta = runEta(run);
   const [showAll, setShowAll] = useState(false);
   const byName = (a: AccountProgress, b: AccountProgress) =>
     (accountNames[a.accountId] ?? '').localeCompare(accountNames[b.accountId] ?? '') || a.accountId - b.accountId;
@@ -66,7 +67,14 @@ export function LiveProgress({ run, accountNames }: Props) {
           <Stat label="Skipped" value={formatCount(totals.skipped)} testId="run-total-skipped" />
           <Stat label="Errors" value={formatCount(totals.errors)} testId="run-total-errors" danger={totals.errors > 0} />
           <Stat label="Data" value={of(formatBytes(totals.bytes), plannedBytes, formatBytes(plannedBytes))} />
-          {running ? <Stat label="Rate" value={rateText(totals.rate, totals.bytesRate)} /> : null}
+          {running ? <Stat label="Rate" value={rateText(totals.rate, totals.bytesRate)} testId="run-total-rate" /> : null}
+          {running ? (
+            <Stat
+              label="Time left"
+              value={eta === null ? '—' : `${eta.estimated ? 'about ' : ''}${formatDuration(eta.seconds)}`}
+              testId="run-total-eta"
+            />
+          ) : null}
           <Stat label="Accounts done" value={`${formatCount(totals.accountsDone)} / ${formatCount(totals.accountsTotal)}`} />
         </dl>
       </div>

@@ -8,8 +8,10 @@ import { useElementWidth } from '@/lib/use-element-width';
 import type { Run } from '@/features/runs/api/run-schema';
 import { layoutRunsChart, type BarTone, type ChartPoint } from '@/features/runs/lib/runs-chart';
 
-// Drawn at the card's real width (measured), so labels keep their size on a narrow window.
-const BOX = { width: 640, height: 184, top: 14, bottom: 26, left: 52, right: 52 };
+// Drawn at the card's real width (measured), so labels keep their size on a narrow window. Below
+// the axis: the errors band (errors drawn downwards), then the dates.
+const ERROR_BAND = 30;
+const BOX = { width: 640, height: 214, top: 14, bottom: 26 + ERROR_BAND, left: 52, right: 52, errorBand: ERROR_BAND };
 const MIN_WIDTH = 260;
 
 const barClass: Record<BarTone, string> = {
@@ -23,16 +25,28 @@ function barTitle(p: ChartPoint): string {
   const status = describeStatus(p.status, p.errors).label;
   const head = `Run #${p.id} · ${formatDateTime(p.startedAt)} · ${status}`;
   if (p.tone === 'running') return `${head}\nstill running: the bar fills in when it finishes`;
-  const errors = p.errors > 0 ? ` · ${formatCountOf(p.errors, 'error')}` : '';
+  const errors = ` · ${formatCountOf(p.errors, 'error')}`;
   return `${head}\n${formatCount(p.copied)} copied${errors} · took ${formatDuration(p.durationSeconds)}`;
 }
 
-/** Messages copied (bars) and duration (line) of the recent runs, oldest on the left. */
+function chartSummary(points: ChartPoint[], latest: Run | undefined): string {
+  const failed = points.filter((p) => p.tone === 'danger').length;
+  const withErrors = points.filter((p) => p.errors > 0).length;
+  const empty = points.filter((p) => p.empty).length;
+  const parts = [`${points.length} most recent runs`];
+  if (failed) parts.push(`${failed} failed`);
+  if (withErrors) parts.push(`${withErrors} with errors`);
+  if (empty) parts.push(`${empty} copied nothing`);
+  const last = latest ? ` Latest finished: ${formatCount(latest.total_copied)} messages copied, ${formatCountOf(latest.total_errors, 'error')}.` : '';
+  return `${parts.join(', ')}.${last}`;
+}
+
+/** Messages copied (bars), errors (bars below the axis) and duration (line) of the recent runs, oldest on the left. */
 export function RunsChart({ runs }: { runs: Run[] }) {
   const navigate = useNavigate();
   const [figureRef, measured] = useElementWidth<HTMLElement>(BOX.width);
   const box = { ...BOX, width: Math.max(MIN_WIDTH, measured) };
-  const { points, maxCopied, maxDuration, finishedCount, durationPath } = layoutRunsChart(runs, box);
+  const { points, maxCopied, maxDuration, maxErrors, finishedCount, durationPath } = layoutRunsChart(runs, box);
   if (finishedCount === 0) {
     const current = runs[0];
     return (
@@ -44,6 +58,7 @@ export function RunsChart({ runs }: { runs: Run[] }) {
     );
   }
   const plotBottom = box.height - box.bottom;
+  const dateY = plotBottom + ERROR_BAND + 18;
   // Each bar links to its run's log page; a plain click stays in the app. The chart is a group, not
   // an image, since its bars are links (an image may hold nothing focusable).
   const openRun = (e: MouseEvent, runId: number) => {
@@ -52,7 +67,7 @@ export function RunsChart({ runs }: { runs: Run[] }) {
     void navigate(paths.run.href(runId));
   };
   const latest = runs.find((r) => r.finished_at !== null);
-  const summary = `${points.length} most recent runs. Latest finished: ${formatCount(latest?.total_copied)} messages copied.`;
+  const summary = chartSummary(points, latest);
   const tones = new Set(points.map((p) => p.tone));
   const first = points[0];
   const last = points.at(-1);
@@ -70,6 +85,11 @@ export function RunsChart({ runs }: { runs: Run[] }) {
         <text className="axis-label" x={box.left - 6} y={plotBottom} textAnchor="end">
           0
         </text>
+        {maxErrors > 0 ? (
+          <text className="axis-label errors" x={box.left - 6} y={plotBottom + ERROR_BAND - 2} textAnchor="end">
+            {formatCount(maxErrors)}
+          </text>
+        ) : null}
         {maxDuration > 0 ? (
           <text className="axis-label duration" x={box.width - box.right + 6} y={box.top + 4}>
             {formatDuration(maxDuration)}
@@ -77,26 +97,37 @@ export function RunsChart({ runs }: { runs: Run[] }) {
         ) : null}
         {/* When the oldest and the newest run shown started, at the ends of the axis. */}
         {first && last === first ? (
-          <text className="axis-label" x={first.x + first.width / 2} y={plotBottom + 18} textAnchor="middle">
+          <text className="axis-label" x={first.x + first.width / 2} y={dateY} textAnchor="middle">
             {formatShortDateTime(first.startedAt)}
           </text>
         ) : null}
         {first && last && last !== first ? (
           <>
-            <text className="axis-label" x={box.left} y={plotBottom + 18} textAnchor="start">
+            <text className="axis-label" x={box.left} y={dateY} textAnchor="start">
               {formatShortDateTime(first.startedAt)}
             </text>
-            <text className="axis-label" x={box.width - box.right} y={plotBottom + 18} textAnchor="end">
+            <text className="axis-label" x={box.width - box.right} y={dateY} textAnchor="end">
               {formatShortDateTime(last.startedAt)}
             </text>
           </>
         ) : null}
         {points.map((p) => (
           <a key={p.id} href={paths.run.href(p.id)} onClick={(e) => openRun(e, p.id)} aria-label={barTitle(p).replace('\n', ' · ')}>
-            <g data-testid="runs-chart-bar" data-run-id={p.id} data-tone={p.tone}>
+            <g data-testid="runs-chart-bar" data-run-id={p.id} data-tone={p.tone} data-empty={p.empty} data-errors={p.errors}>
               <title>{barTitle(p)}</title>
-              <rect className="hit-area" x={p.slotX} y={box.top} width={p.slotWidth} height={plotBottom - box.top} />
-              <rect className={barClass[p.tone]} x={p.x} y={p.barY} width={p.width} height={Math.max(p.barHeight, 1)} rx={2} />
+              <rect className="hit-area" x={p.slotX} y={box.top} width={p.slotWidth} height={plotBottom + ERROR_BAND - box.top} />
+              <rect
+                className={`${barClass[p.tone]}${p.empty ? ' bar-empty' : ''}`}
+                x={p.x}
+                y={p.barY}
+                width={p.width}
+                height={p.barHeight}
+                rx={2}
+                data-testid="runs-chart-mark"
+              />
+              {p.errorHeight > 0 ? (
+                <rect className="bar-errors" x={p.x} y={p.errorY} width={p.width} height={p.errorHeight} rx={2} data-testid="runs-chart-errors" />
+              ) : null}
             </g>
           </a>
         ))}
@@ -108,11 +139,58 @@ export function RunsChart({ runs }: { runs: Run[] }) {
       <figcaption className="chart-legend">
         <LegendItem swatch="bar" label="messages copied" />
         <LegendItem swatch="line" label="duration" />
+        {maxErrors > 0 ? <LegendItem swatch="errors" label="errors (below the axis)" /> : null}
+        {points.some((p) => p.empty) ? <LegendItem swatch="empty" label="copied nothing" /> : null}
         {tones.has('warning') ? <LegendItem swatch="warning" label="finished with errors or cancelled" /> : null}
         {tones.has('danger') ? <LegendItem swatch="danger" label="failed" /> : null}
         {tones.has('running') ? <LegendItem swatch="running" label="in progress" /> : null}
       </figcaption>
+      <RunsTable points={points} />
     </figure>
+  );
+}
+
+/** The chart's figures as a table, for screen readers and anyone who wants the numbers. */
+function RunsTable({ points }: { points: ChartPoint[] }) {
+  return (
+    <details className="runs-chart-table small" data-testid="runs-chart-table">
+      <summary>The runs as a table</summary>
+      <div className="table-wrap">
+        <table className="table table-compact">
+          <caption className="visually-hidden">Recent runs, oldest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Run</th>
+              <th scope="col">Started</th>
+              <th scope="col">Status</th>
+              <th scope="col" className="num">
+                Copied
+              </th>
+              <th scope="col" className="num">
+                Errors
+              </th>
+              <th scope="col" className="num">
+                Took
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {points.map((p) => (
+              <tr key={p.id} data-testid="runs-chart-row" data-run-id={p.id}>
+                <th scope="row">
+                  <a href={paths.run.href(p.id)}>#{p.id}</a>
+                </th>
+                <td>{formatDateTime(p.startedAt)}</td>
+                <td>{p.tone === 'running' ? 'running' : describeStatus(p.status, p.errors).label}</td>
+                <td className="num">{formatCount(p.copied)}</td>
+                <td className="num">{formatCount(p.errors)}</td>
+                <td className="num">{p.tone === 'running' ? '—' : formatDuration(p.durationSeconds)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </details>
   );
 }
 

@@ -69,3 +69,30 @@ export function foldersAfterProgress(folders: FolderProgress[], d: ProgressData)
 export function foldersDone(folders: FolderProgress[]): number {
   return folders.filter((f) => f.state === 'done').length;
 }
+
+const stage = { planned: 0, running: 1, done: 2 } as const;
+
+/**
+ * The saved per-folder view (the run snapshot, after a reload) with what events said since: each
+ * folder in the saved order, further along of the two and with the larger counts; folders only the
+ * events know come after.
+ */
+export function mergeFolders(saved: FolderProgress[], live: FolderProgress[]): FolderProgress[] {
+  if (saved.length === 0) return live;
+  const byName = new Map(live.map((f) => [f.folder, f]));
+  const merged = saved.map((f) => {
+    const seen = byName.get(f.folder);
+    if (!seen) return f;
+    return {
+      ...f,
+      state: stage[seen.state] >= stage[f.state] ? seen.state : f.state,
+      planned: f.planned ?? seen.planned,
+      copied: Math.max(f.copied, seen.copied),
+      skipped: Math.max(f.skipped, seen.skipped),
+      errors: Math.max(f.errors, seen.errors),
+      status: seen.status ?? f.status,
+    };
+  });
+  const known = new Set(saved.map((f) => f.folder));
+  return [...merged, ...live.filter((f) => !known.has(f.folder))];
+}

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountTotals, ProgressData } from '@/client/types.gen';
 import type { TaskEvent } from '@/lib/task-events';
-import { emptyLiveRun, mergeSnapshot, reduceLiveRun, runTotals, type LiveRun, type RunSnapshot } from '@/features/runs/lib/live-run';
+import {
+  emptyAccount,
+  emptyLiveRun,
+  mergeSnapshot,
+  reduceLiveRun,
+  runEta,
+  runTotals,
+  type AccountProgress,
+  type LiveRun,
+  type RunSnapshot,
+} from '@/features/runs/lib/live-run';
 
 let second = 0;
 type Data<T extends TaskEvent['type']> = Extract<TaskEvent, { type: T }>['data'];
@@ -219,5 +229,75 @@ describe('mergeSnapshot (after a reload mid-run)', () => {
 
   it('returns null with nothing to show', () => {
     expect(mergeSnapshot(undefined, undefined)).toBeNull();
+  });
+
+  it('lists the running account\'s folders from the saved progress after a reload, until events take over', () => {
+    const liveFolders = [
+      { folder: 'INBOX', dst: 'INBOX', state: 'done' as const, planned: 60, copied: 58, skipped: 2, errors: 0, status: 'ok' },
+      { folder: 'Sent', dst: 'Sent', state: 'running' as const, planned: 40, copied: 12, skipped: 0, errors: 1, status: null },
+      { folder: 'Notes', dst: 'Notes', state: 'planned' as const, planned: 9 },
+    ];
+    const saved = { ...snapshot, accounts: [{ ...snapshot.accounts[0]!, live_folders: liveFolders }] };
+    const run = mergeSnapshot(undefined, saved)!;
+    expect(run.accounts[7]?.folders.map((f) => [f.folder, f.state, f.copied])).toEqual([
+      ['INBOX', 'done', 58],
+      ['Sent', 'running', 12],
+      ['Notes', 'planned', 0],
+    ]);
+    const afterPlan = mergeSnapshot(fold([plan]), saved)!;
+    expect(afterPlan.accounts[7]?.folders.map((f) => f.folder)).toEqual(['INBOX', 'Sent']); // the events' plan wins
+    // An event that came before the snapshot (no plan seen here) adds to the saved list, never replaces it.
+    const early = fold([ev('progress', progress(totals(70), { folder: 'Sent', copied: 20, total: 40 })), ev('folder', folder('Drafts', 'started'))]);
+    const merged = mergeSnapshot(early, saved)!.accounts[7]!.folders;
+    expect(merged.map((f) => [f.folder, f.state, f.copied])).toEqual([
+      ['INBOX', 'done', 58],
+      ['Sent', 'running', 20],
+      ['Notes', 'planned', 0],
+      ['Drafts', 'running', 0],
+    ]);
+  });
+});
+
+const account = (id: number, change: Partial<AccountProgress>): AccountProgress => ({ ...emptyAccount(id), ...change });
+const runOf = (accounts: AccountProgress[], expected: number | null = null): LiveRun => ({
+  ...emptyLiveRun(42),
+  expectedAccounts: expected,
+  accounts: Object.fromEntries(accounts.map((a) => [a.accountId, a])),
+});
+
+describe('runEta (the whole run, from the accounts\' figures)', () => {
+  it('is what is left over the run\'s pace, never less than the longest running account', () => {
+    const run = runOf([
+      account(1, { status: 'running', plannedMessages: 1000, copied: 400, rate: 10, etaSeconds: 60 }),
+      account(2, { status: 'running', plannedMessages: 300, copied: 100, skipped: 100, rate: 10, etaSeconds: 10 }),
+    ]);
+    // 600 + 100 left at 20 msg/s is 35 s, but account 1 alone needs 60 s.
+    expect(runEta(run)).toEqual({ seconds: 60, estimated: false });
+    const withQueued = runOf([
+      account(1, { status: 'running', plannedMessages: 1000, copied: 400, rate: 30, etaSeconds: 20 }),
+      account(2, { status: 'ok', plannedMessages: 300, copied: 300 }),
+      account(3, { status: 'queued', plannedMessages: 900 }),
+    ]);
+    expect(runEta(withQueued)).toEqual({ seconds: 50, estimated: false }); // (600 + 900) / 30
+  });
+
+  it('counts accounts without a plan yet at the mean plan, and says it is an estimate', () => {
+    const run = runOf(
+      [
+        account(1, { status: 'running', plannedMessages: 400, copied: 100, rate: 10, etaSeconds: 30 }),
+        account(2, { status: 'ok', plannedMessages: 200, copied: 200 }),
+        account(3, { status: 'queued' }),
+      ],
+      4,
+    );
+    // 300 left on account 1, and two accounts (one queued, one not reported yet) at the mean plan of 300.
+    expect(runEta(run)).toEqual({ seconds: 90, estimated: true });
+  });
+
+  it('has nothing to say before a running account has a rate, without any plan, or once the run ended', () => {
+    expect(runEta(runOf([account(1, { status: 'running', plannedMessages: 10 })]))).toBeNull();
+    expect(runEta(runOf([account(1, { status: 'running', rate: 5 })]))).toBeNull();
+    const over = { ...runOf([account(1, { status: 'running', plannedMessages: 10, rate: 5 })]), status: 'done' };
+    expect(runEta(over)).toBeNull();
   });
 });

@@ -2,13 +2,16 @@
 // with the run as the API last reported it (the snapshot that makes a page
 // reload mid-run show current totals before the next event arrives).
 // Events are typed by the generated client (the API's event models,
-// docs/events.md): every figure shown here, rates and ETA included, is
-// computed by the worker; nothing is derived in the browser.
+// docs/events.md): every account's figures, rates and ETA included, are
+// computed by its worker. The run as a whole spans several workers, so its
+// ETA is the one figure derived here, from theirs (runEta; docs/console.md,
+// "Run ETA").
 import type { AccountRunOut, AccountTotals, RunOut, TaskEvent } from '@/client/types.gen';
 import {
   foldersAfterFolderEvent,
   foldersAfterProgress,
   foldersFromPlan,
+  mergeFolders,
   type FolderProgress,
 } from '@/features/runs/lib/live-folders';
 
@@ -40,8 +43,11 @@ export type AccountProgress = {
   waiting: string | null;
   errorSummary: string | null;
   recentErrors: MessageErrorItem[];
-  /** Per folder, from the plan and the folder events (live-folders.ts); empty after a reload. */
+  /** Per folder, from the plan and the folder events (live-folders.ts); after a reload, from the
+   * per-folder state the job saves with its progress (the run snapshot's `live_folders`). */
   folders: FolderProgress[];
+  /** Whether `folders` came from a plan event seen here (then it is complete and wins a merge). */
+  foldersPlanned: boolean;
 };
 
 export type LiveRun = {
@@ -85,6 +91,7 @@ export function emptyAccount(accountId: number): AccountProgress {
     errorSummary: null,
     recentErrors: [],
     folders: [],
+    foldersPlanned: false,
   };
 }
 
@@ -124,7 +131,7 @@ function reduceAccountEvent(run: LiveRun, event: TaskEvent, accountId: number): 
     case 'plan': {
       const { planned_messages: plannedMessages, planned_bytes: plannedBytes } = event.data;
       const folders = foldersFromPlan(event.data);
-      return withAccount(run, accountId, (a) => ({ ...a, plannedMessages, plannedBytes, folders }));
+      return withAccount(run, accountId, (a) => ({ ...a, plannedMessages, plannedBytes, folders, foldersPlanned: true }));
     }
     case 'account_started':
       return withAccount(run, accountId, (a) => ({ ...a, status: running(a) }));
@@ -205,7 +212,7 @@ type SnapshotAccount = Pick<
   | 'error_summary'
   | 'planned_messages'
   | 'planned_bytes'
-> & { errors_list?: AccountRunOut['errors_list'] };
+> & { errors_list?: AccountRunOut['errors_list']; live_folders?: AccountRunOut['live_folders'] };
 export type RunSnapshot = {
   run: Pick<RunOut, 'id' | 'status' | 'trigger' | 'started_at' | 'finished_at'>;
   accounts: SnapshotAccount[];
@@ -245,7 +252,22 @@ function mergeAccount(live: AccountProgress | undefined, snap: SnapshotAccount):
     plannedBytes: base.plannedBytes ?? snap.planned_bytes,
     ...(finished ? stopped : {}),
     recentErrors: base.recentErrors.length > 0 ? base.recentErrors : savedErrors(snap),
+    folders: base.foldersPlanned ? base.folders : mergeFolders(savedFolders(snap), base.folders),
   };
+}
+
+/** The per-folder view the job saved with its progress, until the next plan or folder event. */
+function savedFolders(snap: SnapshotAccount): FolderProgress[] {
+  return (snap.live_folders ?? []).map((f) => ({
+    folder: f.folder,
+    dst: f.dst,
+    state: f.state,
+    planned: f.planned,
+    copied: f.copied ?? 0,
+    skipped: f.skipped ?? 0,
+    errors: f.errors ?? 0,
+    status: f.status ?? null,
+  }));
 }
 
 /** Combine what events said with what the API reports; either may be missing. */
@@ -318,3 +340,33 @@ export function runTotals(run: LiveRun): RunTotals {
 /** Messages handled so far: copied, already there (skipped) or refused (errors). */
 export const processedMessages = (a: { copied: number; skipped: number; errors: number }): number =>
   a.copied + a.skipped + a.errors;
+
+/** The run's time left; `estimated` when accounts without a plan yet were counted at the mean plan. */
+export type RunEta = { seconds: number; estimated: boolean };
+
+/**
+ * The whole run's time left, from the figures the workers send per account (docs/console.md,
+ * "Run ETA"): the messages still to look at over the run's current pace (the running accounts'
+ * rates added up), and never less than the longest running account's own ETA (one account is
+ * never split between workers). Accounts that have no plan yet (queued, or not reported at all)
+ * count as the mean plan of those that have one. Null until a running account has a rate and
+ * some account a plan.
+ */
+export function runEta(run: LiveRun): RunEta | null {
+  if (isTerminal(run.status)) return null;
+  const accounts = Object.values(run.accounts);
+  const active = accounts.filter((a) => !isTerminal(a.status));
+  const copying = active.filter((a) => a.status === 'running');
+  const rate = copying.reduce((sum, a) => sum + (a.rate ?? 0), 0);
+  if (rate <= 0) return null;
+  const plans = accounts.map((a) => a.plannedMessages).filter((m): m is number => m !== null);
+  const mean = plans.length > 0 ? plans.reduce((sum, m) => sum + m, 0) / plans.length : null;
+  const unplanned = active.filter((a) => a.plannedMessages === null).length + Math.max(0, (run.expectedAccounts ?? 0) - accounts.length);
+  if (unplanned > 0 && mean === null) return null;
+  let remaining = unplanned * (mean ?? 0);
+  for (const a of active) {
+    if (a.plannedMessages !== null) remaining += Math.max(a.plannedMessages - processedMessages(a), 0);
+  }
+  const longest = Math.max(0, ...copying.map((a) => a.etaSeconds ?? 0));
+  return { seconds: Math.max(remaining / rate, longest), estimated: unplanned > 0 };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layoutRunsChart } from '@/features/runs/lib/runs-chart';
+import { layoutRunsChart, MIN_MARK } from '@/features/runs/lib/runs-chart';
 
 const box = { width: 300, height: 120, top: 10, bottom: 10, left: 0, right: 0 };
 const run = (id: number, copied: number, seconds: number | null, errors = 0, status?: string) => ({
@@ -20,7 +20,8 @@ describe('layoutRunsChart', () => {
     const [first, second, third] = layout.points;
     expect(second?.barHeight).toBe(100);
     expect(third?.barHeight).toBe(50);
-    expect(first?.barHeight).toBe(0);
+    expect(first?.barHeight).toBe(MIN_MARK); // copied nothing: still a mark
+    expect(first?.empty).toBe(true);
     expect(second?.dotY).toBe(10);
     expect(third?.hasErrors).toBe(true);
     expect(first!.x).toBeLessThan(second!.x);
@@ -65,8 +66,30 @@ describe('layoutRunsChart', () => {
       points: [],
       maxCopied: 0,
       maxDuration: 0,
+      maxErrors: 0,
       finishedCount: 0,
       durationPath: '',
     });
+  });
+
+  it('gives a failed or empty run a visible mark and plots errors below the axis on their own scale', () => {
+    const withBand = { ...box, bottom: 40, errorBand: 30 };
+    const layout = layoutRunsChart(
+      [run(4, 0, 2, 40, 'failed'), run(3, 0, 5), run(2, 1000, 60, 10), run(1, 1000, 60)],
+      withBand,
+    );
+    const [clean, someErrors, empty, failed] = layout.points;
+    expect(layout.maxErrors).toBe(40);
+    expect(failed).toMatchObject({ tone: 'danger', empty: true, barHeight: MIN_MARK, errorHeight: 28 });
+    expect(empty).toMatchObject({ tone: 'ok', empty: true, barHeight: MIN_MARK, errorHeight: 0 });
+    expect(someErrors?.errorHeight).toBe(7); // 10 of 40 errors, over the band less 2
+    expect(someErrors?.errorY).toBe(withBand.height - withBand.bottom + 1);
+    expect(clean).toMatchObject({ empty: false, errorHeight: 0 });
+    expect(someErrors?.errorHeight).toBeGreaterThanOrEqual(MIN_MARK);
+  });
+
+  it('gives a run with a few errors among many a mark that shows', () => {
+    const layout = layoutRunsChart([run(2, 5, 5, 1), run(1, 5, 5, 1000)], { ...box, errorBand: 30 });
+    expect(layout.points[1]?.errorHeight).toBe(MIN_MARK);
   });
 });

@@ -29,20 +29,41 @@ export type ChartPoint = {
   width: number;
   barY: number;
   barHeight: number;
+  /** A finished run that copied nothing still gets a mark of MIN_MARK on the axis, drawn hollow. */
+  empty: boolean;
+  /** The errors bar, hanging below the axis into the errors band (0 high without errors). */
+  errorY: number;
+  errorHeight: number;
   /** Centre of the duration dot; null for runs still going. */
   dotY: number | null;
 };
+
+/** The smallest mark a finished run gets, so a run that copied nothing (or failed at once) shows. */
+export const MIN_MARK = 4;
 
 export type ChartLayout = {
   points: ChartPoint[];
   /** The largest figures among finished runs (0 when none): the axis labels. */
   maxCopied: number;
   maxDuration: number;
+  maxErrors: number;
   finishedCount: number;
   durationPath: string;
 };
 
-export type ChartBox = { width: number; height: number; top: number; bottom: number; left: number; right: number };
+/**
+ * The drawing area. `bottom` is below the axis: the errors band (`errorBand` high, errors drawn
+ * downwards from the axis on their own scale), then the date labels.
+ */
+export type ChartBox = {
+  width: number;
+  height: number;
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+  errorBand?: number;
+};
 
 const isUnfinished = (run: ChartRun): boolean => run.finished_at === null || run.status === 'running';
 
@@ -55,9 +76,10 @@ function barTone(run: ChartRun): BarTone {
 
 /**
  * Lay out the most recent runs oldest to newest, left to right: a bar for the
- * messages copied, a dot on a line for the duration (each on its own scale).
- * Only finished runs set the scales: a run in progress has no duration and its
- * count is still climbing, so it is drawn as a placeholder instead.
+ * messages copied, a dot on a line for the duration, and below the axis a bar
+ * for the errors (each on its own scale). Only finished runs set the scales: a
+ * run in progress has no duration and its count is still climbing, so it is
+ * drawn as a placeholder instead. A finished run always has a visible mark.
  */
 export function layoutRunsChart(runsNewestFirst: readonly ChartRun[], box: ChartBox, maxRuns = 20): ChartLayout {
   const runs = runsNewestFirst.slice(0, maxRuns).toReversed();
@@ -65,6 +87,8 @@ export function layoutRunsChart(runsNewestFirst: readonly ChartRun[], box: Chart
   const durations = runs.map((r) => (isUnfinished(r) ? null : secondsBetween(r.started_at, r.finished_at)));
   const maxCopied = Math.max(0, ...finished.map((r) => r.total_copied));
   const maxDuration = Math.max(0, ...durations.map((d) => d ?? 0));
+  const maxErrors = Math.max(0, ...finished.map((r) => r.total_errors));
+  const band = box.errorBand ?? 0;
   const plotW = box.width - box.left - box.right;
   const plotH = box.height - box.top - box.bottom;
   const slot = runs.length > 0 ? plotW / runs.length : plotW;
@@ -74,7 +98,9 @@ export function layoutRunsChart(runsNewestFirst: readonly ChartRun[], box: Chart
   const points = runs.map((run, i): ChartPoint => {
     const duration = durations[i] ?? null;
     const tone = barTone(run);
-    const barHeight = tone === 'running' ? plotH : (run.total_copied / Math.max(1, maxCopied)) * plotH;
+    const scaled = (run.total_copied / Math.max(1, maxCopied)) * plotH;
+    const barHeight = tone === 'running' ? plotH : Math.max(scaled, MIN_MARK);
+    const errorHeight = tone === 'running' || run.total_errors === 0 ? 0 : Math.max((run.total_errors / maxErrors) * (band - 2), MIN_MARK);
     const centre = box.left + slot * i + slot / 2;
     return {
       id: run.id,
@@ -91,6 +117,9 @@ export function layoutRunsChart(runsNewestFirst: readonly ChartRun[], box: Chart
       width: barW,
       barY: baseY - barHeight,
       barHeight,
+      empty: tone !== 'running' && run.total_copied === 0,
+      errorY: baseY + 1,
+      errorHeight: Math.min(errorHeight, Math.max(0, band - 2)),
       dotY: duration === null ? null : baseY - (duration / Math.max(1, maxDuration)) * plotH,
     };
   });
@@ -99,5 +128,5 @@ export function layoutRunsChart(runsNewestFirst: readonly ChartRun[], box: Chart
   const durationPath = withDots
     .map((p, i) => `${i === 0 ? 'M' : 'L'}${(p.x + p.width / 2).toFixed(1)},${(p.dotY ?? 0).toFixed(1)}`)
     .join(' ');
-  return { points, maxCopied, maxDuration, finishedCount: finished.length, durationPath };
+  return { points, maxCopied, maxDuration, maxErrors, finishedCount: finished.length, durationPath };
 }

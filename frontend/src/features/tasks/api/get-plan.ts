@@ -1,11 +1,12 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { PlanFolder } from '@/client/types.gen';
+import type { PlanFolder, PlanOut } from '@/client/types.gen';
 import { zPlanOut } from '@/client/zod.gen';
 import { api } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
 
 // The response schema is generated from the API's OpenAPI document (docs/frontend-client.md).
 export type { PlanFolder };
+export type Plan = PlanOut;
 const planSchema = zPlanOut;
 
 /** A dry run against the servers: it can take a few seconds. */

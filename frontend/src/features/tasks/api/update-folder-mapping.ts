@@ -1,8 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
+import type { FolderMappingBody } from '@/features/tasks/lib/folder-mapping';
 
-export type FolderMappingInput = { folder_mapping: Record<string, string>; exclude_folders: string[] };
+export type FolderMappingInput = FolderMappingBody;
 
 export const updateFolderMapping = (taskId: number, input: FolderMappingInput) =>
   api.put(`/tasks/${taskId}/folder-mapping`, input);

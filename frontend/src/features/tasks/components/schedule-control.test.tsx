@@ -10,6 +10,7 @@ import { createQueryClient } from '@/lib/react-query';
 import { fakeApi } from '@/testing/fake-api';
 import { useTask } from '@/features/tasks/api/get-task';
 import { ScheduleControl } from '@/features/tasks/components/schedule-control';
+import type { ScheduleGate } from '@/features/tasks/lib/task-readiness';
 
 const baseTask = {
   id: 1,
@@ -30,20 +31,20 @@ const baseTask = {
   updated_at: '2025-11-28T12:00:00Z',
 };
 
-function Harness() {
+function Harness({ gate, onShow }: { gate?: ScheduleGate; onShow?: (status: 'fail' | 'untested') => void }) {
   const task = useTask(1);
   return (
     <>
       <ErrorBanner />
-      {task.data ? <ScheduleControl task={task.data} /> : <p>loading</p>}
+      {task.data ? <ScheduleControl task={task.data} gate={gate} onShowAccounts={onShow} /> : <p>loading</p>}
     </>
   );
 }
 
-function renderHarness() {
+function renderHarness(gate?: ScheduleGate, onShow?: (status: 'fail' | 'untested') => void) {
   render(
     <QueryClientProvider client={createQueryClient()}>
-      <Harness />
+      <Harness gate={gate} onShow={onShow} />
     </QueryClientProvider>,
   );
 }
@@ -108,5 +109,41 @@ describe('ScheduleControl', () => {
     renderHarness();
     const note = await screen.findByTestId('schedule-waiting');
     expect(note.textContent).toBe(`${reason}: test them to let the schedule run.`);
+  });
+
+  it('is disabled with the reason beside it while an enabled account fails, and links to the accounts', async () => {
+    fakeApi({ 'GET /api/tasks/1': () => ({ status: 200, body: { task: baseTask, accounts: [] } }) });
+    const shown: string[] = [];
+    renderHarness({ enabled: 3, failed: ['bad@x'], untested: ['new@x', 'other@x'] }, (status) => shown.push(status));
+    const select = await screen.findByTestId<HTMLSelectElement>('schedule-select');
+    expect(select.disabled).toBe(true);
+    const reason = screen.getByTestId('schedule-reason');
+    expect(select.getAttribute('aria-describedby')?.split(' ')).toContain(reason.id);
+    expect(reason.textContent).toBe(
+      'Scheduling is off until every enabled account passes the login test: 1 account failed the login test (bad@x); ' +
+        '2 accounts not tested yet (new@x, other@x): fix and test them, or pause them, before turning the schedule on.',
+    );
+    await userEvent.click(screen.getByTestId('schedule-show-failed'));
+    await userEvent.click(screen.getByTestId('schedule-show-untested'));
+    expect(shown).toEqual(['fail', 'untested']);
+  });
+
+  it('can always be turned off: only the other intervals are disabled when it is on', async () => {
+    const on = { ...baseTask, schedule_interval_seconds: 3600, next_run_at: '2099-01-01T00:00:00Z' };
+    fakeApi({ 'GET /api/tasks/1': () => ({ status: 200, body: { task: on, accounts: [] } }) });
+    renderHarness({ enabled: 1, failed: ['bad@x'], untested: [] });
+    const select = await screen.findByTestId<HTMLSelectElement>('schedule-select');
+    expect(select.disabled).toBe(false);
+    const disabled = [...select.options].filter((o) => o.disabled).map((o) => o.value);
+    expect(disabled).toEqual(['10800', '21600', '43200', '86400']);
+    expect(screen.getByTestId('schedule-reason').textContent).toMatch(/^Only Off can be chosen now: 1 account failed/);
+  });
+
+  it('is enabled once no enabled account blocks it', async () => {
+    fakeApi({ 'GET /api/tasks/1': () => ({ status: 200, body: { task: baseTask, accounts: [] } }) });
+    renderHarness({ enabled: 2, failed: [], untested: [] });
+    const select = await screen.findByTestId<HTMLSelectElement>('schedule-select');
+    expect(select.disabled).toBe(false);
+    expect(screen.queryByTestId('schedule-reason')).toBeNull();
   });
 });

@@ -1,24 +1,36 @@
 import { useId } from 'react';
+import { Button } from '@/components/ui/button';
 import { useBlockedReason } from '@/lib/role';
 import type { Task } from '@/features/tasks/api/task-schema';
 import { useUpdateSchedule } from '@/features/tasks/api/update-schedule';
 import { NextRunText } from '@/features/tasks/components/next-run-text';
 import { scheduleOptions } from '@/features/tasks/lib/schedule';
-import { scheduleBlocker, type AccountReadiness } from '@/features/tasks/lib/task-readiness';
+import { scheduleBlocker, type ScheduleGate } from '@/features/tasks/lib/task-readiness';
+
+type Props = {
+  task: Task;
+  /** The enabled accounts that keep the schedule off; without it the server alone decides (its 409). */
+  gate?: ScheduleGate;
+  /** Filter the accounts list to the ones the reason names. */
+  onShowAccounts?: (testStatus: 'fail' | 'untested') => void;
+};
 
 /**
  * The select shows the server's interval, except while a change is in flight.
  * A refused change (409/400) ends with the task re-read, so the select falls
- * back to what the server really has.
+ * back to what the server really has. When turning it on would be refused, it
+ * is disabled with the reason beside it; a schedule that is on can always be
+ * turned off, so then only the other intervals are disabled.
  */
-export function ScheduleControl({ task, readiness }: { task: Task; readiness?: AccountReadiness }) {
+export function ScheduleControl({ task, gate, onShowAccounts }: Props) {
   const update = useUpdateSchedule(task.id);
   const selectId = useId();
   const shown = update.isPending && update.variables !== undefined ? update.variables : task.schedule_interval_seconds;
-  // The select stays usable (the server has the last word, and its 409 is shown), but the admin
-  // reads why turning it on would be refused before trying.
-  const blocker = readiness && task.schedule_interval_seconds === 0 ? scheduleBlocker(readiness) : null;
+  const current = task.schedule_interval_seconds;
+  const blocker = gate ? scheduleBlocker(gate) : null;
   const roleBlock = useBlockedReason('operator');
+  const reasonId = `${selectId}-reason`;
+  const describedBy = [roleBlock || blocker ? reasonId : null, `${selectId}-help`].filter(Boolean).join(' ');
 
   return (
     <div className="schedule-control" data-testid="schedule-control">
@@ -29,14 +41,14 @@ export function ScheduleControl({ task, readiness }: { task: Task; readiness?: A
           value={String(shown)}
           onChange={(event) => update.mutate(Number(event.target.value))}
           aria-busy={update.isPending || undefined}
-          aria-describedby={`${selectId}-help`}
-          disabled={roleBlock !== null}
+          aria-describedby={describedBy}
+          disabled={roleBlock !== null || (blocker !== null && current === 0)}
           title={roleBlock ?? undefined}
           data-testid="schedule-select"
-          data-server-value={task.schedule_interval_seconds}
+          data-server-value={current}
         >
-          {scheduleOptions(task.schedule_interval_seconds).map((o) => (
-            <option key={o.seconds} value={String(o.seconds)}>
+          {scheduleOptions(current).map((o) => (
+            <option key={o.seconds} value={String(o.seconds)} disabled={blocker !== null && o.seconds !== 0 && o.seconds !== current}>
               {o.label}
             </option>
           ))}
@@ -47,13 +59,30 @@ export function ScheduleControl({ task, readiness }: { task: Task; readiness?: A
         <NextRunText task={task} />
       </p>
       {roleBlock ? (
-        <p className="action-reason" data-testid="schedule-role-reason">
+        <p className="action-reason" id={reasonId} data-testid="schedule-role-reason">
           {roleBlock}
         </p>
-      ) : blocker ? (
-        <p className="action-reason" data-testid="schedule-reason">
-          {blocker}
-        </p>
+      ) : blocker && gate ? (
+        <div className="action-reason schedule-reason">
+          <p id={reasonId} data-testid="schedule-reason">
+            {current === 0 ? 'Scheduling is off until every enabled account passes the login test: ' : 'Only Off can be chosen now: '}
+            {blocker}
+          </p>
+          {onShowAccounts ? (
+            <p className="schedule-reason-links">
+              {gate.failed.length > 0 ? (
+                <Button size="sm" variant="ghost" onClick={() => onShowAccounts('fail')} data-testid="schedule-show-failed">
+                  Show the accounts that failed
+                </Button>
+              ) : null}
+              {gate.untested.length > 0 ? (
+                <Button size="sm" variant="ghost" onClick={() => onShowAccounts('untested')} data-testid="schedule-show-untested">
+                  Show the accounts not tested
+                </Button>
+              ) : null}
+            </p>
+          ) : null}
+        </div>
       ) : null}
       {task.schedule_waiting_reason ? (
         <p className="schedule-waiting" data-testid="schedule-waiting">

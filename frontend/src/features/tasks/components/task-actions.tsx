@@ -2,6 +2,7 @@ import { useState, type ComponentProps, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { pushToast } from '@/lib/notifications';
+import { useKeepFocus } from '@/lib/use-keep-focus';
 import { useCancelTask } from '@/features/tasks/api/cancel-task';
 import { useRunTask } from '@/features/tasks/api/run-task';
 import type { Task } from '@/features/tasks/api/task-schema';
@@ -32,6 +33,7 @@ function Reason({ id, state }: { id: string; state: ActionState }) {
 
 /** A button that is disabled, with its reason written under it, when its action is not allowed. */
 function GuardedAction({
+  focusKey,
   state,
   onClick,
   isLoading,
@@ -40,6 +42,7 @@ function GuardedAction({
   variant,
   children,
 }: {
+  focusKey: string;
   state: ActionState;
   onClick: () => void;
   isLoading: boolean;
@@ -48,11 +51,21 @@ function GuardedAction({
   variant?: ComponentProps<typeof Button>['variant'];
   children: ReactNode;
 }) {
+  // Busy or not allowed (a run it started is in progress), it stays focusable: the keyboard user
+  // keeps their place and hears the reason it is off.
+  const { ref, onPress, onBlur } = useKeepFocus(focusKey);
   return (
     <div className="action">
-      <Button requires="operator"
+      <Button
+        requires="operator"
+        ref={ref}
+        keepsFocus
         variant={variant}
-        onClick={onClick}
+        onClick={() => {
+          onPress();
+          onClick();
+        }}
+        onBlur={onBlur}
         disabled={!state.allowed}
         isLoading={isLoading}
         aria-describedby={state.allowed ? undefined : reasonId}
@@ -90,6 +103,7 @@ export function TaskActions({ task, readiness, isTesting, onTestStarted }: Props
         onClick={() => test.mutate()}
         isLoading={test.isPending || isTesting}
         testId="test-all-button"
+        focusKey={`${task.id}:test-all-button`}
         reasonId="test-all-reason"
       >
         Test all logins
@@ -100,6 +114,7 @@ export function TaskActions({ task, readiness, isTesting, onTestStarted }: Props
         onClick={() => run.mutate()}
         isLoading={run.isPending}
         testId="run-button"
+        focusKey={`${task.id}:run-button`}
         reasonId="run-reason"
       >
         Run now
@@ -110,6 +125,7 @@ export function TaskActions({ task, readiness, isTesting, onTestStarted }: Props
         onClick={() => setConfirmCancel(true)}
         isLoading={cancel.isPending}
         testId="cancel-button"
+        focusKey={`${task.id}:cancel-button`}
         reasonId="cancel-reason"
       >
         Cancel run

@@ -4,10 +4,17 @@ import {
   deleteTaskState,
   runState,
   scheduleBlocker,
+  scheduleGate,
   testAllState,
 } from '@/features/tasks/lib/task-readiness';
 
 const ready = { total: 3, ok: 3, failed: 0, untested: 0 };
+const account = (src_username: string, src: string, dst: string, enabled = true) => ({
+  src_username,
+  enabled,
+  test_src_status: src,
+  test_dst_status: dst,
+});
 
 describe('Run button', () => {
   it('is allowed when every account passed both tests', () => {
@@ -44,12 +51,22 @@ describe('Delete task and the schedule', () => {
     expect(deleteTaskState('running').reason).toBe('Cancel the run or wait for it to finish first.');
     expect(deleteTaskState('done')).toEqual({ allowed: true, reason: null });
   });
-  it('says why the schedule would be refused', () => {
-    expect(scheduleBlocker(ready)).toBeNull();
-    expect(scheduleBlocker({ total: 0, ok: 0, failed: 0, untested: 0 })).toMatch(/^Add accounts/);
-    expect(scheduleBlocker({ total: 3, ok: 1, failed: 1, untested: 1 })).toBe(
-      '1 account failed the login test: fix it before turning the schedule on.',
+  it('says why the schedule would be refused, how many accounts and which', () => {
+    const gate = scheduleGate([
+      account('ok@x', 'ok', 'ok'),
+      account('bad@x', 'ok', 'fail'),
+      account('new@x', 'untested', 'ok'),
+      account('paused@x', 'fail', 'fail', false),
+    ]);
+    expect(gate).toEqual({ enabled: 3, failed: ['bad@x'], untested: ['new@x'] });
+    expect(scheduleBlocker(gate)).toBe(
+      '1 account failed the login test (bad@x); 1 account not tested yet (new@x): fix and test them, or pause them, before turning the schedule on.',
     );
-    expect(scheduleBlocker({ total: 3, ok: 1, failed: 0, untested: 2 })).toMatch(/^2 accounts not tested yet/);
+    expect(scheduleBlocker(scheduleGate([account('ok@x', 'ok', 'ok'), account('p@x', 'fail', 'ok', false)]))).toBeNull();
+    expect(scheduleBlocker(scheduleGate([]))).toMatch(/^Add accounts/);
+    const many = scheduleGate(['a', 'b', 'c', 'd', 'e'].map((n) => account(n, 'fail', 'ok')));
+    expect(scheduleBlocker(many)).toBe(
+      '5 accounts failed the login test (a, b, c and 2 more): fix and test them, or pause them, before turning the schedule on.',
+    );
   });
 });

@@ -36,14 +36,39 @@ export function deleteTaskState(taskStatus: string): ActionState {
   return taskStatus === 'running' ? blocked('Cancel the run or wait for it to finish first.') : allowed;
 }
 
-/** Why turning the schedule on would be refused, before the admin tries; null when it would be accepted. */
-export function scheduleBlocker(readiness: AccountReadiness): string | null {
-  if (readiness.total === 0) return 'Add accounts and test their logins before turning the schedule on.';
-  if (readiness.failed > 0) {
-    return `${formatCountOf(readiness.failed, 'account')} failed the login test: fix it before turning the schedule on.`;
+/** The enabled accounts that keep the schedule from being turned on, by name (the server's gate). */
+export type ScheduleGate = { enabled: number; failed: string[]; untested: string[] };
+
+type GateAccount = { src_username: string; enabled: boolean; test_src_status: string; test_dst_status: string };
+
+export function scheduleGate(accounts: readonly GateAccount[]): ScheduleGate {
+  const gate: ScheduleGate = { enabled: 0, failed: [], untested: [] };
+  for (const a of accounts) {
+    if (!a.enabled) continue;
+    gate.enabled += 1;
+    if (a.test_src_status === 'fail' || a.test_dst_status === 'fail') gate.failed.push(a.src_username);
+    else if (a.test_src_status !== 'ok' || a.test_dst_status !== 'ok') gate.untested.push(a.src_username);
   }
-  if (readiness.untested > 0) {
-    return `${formatCountOf(readiness.untested, 'account')} not tested yet: test the logins before turning the schedule on.`;
+  return gate;
+}
+
+const SHOWN_NAMES = 3;
+
+/** "a, b, c and 2 more". */
+function someNames(names: readonly string[]): string {
+  const shown = names.slice(0, SHOWN_NAMES).join(', ');
+  return names.length > SHOWN_NAMES ? `${shown} and ${names.length - SHOWN_NAMES} more` : shown;
+}
+
+/** Why turning the schedule on would be refused, naming how many accounts and which; null when it would be accepted. */
+export function scheduleBlocker(gate: ScheduleGate): string | null {
+  if (gate.enabled === 0) return 'Add accounts (or resume a paused one) and test their logins before turning the schedule on.';
+  const parts: string[] = [];
+  if (gate.failed.length > 0) parts.push(`${formatCountOf(gate.failed.length, 'account')} failed the login test (${someNames(gate.failed)})`);
+  if (gate.untested.length > 0) {
+    parts.push(`${formatCountOf(gate.untested.length, 'account')} not tested yet (${someNames(gate.untested)})`);
   }
-  return null;
+  if (parts.length === 0) return null;
+  const them = gate.failed.length + gate.untested.length === 1 ? 'it' : 'them';
+  return `${parts.join('; ')}: fix and test ${them}, or pause ${them}, before turning the schedule on.`;
 }
