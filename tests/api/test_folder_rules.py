@@ -184,7 +184,7 @@ def test_a_bad_pattern_in_the_preview_is_named(api: ApiClient) -> None:
     assert _preview(api, 2147480000, folders=[]).status_code == 404
 
 
-def test_a_viewer_may_preview_and_a_preview_leaves_no_audit_row(api: ApiClient, app: Flask) -> None:
+def test_a_preview_leaves_no_audit_row_and_is_not_a_viewers(api: ApiClient, app: Flask) -> None:
     task = make_task(api)
     make_user(app, "watcher", Role.VIEWER)
     viewer = login(app, "watcher")
@@ -194,8 +194,9 @@ def test_a_viewer_may_preview_and_a_preview_leaves_no_audit_row(api: ApiClient, 
             return int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
 
     before = audit_rows()
-    response = _preview(viewer, task["id"], include=["^INBOX$"], folders=["INBOX", "Sent"])
+    response = _preview(api, task["id"], include=["^INBOX$"], folders=["INBOX", "Sent"])
     assert response.status_code == 200
     assert response.json["copied"] == 1
     assert audit_rows() == before
+    assert _preview(viewer, task["id"], include=["^INBOX$"], folders=["INBOX"]).status_code == 403
     assert _put(viewer, task["id"], folder_include=["^INBOX$"]).status_code == 403

@@ -19,9 +19,12 @@ export type FolderRulesPreviewInput = {
 export const previewFolderRules = (taskId: number, input: FolderRulesPreviewInput, signal?: AbortSignal) =>
   apiRequest('POST', `/tasks/${taskId}/folder-rules/preview`, { body: input, schema: zFolderRulesPreviewOut, signal });
 
-/** A query, not a mutation: a refused pattern is shown next to the rules, not in the error banner. */
-export const useFolderRulesPreview = (taskId: number, input: FolderRulesPreviewInput) =>
+/** A query, not a mutation: a refused pattern is shown next to the rules, not in the error banner.
+ * Off (`enabled` false) for a viewer, who may not change the rules nor ask for their preview: the
+ * saved rules' decisions come with the plan. */
+export const useFolderRulesPreview = (taskId: number, input: FolderRulesPreviewInput, enabled = true) =>
   useQuery({
+    enabled,
     queryKey: ['folder-rules-preview', taskId, input],
     queryFn: ({ signal }) => previewFolderRules(taskId, input, signal),
     placeholderData: keepPreviousData,

@@ -6,6 +6,7 @@ import { QueryState } from '@/components/ui/query-state';
 import { ApiError } from '@/lib/api-client';
 import { formatBytes, formatCount, formatCountOf } from '@/lib/format';
 import { pushToast } from '@/lib/notifications';
+import { useBlockedReason } from '@/lib/role';
 import { useDebouncedValue } from '@/lib/use-debounced-value';
 import { usePlan, type Plan, type PlanFolder } from '@/features/tasks/api/get-plan';
 import { useFolderRulesPreview, type FolderRulesPreviewInput } from '@/features/tasks/api/preview-folder-rules';
@@ -154,7 +155,7 @@ function MappingTable({ task, plan, onReload, isReloading }: TableProps) {
   } satisfies FolderRulesPreviewInput);
   const settledKey = useDebouncedValue(previewKey, 300);
   const previewInput = useMemo(() => JSON.parse(settledKey) as FolderRulesPreviewInput, [settledKey]);
-  const preview = useFolderRulesPreview(task.id, previewInput);
+  const preview = useFolderRulesPreview(task.id, previewInput, useBlockedReason() === null);
   const previewing = settledKey !== previewKey || preview.isFetching;
   const decisions = new Map((preview.data?.folders ?? []).map((f) => [f.name, f]));
   // The Exclude boxes are known here at once; what the rules decide comes from the preview.
