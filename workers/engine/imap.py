@@ -12,9 +12,9 @@ import logging
 import re
 import socket
 import ssl
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from imapclient import IMAPClient
 from imapclient.exceptions import LoginError, ProtocolError
@@ -239,6 +239,11 @@ def imap_errors(action: str, permanent: type[CopyError] = FolderUnavailable) -> 
         if _THROTTLE_CODES.search(text):
             raise throttled(f"server is throttling us while {action}: {_short(exc)}", text) from exc
         raise permanent(f"{action} failed: {_short(exc)}") from exc
+
+
+def reply_bytes(data: Sequence[Any]) -> bytes:
+    """A tagged reply's text: imaplib's data items (bytes, or None and tuples) joined."""
+    return b" ".join(d for d in data if isinstance(d, bytes))
 
 
 def is_throttle_response(text: bytes) -> bool:

@@ -20,7 +20,7 @@ from workers.engine.errors import MessageRefused, ResponseTooLarge, Throttled, t
 from workers.engine.fetcher import MessageMeta
 from workers.engine.flags import normalise_flags
 from workers.engine.guard import Expectation, literal_allowance
-from workers.engine.imap import imap_errors, is_throttle_response, throttled
+from workers.engine.imap import imap_errors, is_throttle_response, reply_bytes, throttled
 from workers.engine.outcome import AppendOutcome, parse_appenduid
 from workers.engine.pipeline import command_line, non_synchronising, wait_for_continuation
 from workers.engine.session import ImapSession
@@ -123,7 +123,7 @@ def append_spooled(dst: ImapSession, folder: str, message: SpooledMessage) -> Ap
         raise
     except MessageRefused as exc:
         return AppendOutcome(message.src_uid, error=exc)
-    text = b" ".join(d for d in data if isinstance(d, bytes))
+    text = reply_bytes(data)
     if typ != "OK":
         reason = text.decode("utf-8", "replace")[:300]
         if is_throttle_response(text):

@@ -90,10 +90,9 @@ def pipelined_status(
     imap = session.client._imap
     items = "({})".format(" ".join(session.status_items(with_size)))
     imap.untagged_responses.pop("STATUS", None)  # leftovers of earlier commands
-    with imap_errors("reading folder status"):
-        tags = [imap._command("STATUS", session.client._normalise_folder(f), items) for f in folders]
-        replies = [imap._get_tagged_response(tag) for tag in tags]
-        status_lines = imap.untagged_responses.pop("STATUS", [])
+    commands = [("STATUS", session.client._normalise_folder(f), items) for f in folders]
+    replies = session.pipeline("reading folder status", commands)
+    status_lines = imap.untagged_responses.pop("STATUS", [])
     for folder, (typ, data) in zip(folders, replies, strict=True):
         if typ != "OK":
             logger.warning("copy.status_failed folder=%s reply=%r", folder, data[:1])

@@ -29,7 +29,7 @@ from imapclient.datetime_util import datetime_to_INTERNALDATE
 from imapclient.imapclient import seq_to_parenstr
 
 from workers.engine.errors import MessageRefused
-from workers.engine.imap import imap_errors, is_throttle_response
+from workers.engine.imap import imap_errors, is_throttle_response, reply_bytes
 from workers.engine.imap import throttled as throttle_error
 from workers.engine.outcome import AppendOutcome, parse_appenduid
 from workers.engine.session import ImapSession, OutgoingMessage
@@ -111,7 +111,7 @@ def append_pipelined(
     outcomes: list[AppendOutcome] = []
     throttled: bytes | None = None
     for message, (typ, data) in zip(messages, replies, strict=True):
-        text = b" ".join(d for d in data if isinstance(d, bytes))
+        text = reply_bytes(data)
         if typ == "OK":
             uids = parse_appenduid(text)
             outcomes.append(AppendOutcome(message.src_uid, uids[0] if uids else None))

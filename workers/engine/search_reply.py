@@ -43,11 +43,24 @@ def uid_search(client: IMAPClient, criteria: Sequence[str], esearch: bool = Fals
     Raises:
         imaplib.IMAP4.error / abort as IMAPClient does; SearchReplyError on an illegal reply.
     """
+    args = search_args(criteria, esearch)
+    data = client._raw_command_untagged(b"SEARCH", args, response_name=reply_name(esearch))
+    return parse_reply(data, esearch)
+
+
+def search_args(criteria: Sequence[str], esearch: bool) -> list[bytes]:
+    """The arguments of UID SEARCH: with `esearch`, `RETURN (ALL)` first (compact ranges)."""
     args = [c.encode("utf-8") for c in criteria]
-    if esearch:
-        data = client._raw_command_untagged(b"SEARCH", [b"RETURN", b"(ALL)", *args], response_name="ESEARCH")
-        return parse_esearch(data)
-    return parse_search(client._raw_command_untagged(b"SEARCH", args))
+    return [b"RETURN", b"(ALL)", *args] if esearch else args
+
+
+def reply_name(esearch: bool) -> str:
+    """The untagged response carrying the result."""
+    return "ESEARCH" if esearch else "SEARCH"
+
+
+def parse_reply(lines: Iterable[bytes | None], esearch: bool) -> SearchResult:
+    return parse_esearch(lines) if esearch else parse_search(lines)
 
 
 def parse_search(lines: Iterable[bytes | None]) -> SearchResult:

@@ -16,9 +16,16 @@ from imapclient import IMAPClient
 from workers.engine.errors import CopyError, FolderUnavailable, MessageRefused
 from workers.engine.guard import Expectation
 from workers.engine.guarded_client import GuardedClient
-from workers.engine.imap import ImapEndpoint, connect, imap_errors, is_throttle_response, throttled
+from workers.engine.imap import (
+    ImapEndpoint,
+    connect,
+    imap_errors,
+    is_throttle_response,
+    reply_bytes,
+    throttled,
+)
 from workers.engine.plan import FolderInfo, Layout
-from workers.engine.search_reply import parse_esearch, parse_search, uid_search
+from workers.engine.search_reply import parse_reply, reply_name, search_args, uid_search
 from workers.engine.special_use import create_with_role
 
 logger = logging.getLogger(__name__)
@@ -215,15 +222,12 @@ class ImapSession:
         self.selected = None
         imap.untagged_responses = {}  # as imaplib's own select(): the reply starts afresh
         esearch = self.info.has("ESEARCH")
-        criteria: list[str | bytes] = ["UID", "SEARCH"]
-        if esearch:
-            criteria += [b"RETURN", b"(ALL)"]
-        criteria += [b"UID", f"{first_uid}:*".encode("ascii")]
+        search = ("UID", "SEARCH", *search_args(["UID", f"{first_uid}:*"], esearch))
         name = self.client._normalise_folder(folder)
         with imap_errors(f"selecting {folder}"):
             select_tag = imap._command("EXAMINE", name)
             imap.state = "SELECTED"  # imaplib refuses UID commands before a SELECT's reply otherwise
-            search_tag = imap._command(*criteria)
+            search_tag = imap._command(*search)
             typ, data = imap._get_tagged_response(select_tag)
             search_typ, search_data = imap._get_tagged_response(search_tag)
             imap.is_readonly = True
@@ -234,8 +238,7 @@ class ImapSession:
                 raise imaplib.IMAP4.error(f"SEARCH command error: {search_typ} {_text(search_data)}")
         self.selected = folder
         with imap_errors(f"searching {folder}"):
-            lines = imap.untagged_responses.pop("ESEARCH" if esearch else "SEARCH", [])
-            found = parse_esearch(lines) if esearch else parse_search(lines)
+            found = parse_reply(imap.untagged_responses.pop(reply_name(esearch), []), esearch)
         return [uid for uid in found.uids if uid >= first_uid]
 
     def select(self, folder: str, readonly: bool) -> None:
@@ -302,9 +305,10 @@ class ImapSession:
         for (folder, _role), created, subscribed in zip(folders, replies[::2], replies[1::2], strict=True):
             text = _text(created[1])
             for typ, data in (created, subscribed):
-                reply = _text(data).encode("utf-8")
-                if typ != "OK" and is_throttle_response(reply):
-                    raise throttled(f"server is throttling us while creating {folder}: {_text(data)}", reply)
+                if typ != "OK" and is_throttle_response(reply_bytes(data)):
+                    raise throttled(
+                        f"server is throttling us while creating {folder}: {_text(data)}", reply_bytes(data)
+                    )
             if created[0] != "OK" and "[USEATTR]" in text.upper():
                 logger.info("copy.role_refused folder=%s reply=%r", folder, text[:200])
                 try:
@@ -329,7 +333,7 @@ class ImapSession:
         except MessageRefused as exc:
             # BAD (say, a flag the server rejects): let the caller retry one by one to find the culprit.
             return False, exc.message.encode("utf-8", "replace")
-        text = b" ".join(d for d in data if isinstance(d, bytes))
+        text = reply_bytes(data)
         return typ == "OK", text
 
     def append(self, folder: str, message: OutgoingMessage) -> bytes:
@@ -348,7 +352,7 @@ class ImapSession:
         """
         with imap_errors(f"appending to {folder}", permanent=MessageRefused):
             typ, data = IMAPClient.multiappend.__wrapped__(self.client, folder, [_append_item(message)])
-        text = b" ".join(d for d in data if isinstance(d, bytes))
+        text = reply_bytes(data)
         if typ != "OK":
             reason = text.decode("utf-8", "replace")[:300]
             if is_throttle_response(text):
@@ -366,9 +370,8 @@ class ImapSession:
 
 
 def _text(data: Sequence[Any]) -> str:
-    """A reply's text (imaplib's data items joined), for messages."""
-    raw = b" ".join(d for d in data if isinstance(d, bytes))
-    return raw.decode("utf-8", "replace")[:300]
+    """A reply's text, for messages."""
+    return reply_bytes(data).decode("utf-8", "replace")[:300]
 
 
 def _already_exists(text: str) -> bool:

@@ -13,6 +13,8 @@ import logging
 
 from imapclient import IMAPClient
 
+from workers.engine.imap import reply_bytes
+
 logger = logging.getLogger(__name__)
 
 
@@ -25,7 +27,7 @@ def create_with_role(client: IMAPClient, folder: str, role: str) -> bool:
     typ, data = client._imap._simple_command("CREATE", client._normalise_folder(folder), f"(USE ({role}))")
     if typ == "OK":
         return True
-    text = b" ".join(d for d in data if isinstance(d, bytes))
+    text = reply_bytes(data)
     if b"[USEATTR]" in text.upper():
         logger.info("copy.role_refused folder=%s role=%s reply=%r", folder, role, text[:200])
         return False
